@@ -1,0 +1,61 @@
+/**
+ * Errors the harness throws at its boundaries. Each carries a message that names the bad value and what is
+ * allowed; the CLI prints `message` once and exits non-zero (2 for bad input).
+ */
+
+/** Bad user input: config fields, CLI flags, plugin modules, data files. */
+export class HarnessInputError extends Error {
+  /** Dotted path of the offending field or the file name, when there is one. */
+  readonly path?: string;
+  constructor(message: string, path?: string) {
+    super(message);
+    this.name = 'HarnessInputError';
+    this.path = path;
+  }
+}
+
+/** A data file that exists but cannot be read as the format it claims to be. */
+export class DataFileError extends HarnessInputError {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`, file);
+    this.name = 'DataFileError';
+  }
+}
+
+/** Training diverged: a loss or gradient norm was NaN or infinite. */
+export class NonFiniteLossError extends Error {
+  readonly step: number;
+  constructor(step: number, what: string, value: number) {
+    super(
+      `${what} became ${value} at step ${step}; training stopped. Lower the learning rate or enable gradient ` +
+        `clipping (train.gradClipNorm).`,
+    );
+    this.name = 'NonFiniteLossError';
+    this.step = step;
+  }
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** "unknown dataset 'mnsit'. Did you mean mnist? Allowed: mnist, fashion-mnist, ..." */
+export function unknownChoiceMessage(what: string, value: string, allowed: readonly string[]): string {
+  const ranked = [...allowed].sort((x, y) => editDistance(value, x) - editDistance(value, y));
+  const best = ranked[0];
+  const hint = best !== undefined && editDistance(value, best) <= Math.max(2, Math.floor(best.length / 3))
+    ? ` Did you mean ${best}?` : '';
+  return `unknown ${what} '${value}'.${hint} Allowed: ${allowed.join(', ')}`;
+}
