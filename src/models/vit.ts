@@ -1,0 +1,199 @@
+/**
+ * Vision Transformer, vanilla or Top-k (REFERENCE.md §1.5): patch embedding by reshape, learned position embedding,
+ * pre-LN blocks (multi-head attention, MLP with ReLU), mean pooling or a class token, LayerNorm, linear head.
+ * The Top-k ViT is this model with config.k set: after the MLP's ReLU each token keeps its k largest activations.
+ *
+ * Written functionally over named tf.Variables so that every product takes wasm's fast paths (see ops.ts) and
+ * the weights can be checkpointed by name. Activations are 2-D [T, D] with T = B·N tokens wherever possible.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
+import { constant, truncatedNormal } from './init.js';
+import { groupedMatMul, matMul2d } from './ops.js';
+import { topKMask } from './topk.js';
+
+/** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
+export interface ForwardOptions {
+  /** Per layer: fraction of MLP activations that are strictly positive (after the Top-k mask), as a scalar. */
+  nonzeroFraction?: boolean;
+  /** Per layer: for each of the d_ff neurons, the number of tokens on which it fired ([d_ff] counts). */
+  neuronFiring?: boolean;
+}
+
+export interface ForwardResult {
+  /** [B, numClasses] unnormalised scores. */
+  logits: tf.Tensor2D;
+  /** One scalar per layer when asked: mean over tokens of (#nonzero / d_ff). */
+  nonzeroFraction?: tf.Scalar[];
+  /** One [d_ff] tensor per layer when asked: tokens on which each neuron was nonzero. */
+  neuronFiring?: tf.Tensor1D[];
+}
+
+export class ViT {
+  readonly config: ViTConfig;
+  /** Parameters by name, in creation order (the checkpoint order). */
+  readonly params = new Map<string, tf.Variable>();
+  private readonly ks: (number | null)[];
+
+  /** Builds and initialises the model; weights are drawn from rngFor(seed, 'init', <parameter name>). */
+  constructor(config: ViTConfig, seed: number) {
+    validateViTConfig(config);
+    this.config = config;
+    this.ks = kPerLayer(config);
+    const { dim: d, mlpDim: f, channels, patchSize: p, numClasses, initStd: std } = config;
+    const tokens = numPatches(config) + (config.pool === 'cls' ? 1 : 0);
+    const w = (name: string, shape: number[]) => this.add(name, shape, truncatedNormal(size(shape), std, seed, name));
+    const zeros = (name: string, shape: number[]) => this.add(name, shape, constant(size(shape), 0));
+    const ones = (name: string, shape: number[]) => this.add(name, shape, constant(size(shape), 1));
+
+    w('patch.w', [p * p * channels, d]);
+    zeros('patch.b', [d]);
+    w('pos', [tokens, d]);
+    if (config.pool === 'cls') w('cls', [1, d]);
+    for (let i = 0; i < config.depth; i++) {
+      const b = `block${i}`;
+      ones(`${b}.ln1.g`, [d]);
+      zeros(`${b}.ln1.b`, [d]);
+      for (const m of ['q', 'k', 'v', 'o']) {
+        w(`${b}.attn.${m}.w`, [d, d]); // separate Q, K, V: a fused QKV's split costs more than it saves on wasm
+        zeros(`${b}.attn.${m}.b`, [d]);
+      }
+      ones(`${b}.ln2.g`, [d]);
+      zeros(`${b}.ln2.b`, [d]);
+      w(`${b}.mlp.fc1.w`, [d, f]);
+      zeros(`${b}.mlp.fc1.b`, [f]);
+      w(`${b}.mlp.fc2.w`, [f, d]);
+      zeros(`${b}.mlp.fc2.b`, [d]);
+    }
+    ones('norm.g', [d]);
+    zeros('norm.b', [d]);
+    w('head.w', [d, numClasses]);
+    zeros('head.b', [numClasses]);
+  }
+
+  private add(name: string, shape: number[], values: Float32Array): void {
+    this.params.set(name, tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}_${uid()}`));
+  }
+
+  private p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`no parameter ${name}`);
+    return v;
+  }
+
+  /** Total number of trainable scalars. */
+  parameterCount(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  /** Parameters that AdamW decays: matrices and embeddings, not biases or LayerNorm gains. */
+  isDecayed(name: string): boolean {
+    return name.endsWith('.w') || name === 'pos' || name === 'cls';
+  }
+
+  /** x [B, H, W, C] float32 (pixels scaled to [0,1]) → logits [B, numClasses], plus requested measurements. */
+  forward(x: tf.Tensor4D, opts: ForwardOptions = {}): ForwardResult {
+    const c = this.config;
+    const [bsz, hgt, wid, ch] = x.shape;
+    if (hgt !== c.imageHeight || wid !== c.imageWidth || ch !== c.channels) {
+      throw new Error(`ViT expects [B, ${c.imageHeight}, ${c.imageWidth}, ${c.channels}] input, got [${x.shape.join(', ')}]`);
+    }
+    const p = c.patchSize;
+    const gh = hgt / p;
+    const gw = wid / p;
+    const n = gh * gw;
+    const d = c.dim;
+    // Patchify by reshape: [B, H, W, C] → [B·gh, P, gw, P·C] → [B·gh, gw, P, P·C] → [B·N, P·P·C]; patch vector order (py, px, c).
+    const patches = tf.reshape(tf.transpose(tf.reshape(x, [bsz * gh, p, gw, p * ch]), [0, 2, 1, 3]), [bsz * n, p * p * ch]);
+    let h = tf.add(matMul2d(patches as tf.Tensor2D, this.p('patch.w') as tf.Tensor2D), this.p('patch.b')) as tf.Tensor2D; // [B·N, D]
+    let tokens = n;
+    if (c.pool === 'cls') {
+      const cls = tf.tile(tf.reshape(this.p('cls'), [1, 1, d]), [bsz, 1, 1]); // [B, 1, D]
+      h = tf.reshape(tf.concat([cls, tf.reshape(h, [bsz, n, d])], 1), [bsz * (n + 1), d]);
+      tokens = n + 1;
+    }
+    h = tf.reshape(tf.add(tf.reshape(h, [bsz, tokens, d]), this.p('pos')), [bsz * tokens, d]); // + pos [N, D]
+
+    const nonzero: tf.Scalar[] = [];
+    const firing: tf.Tensor1D[] = [];
+    for (let i = 0; i < c.depth; i++) {
+      const b = `block${i}`;
+      h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
+      const a = this.mlpActivation(this.layerNorm(h, `${b}.ln2`), b, this.ks[i]); // [T, d_ff]
+      if (opts.nonzeroFraction || opts.neuronFiring) {
+        const fired = tf.step(a); // 1 where strictly positive
+        if (opts.nonzeroFraction) nonzero.push(tf.mean(fired) as tf.Scalar);
+        if (opts.neuronFiring) firing.push(tf.sum(fired, 0) as tf.Tensor1D);
+      }
+      h = tf.add(h, this.linear(a, `${b}.mlp.fc2`)) as tf.Tensor2D;
+    }
+    h = this.layerNorm(h, 'norm');
+    const pooled =
+      c.pool === 'cls'
+        ? tf.reshape(tf.slice(tf.reshape(h, [bsz, tokens, d]), [0, 0, 0], [bsz, 1, d]), [bsz, d])
+        : tf.mean(tf.reshape(h, [bsz, tokens, d]), 1); // [B, D]
+    const logits = tf.add(matMul2d(pooled as tf.Tensor2D, this.p('head.w') as tf.Tensor2D), this.p('head.b')) as tf.Tensor2D;
+    const out: ForwardResult = { logits };
+    if (opts.nonzeroFraction) out.nonzeroFraction = nonzero;
+    if (opts.neuronFiring) out.neuronFiring = firing;
+    return out;
+  }
+
+  /** x [T, in] → [T, out] through `${name}.w`, `${name}.b`. */
+  private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    return tf.add(matMul2d(x, this.p(`${name}.w`) as tf.Tensor2D), this.p(`${name}.b`)) as tf.Tensor2D;
+  }
+
+  /** LayerNorm over the last axis of [T, D]. */
+  private layerNorm(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    const mean = tf.mean(x, -1, true); // [T, 1]
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(xc), -1, true); // [T, 1], biased as PyTorch
+    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layerNormEps)));
+    return tf.add(tf.mul(y, this.p(`${name}.g`)), this.p(`${name}.b`)) as tf.Tensor2D;
+  }
+
+  /** ReLU(x·W1 + b1), then the Top-k mask when this layer has a k: [T, D] → [T, d_ff]. */
+  private mlpActivation(x: tf.Tensor2D, block: string, k: number | null): tf.Tensor2D {
+    const a = tf.relu(this.linear(x, `${block}.mlp.fc1`));
+    return k === null ? a : topKMask(a, k);
+  }
+
+  /**
+   * Multi-head self-attention on x [B·N, D]. Heads are grouped products in depthwise layout (ops.ts):
+   * scores[i, g, j] = q_g[i]·k_g[j] with g = (b, head) runs as one grouped GEMM.
+   */
+  private attention(x: tf.Tensor2D, bsz: number, n: number, block: string): tf.Tensor2D {
+    const { dim: d, heads: hd } = this.config;
+    const dh = d / hd;
+    const g = bsz * hd;
+    const q = tf.mul(this.linear(x, `${block}.attn.q`), 1 / Math.sqrt(dh)); // [T, D], scaled once here
+    const k = this.linear(x, `${block}.attn.k`);
+    const v = this.linear(x, `${block}.attn.v`);
+    const q3 = tf.reshape(tf.transpose(tf.reshape(q, [bsz, n, hd, dh]), [1, 3, 0, 2]), [n, dh, g]) as tf.Tensor3D; // [N, dh, G]
+    const kT = tf.reshape(tf.transpose(tf.reshape(k, [bsz, n, hd, dh]), [3, 0, 2, 1]), [dh, g, n]) as tf.Tensor3D; // [dh, G, N]
+    const att = tf.softmax(groupedMatMul(q3, kT)); // [Nq, G, Nk], softmax over keys
+    const v3 = tf.reshape(tf.transpose(tf.reshape(v, [bsz, n, hd, dh]), [1, 0, 2, 3]), [n, g, dh]) as tf.Tensor3D; // [Nk, G, dh]
+    const o = groupedMatMul(tf.transpose(att, [0, 2, 1]) as tf.Tensor3D, v3); // [Nq, Nk, G] x [Nk, G, dh] → [Nq, G, dh]
+    const merged = tf.reshape(tf.transpose(tf.reshape(o, [n, bsz, hd, dh]), [1, 0, 2, 3]), [bsz * n, d]) as tf.Tensor2D; // [T, D]
+    return this.linear(merged, `${block}.attn.o`);
+  }
+
+  /** Free the weights. */
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+let counter = 0;
+/** tfjs variable names are global: suffix them so several models can coexist. */
+function uid(): number {
+  return counter++;
+}

@@ -1,0 +1,219 @@
+/**
+ * The main job: load data, train every configured model (vanilla first, then Top-k), evaluate each on the clean
+ * test split, and write reports/<run-id>/scorecard.json and scorecard.md. Each model's training checkpoints and
+ * finished result live in the run folder, so an interrupted run resumes where it stopped (--resume).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initBackend } from '../backend.js';
+import type { RunConfig } from '../config/run-config.js';
+import { Dataset, DataSplits } from '../data/dataset.js';
+import { datasetFingerprint, loadDataset } from '../data/load.js';
+import { limit, splitTrainValidation } from '../data/split.js';
+import { HarnessInputError } from '../errors.js';
+import { predict } from '../eval/predict.js';
+import { accuracy } from '../metrics/accuracy.js';
+import { expectedCalibrationError } from '../metrics/ece.js';
+import { negativeLogLikelihood } from '../metrics/nll.js';
+import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../models/config.js';
+import { ViT } from '../models/vit.js';
+import { computeDeltas, ModelResult, ModelTiming, Scorecard, SCORECARD_SCHEMA_VERSION } from '../scorecard/scorecard.js';
+import { scorecardMarkdown } from '../scorecard/markdown.js';
+import { train } from '../train/trainer.js';
+import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { ProgressSink, StderrProgress } from '../util/progress.js';
+import { gitCommit, harnessVersion, machine, sharpVersions } from './provenance.js';
+
+export interface RunOptions {
+  config: RunConfig;
+  /** The run folder (created). */
+  outDir: string;
+  /** Continue an interrupted run in outDir (its config.json must equal config). */
+  resume?: boolean;
+  /** Print progress on stderr (default true). */
+  progress?: boolean;
+  /** Evaluate on the test split and write the scorecard (default true); false = `train` only. */
+  evaluate?: boolean;
+  /** Every model must already be fully trained in outDir (the `eval` command). */
+  requireTrained?: boolean;
+  /** Stop every model's training after this many steps (tests of resume). */
+  stopAfterSteps?: number;
+}
+
+export interface RunOutput {
+  scorecard: Scorecard;
+  scorecardPath: string;
+  /** Present while a run was stopped early by stopAfterSteps. */
+  interrupted: boolean;
+}
+
+/** Default run folder name: time, preset and seed, e.g. 20261128-193012-quick-s0. */
+export function defaultRunId(config: RunConfig, now = new Date()): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${t}-${config.preset}-s${config.seed}`;
+}
+
+/** Load the dataset and cut it into train / validation / test as the config says. */
+export async function prepareData(config: RunConfig, log: (l: string) => void = () => {}): Promise<DataSplits> {
+  const d = config.data;
+  const loaded = await loadDataset(
+    { name: d.dataset, dataDir: d.dataDir ?? undefined, imageSize: d.imageSize ?? undefined, channels: d.dataset === 'folder' ? d.channels : undefined },
+    { seed: config.seed, synthetic: { trainCount: d.syntheticTrainCount, testCount: d.syntheticTestCount } },
+  );
+  const cap = (set: Dataset, n: number | null, what: string, stream: string): Dataset => {
+    if (n === null) return set;
+    if (n > set.count) {
+      log(`data.${what} = ${n} exceeds the ${set.count} images of ${set.name}; using all of them`);
+      return set;
+    }
+    return limit(set, n, config.seed, stream);
+  };
+  const trainAll = cap(loaded.train, d.limitTrain, 'limitTrain', 'train');
+  const test = cap(loaded.test, d.limitTest, 'limitTest', 'test');
+  const { train, validation } = splitTrainValidation(trainAll, d.validationCount, config.seed);
+  if (validation.count === 0) throw new HarnessInputError('data.validationCount must be at least 1: per-epoch validation needs images', 'data.validationCount');
+  return { train, validation, test };
+}
+
+/** The ViT config of one model variant for this data. */
+export function modelConfigFor(config: RunConfig, data: Dataset, k: number | number[] | null): ViTConfig {
+  return {
+    ...VIT_DEFAULTS,
+    ...config.model,
+    imageHeight: data.height,
+    imageWidth: data.width,
+    channels: data.channels,
+    numClasses: data.classNames.length,
+    k,
+  };
+}
+
+export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
+  const { config, outDir } = opts;
+  const t0 = performance.now();
+  const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
+  const sink = (label: string): ProgressSink => (opts.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
+  prepareRunDir(outDir, config, opts.resume ?? false);
+
+  const backend = await initBackend(config.backend, log);
+  log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
+  const data = await prepareData(config, log);
+  log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
+  const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+
+  const models: Record<string, ModelResult> = {};
+  const timing: Record<string, ModelTiming> = {};
+  let interrupted = false;
+  for (const variant of config.models) {
+    const vit = new ViT(modelConfigFor(config, data.train, variant.k), config.seed);
+    try {
+      const identity = { config: vit.config, train: config.train, seed: config.seed, fingerprints };
+      const res = train({
+        model: vit,
+        train: data.train,
+        validation: data.validation,
+        config: config.train,
+        seed: config.seed,
+        checkpointPath: path.join(outDir, 'checkpoints', `${variant.name}.ckpt`),
+        resume: true, // a fresh run folder has no checkpoint; a resumed one continues
+        identity,
+        progress: sink(variant.name),
+        stopAfterSteps: opts.stopAfterSteps,
+        requireComplete: opts.requireTrained,
+      });
+      if (res.interrupted) {
+        interrupted = true;
+        log(`[${variant.name}] stopped after ${res.state.globalStep} steps; rerun with --resume ${outDir} to continue`);
+        break;
+      }
+      if (opts.evaluate === false) continue;
+      const p = predict(vit, data.test, { batchSize: config.train.evalBatchSize, progress: sink(`${variant.name} test`) });
+      const preds = { data: p.probs, numClasses: p.numClasses };
+      const last = res.state.history[res.state.history.length - 1];
+      models[variant.name] = {
+        name: variant.name,
+        k: variant.k,
+        parameterCount: vit.parameterCount(),
+        forwardFlopsPerImage: forwardFlops(vit.config),
+        test: {
+          accuracy: accuracy(preds, data.test.labels),
+          nll: negativeLogLikelihood({ data: p.logits, numClasses: p.numClasses }, data.test.labels, { logits: true }),
+          ece: expectedCalibrationError(preds, data.test.labels, { bins: config.eval.eceBins, rule: config.eval.eceRule }).ece,
+          meanNonzeroFraction: p.nonzeroFraction.reduce((a, b) => a + b, 0) / p.nonzeroFraction.length,
+          nonzeroFractionPerLayer: p.nonzeroFraction,
+        },
+        training: {
+          epochs: res.state.epoch,
+          steps: res.state.globalStep,
+          imagesSeen: res.state.imagesTrained,
+          finalTrainLoss: last.trainLoss,
+          finalValidationAccuracy: last.validationAccuracy,
+          history: res.state.history,
+        },
+      };
+      timing[variant.name] = {
+        trainSeconds: res.state.trainSeconds,
+        trainImagesPerSecond: res.state.imagesTrained / res.state.trainSeconds,
+        inferImagesPerSecond: p.imagesPerSecond,
+      };
+      log(`[${variant.name}] test accuracy ${(100 * models[variant.name].test.accuracy).toFixed(2)}%`);
+    } finally {
+      vit.dispose();
+    }
+  }
+
+  const base = {
+    schemaVersion: SCORECARD_SCHEMA_VERSION,
+    runId: path.basename(path.resolve(outDir)),
+    config,
+    seed: config.seed,
+    data: {
+      dataset: config.data.dataset,
+      height: data.train.height,
+      width: data.train.width,
+      channels: data.train.channels,
+      classes: data.train.classNames.length,
+      trainCount: data.train.count,
+      validationCount: data.validation.count,
+      testCount: data.test.count,
+      fingerprints,
+    },
+    calibration: {
+      bins: config.eval.eceBins,
+      rule: config.eval.eceRule,
+      convention: `top-label, ${config.eval.eceBins} equal-width bins, ${config.eval.eceRule === 'right' ? '(lo, hi] as Guo et al.\'s reference code' : '[lo, hi) with the last bin closed, as numpy/TF'}`,
+    },
+    baseline: config.models[0].name,
+    models,
+    backend,
+    timing: { models: timing, totalSeconds: (performance.now() - t0) / 1000 },
+    provenance: { harnessVersion: harnessVersion(), gitCommit: gitCommit(), ...machine(), ...(await sharpVersions()), createdAt: new Date().toISOString() },
+  };
+  const scorecard: Scorecard = { ...base, deltas: computeDeltas(base) };
+  const scorecardPath = path.join(outDir, 'scorecard.json');
+  if (!interrupted && opts.evaluate !== false) {
+    writeJsonAtomic(scorecardPath, scorecard);
+    writeFileAtomic(path.join(outDir, 'scorecard.md'), scorecardMarkdown(scorecard));
+    log(`scorecard: ${scorecardPath}`);
+  }
+  return { scorecard, scorecardPath, interrupted };
+}
+
+/** Create the run folder and its config.json; on resume, insist that the config has not changed. */
+function prepareRunDir(outDir: string, config: RunConfig, resume: boolean): void {
+  const cfgPath = path.join(outDir, 'config.json');
+  const text = stableStringify(config);
+  if (fs.existsSync(cfgPath)) {
+    if (!resume) {
+      throw new HarnessInputError(`run folder ${outDir} already holds a run; use --resume ${outDir} to continue it or choose another --out`, 'out');
+    }
+    if (fs.readFileSync(cfgPath, 'utf8') !== text) {
+      throw new HarnessInputError(`cannot resume ${outDir}: its config.json differs from this run's configuration (resume takes the saved config; drop the other flags)`, 'resume');
+    }
+    return;
+  }
+  if (resume && fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+    throw new HarnessInputError(`cannot resume ${outDir}: it has no config.json`, 'resume');
+  }
+  writeFileAtomic(cfgPath, text);
+}

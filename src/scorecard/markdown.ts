@@ -1,0 +1,106 @@
+/**
+ * scorecard.md: a GitHub-flavoured table with one column per model, a delta column per non-baseline model and the
+ * better value in bold (direction-aware; metrics with no better direction are not marked).
+ */
+import { HEADLINE_METRICS, metricValue, Scorecard } from './scorecard.js';
+
+function fmt(v: number | null, kind: string): string {
+  if (v === null) return 'n/a';
+  switch (kind) {
+    case 'fraction':
+      return `${(100 * v).toFixed(2)}%`;
+    case 'count':
+      return v.toLocaleString('en-US');
+    case 'seconds':
+      return v.toFixed(1);
+    case 'rate':
+      return v.toFixed(1);
+    default:
+      return v.toFixed(4);
+  }
+}
+
+function fmtDelta(v: number, kind: string): string {
+  const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
+  const a = Math.abs(v);
+  if (kind === 'fraction') return `${sign}${(100 * a).toFixed(2)} pts`;
+  if (kind === 'count') return `${sign}${a.toLocaleString('en-US')}`;
+  if (kind === 'seconds' || kind === 'rate') return `${sign}${a.toFixed(1)}`;
+  return `${sign}${a.toFixed(4)}`;
+}
+
+export function scorecardMarkdown(card: Scorecard): string {
+  const names = Object.keys(card.models);
+  const others = names.filter((n) => n !== card.baseline);
+  const header = ['metric', ...names.map((n) => `${n}${kLabel(card.models[n].k)}`), ...others.map((n) => `Δ ${n} − ${card.baseline}`)];
+  const rows: string[][] = [];
+  for (const m of HEADLINE_METRICS) {
+    const vals = names.map((n) => metricValue(card, n, m.key));
+    const present = vals.filter((v): v is number => v !== null);
+    const best = m.better === 'none' || present.length < 2 ? null : m.better === 'higher' ? Math.max(...present) : Math.min(...present);
+    const unique = best !== null && present.filter((v) => v === best).length === 1;
+    const cells = vals.map((v) => {
+      const s = fmt(v, m.kind);
+      return unique && v === best ? `**${s}**` : s;
+    });
+    const base = metricValue(card, card.baseline, m.key);
+    const deltas = others.map((n) => {
+      const v = metricValue(card, n, m.key);
+      return v === null || base === null ? 'n/a' : fmtDelta(v - base, m.kind);
+    });
+    rows.push([m.label, ...cells, ...deltas]);
+  }
+  const c = card.config;
+  const lines = [
+    `# Scorecard ${card.runId}`,
+    '',
+    `${card.data.dataset}: ${card.data.trainCount} train / ${card.data.validationCount} validation / ${card.data.testCount} test images ` +
+      `(${card.data.height}x${card.data.width}x${card.data.channels}, ${card.data.classes} classes); preset ${c.preset}, seed ${card.seed}, ` +
+      `backend ${card.backend.name}.`,
+    `ViT: patch ${c.model.patchSize}, dim ${c.model.dim}, depth ${c.model.depth}, heads ${c.model.heads}, MLP ${c.model.mlpDim}, ${c.model.pool} pooling; ` +
+      `${c.train.epochs} epochs, batch ${c.train.batchSize}, AdamW lr ${c.train.learningRate}, weight decay ${c.train.weightDecay}.`,
+    '',
+    table(header, rows),
+    '',
+    `ECE: ${card.calibration.convention}. Bold marks the better value where a direction exists. ` +
+      `Deltas are ${others.map((n) => n).join(', ')} minus ${card.baseline}; accuracy and ECE deltas are in percentage points.`,
+    '',
+    '## Nonzero MLP activations per layer (test split)',
+    '',
+    table(
+      ['layer', ...names],
+      card.models[card.baseline].test.nonzeroFractionPerLayer.map((_, i) => [String(i), ...names.map((n) => fmt(card.models[n].test.nonzeroFractionPerLayer[i], 'fraction'))]),
+    ),
+    '',
+    '## Training curve (validation)',
+    '',
+    table(
+      ['epoch', ...names.flatMap((n) => [`${n} val acc`, `${n} val loss`, `${n} nonzero`])],
+      card.models[card.baseline].training.history.map((_, e) => [
+        String(e),
+        ...names.flatMap((n) => {
+          const r = card.models[n].training.history[e];
+          if (!r) return ['', '', ''];
+          const nz = r.validationNonzeroFraction.reduce((a, b) => a + b, 0) / r.validationNonzeroFraction.length;
+          return [fmt(r.validationAccuracy, 'fraction'), fmt(r.validationLoss, 'number'), fmt(nz, 'fraction')];
+        }),
+      ]),
+    ),
+    '',
+    `Timings are wall-clock on ${card.provenance.cpuCount} x ${card.provenance.cpu} (${card.backend.name} backend); they vary between runs. ` +
+      `Everything else is reproducible from the config and seed on the same backend.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function kLabel(k: number | number[] | null): string {
+  if (k === null) return '';
+  return typeof k === 'number' ? ` (k=${k})` : ` (k=${k.join('/')})`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const out = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
