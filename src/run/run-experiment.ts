@@ -57,7 +57,13 @@ export function defaultRunId(config: RunConfig, now = new Date()): string {
 export async function prepareData(config: RunConfig, log: (l: string) => void = () => {}): Promise<DataSplits> {
   const d = config.data;
   const loaded = await loadDataset(
-    { name: d.dataset, dataDir: d.dataDir ?? undefined, imageSize: d.imageSize ?? undefined, channels: d.dataset === 'folder' ? d.channels : undefined },
+    {
+      name: d.dataset,
+      dataDir: d.dataDir ?? undefined,
+      // synthetic images default to MNIST's 28 px so that every preset's patch size fits
+      imageSize: d.imageSize ?? (d.dataset === 'synthetic' ? 28 : undefined),
+      channels: d.dataset === 'folder' ? d.channels : undefined,
+    },
     { seed: config.seed, synthetic: { trainCount: d.syntheticTrainCount, testCount: d.syntheticTestCount } },
   );
   const cap = (set: Dataset, n: number | null, what: string, stream: string): Dataset => {

@@ -30,7 +30,7 @@ function fmtDelta(v: number, kind: string): string {
 }
 
 export function scorecardMarkdown(card: Scorecard): string {
-  const names = Object.keys(card.models);
+  const names = card.config.models.map((m) => m.name).filter((n) => n in card.models); // config order, not JSON key order
   const others = names.filter((n) => n !== card.baseline);
   const header = ['metric', ...names.map((n) => `${n}${kLabel(card.models[n].k)}`), ...others.map((n) => `Δ ${n} − ${card.baseline}`)];
   const rows: string[][] = [];
