@@ -67,6 +67,8 @@ export interface RunConfig {
   models: ModelVariant[];
   train: TrainConfig;
   eval: EvalConfig;
+  /** Suites run after training, in this order (suites/: calibration, ...). */
+  suites: string[];
 }
 
 const DATA_DEFAULTS: DataConfig = {
@@ -96,11 +98,12 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     preset: 'smoke',
     seed: 0,
     backend: 'auto',
-    data: { ...DATA_DEFAULTS, limitTrain: 3000, limitTest: 1000, validationCount: 500 },
+    data: { ...DATA_DEFAULTS, limitTrain: 5000, limitTest: 1000, validationCount: 500 },
     model: { patchSize: 7, dim: 32, depth: 2, heads: 2, mlpDim: 128, pool: 'mean' },
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 8 }],
-    train: { ...TRAIN_DEFAULTS, epochs: 2, batchSize: 64, learningRate: 2e-3, checkpointEverySteps: 20 },
+    train: { ...TRAIN_DEFAULTS, epochs: 3, batchSize: 64, learningRate: 3e-3, checkpointEverySteps: 20 },
     eval: EVAL_DEFAULTS,
+    suites: ['calibration'],
   },
   quick: {
     preset: 'quick',
@@ -111,6 +114,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5, learningRate: 2e-3 },
     eval: EVAL_DEFAULTS,
+    suites: ['calibration'],
   },
   paper: {
     preset: 'paper',
@@ -121,5 +125,6 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5 },
     eval: EVAL_DEFAULTS,
+    suites: ['calibration'],
   },
 };

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../backend.js';
-import { HarnessInputError } from '../errors.js';
+import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
+import { SUITE_NAMES } from '../../suites/names.js';
 import { DATASET_NAMES } from '../data/load.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
 
@@ -67,8 +68,13 @@ const fullSchema = z
     models: z.array(variantSchema).min(1),
     train: trainSchema,
     eval: evalSchema,
+    suites: z.array(z.string()),
   })
   .superRefine((c, ctx) => {
+    c.suites.forEach((s, i) => {
+      if (!(SUITE_NAMES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', path: ['suites', i], message: unknownChoiceMessage('suite', s, SUITE_NAMES) });
+      if (c.suites.indexOf(s) !== i) ctx.addIssue({ code: 'custom', path: ['suites', i], message: `suite '${s}' is listed twice` });
+    });
     const names = new Set<string>();
     c.models.forEach((m, i) => {
       if (names.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
@@ -96,6 +102,7 @@ const fileSchema = z.strictObject({
   models: fullSchema.shape.models.optional(),
   train: trainSchema.partial().optional(),
   eval: evalSchema.partial().optional(),
+  suites: z.array(z.string()).optional(),
 });
 
 export type ConfigOverrides = z.infer<typeof fileSchema>;
@@ -158,6 +165,7 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
       ...(l.seed !== undefined ? { seed: l.seed } : {}),
       ...(l.backend !== undefined ? { backend: l.backend } : {}),
       ...(l.models !== undefined ? { models: l.models } : {}),
+      ...(l.suites !== undefined ? { suites: l.suites } : {}),
       data: { ...merged.data, ...stripUndefined(l.data) },
       model: { ...merged.model, ...stripUndefined(l.model) },
       train: { ...merged.train, ...stripUndefined(l.train) },

@@ -22,6 +22,10 @@ import { scorecardMarkdown } from '../scorecard/markdown.js';
 import { train } from '../train/trainer.js';
 import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { ProgressSink, StderrProgress } from '../util/progress.js';
+import { SUITES } from '../../suites/index.js';
+import type { ExtraTrainingOptions, SuiteContext, SuiteOutput, TrainedModel } from '../suite.js';
+import type { ModelVariant } from '../config/run-config.js';
+import type { Predictions } from '../eval/predict.js';
 import { gitCommit, harnessVersion, machine, sharpVersions } from './provenance.js';
 
 export interface RunOptions {
@@ -48,6 +52,14 @@ export interface RunOutput {
 }
 
 /** Default run folder name: time, preset and seed, e.g. 20261128-193012-quick-s0. */
+/** A suite's saved output plus its wall time. */
+interface SuiteRecord extends SuiteOutput {
+  seconds: number;
+}
+
+/** Thrown through a suite when stopAfterSteps interrupts its extra training. */
+class RunInterrupted extends Error {}
+
 export function defaultRunId(config: RunConfig, now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${t}-${config.preset}-s${config.seed}`;
@@ -97,6 +109,7 @@ export function modelConfigFor(config: RunConfig, data: Dataset, k: number | num
 export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
   const t0 = performance.now();
+  const stages: { suites?: Record<string, SuiteRecord> } = {};
   const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
   const sink = (label: string): ProgressSink => (opts.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
   prepareRunDir(outDir, config, opts.resume ?? false);
@@ -109,63 +122,124 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
 
   const models: Record<string, ModelResult> = {};
   const timing: Record<string, ModelTiming> = {};
-  let interrupted = false;
-  for (const variant of config.models) {
+  const trained: TrainedModel[] = [];
+  const testPredictions = new Map<string, Predictions>();
+  const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}): { tm: TrainedModel; interrupted: boolean } => {
     const vit = new ViT(modelConfigFor(config, data.train, variant.k), config.seed);
     try {
-      const identity = { config: vit.config, train: config.train, seed: config.seed, fingerprints };
       const res = train({
         model: vit,
         train: data.train,
         validation: data.validation,
         config: config.train,
         seed: config.seed,
-        checkpointPath: path.join(outDir, 'checkpoints', `${variant.name}.ckpt`),
+        trainLabels: extra.trainLabels,
+        onEpoch: extra.onEpoch,
+        checkpointPath: path.join(outDir, 'checkpoints', `${key}.ckpt`),
         resume: true, // a fresh run folder has no checkpoint; a resumed one continues
-        identity,
-        progress: sink(variant.name),
+        identity: { config: vit.config, train: config.train, seed: config.seed, fingerprints, key },
+        progress: sink(key),
         stopAfterSteps: opts.stopAfterSteps,
         requireComplete: opts.requireTrained,
       });
-      if (res.interrupted) {
+      if (res.interrupted) log(`[${key}] stopped after ${res.state.globalStep} steps; rerun with --resume ${outDir} to continue`);
+      return { tm: { variant, model: vit, state: res.state }, interrupted: res.interrupted };
+    } catch (e) {
+      vit.dispose();
+      throw e;
+    }
+  };
+  let interrupted = false;
+  try {
+    for (const variant of config.models) {
+      const { tm, interrupted: cut } = trainOne(variant.name, variant);
+      trained.push(tm);
+      if (cut) {
         interrupted = true;
-        log(`[${variant.name}] stopped after ${res.state.globalStep} steps; rerun with --resume ${outDir} to continue`);
         break;
       }
       if (opts.evaluate === false) continue;
+      const vit = tm.model;
+      const state = tm.state;
       const p = predict(vit, data.test, { batchSize: config.train.evalBatchSize, progress: sink(`${variant.name} test`) });
-      const preds = { data: p.probs, numClasses: p.numClasses };
-      const last = res.state.history[res.state.history.length - 1];
+      testPredictions.set(variant.name, p);
+      // every test metric from the logits (float64 softmax), the same numbers the calibration suite reports
+      const logits = { data: p.logits, numClasses: p.numClasses };
+      const last = state.history[state.history.length - 1];
       models[variant.name] = {
         name: variant.name,
         k: variant.k,
         parameterCount: vit.parameterCount(),
         forwardFlopsPerImage: forwardFlops(vit.config),
         test: {
-          accuracy: accuracy(preds, data.test.labels),
-          nll: negativeLogLikelihood({ data: p.logits, numClasses: p.numClasses }, data.test.labels, { logits: true }),
-          ece: expectedCalibrationError(preds, data.test.labels, { bins: config.eval.eceBins, rule: config.eval.eceRule }).ece,
+          accuracy: accuracy(logits, data.test.labels, { logits: true }),
+          nll: negativeLogLikelihood(logits, data.test.labels, { logits: true }),
+          ece: expectedCalibrationError(logits, data.test.labels, { bins: config.eval.eceBins, rule: config.eval.eceRule, logits: true }).ece,
           meanNonzeroFraction: p.nonzeroFraction.reduce((a, b) => a + b, 0) / p.nonzeroFraction.length,
           nonzeroFractionPerLayer: p.nonzeroFraction,
         },
         training: {
-          epochs: res.state.epoch,
-          steps: res.state.globalStep,
-          imagesSeen: res.state.imagesTrained,
+          epochs: state.epoch,
+          steps: state.globalStep,
+          imagesSeen: state.imagesTrained,
           finalTrainLoss: last.trainLoss,
           finalValidationAccuracy: last.validationAccuracy,
-          history: res.state.history,
+          history: state.history,
         },
       };
       timing[variant.name] = {
-        trainSeconds: res.state.trainSeconds,
-        trainImagesPerSecond: res.state.imagesTrained / res.state.trainSeconds,
+        trainSeconds: state.trainSeconds,
+        trainImagesPerSecond: state.imagesTrained / state.trainSeconds,
         inferImagesPerSecond: p.imagesPerSecond,
       };
       log(`[${variant.name}] test accuracy ${(100 * models[variant.name].test.accuracy).toFixed(2)}%`);
-    } finally {
-      vit.dispose();
     }
+
+    const suites: Record<string, SuiteRecord> = {};
+    if (!interrupted && opts.evaluate !== false) {
+      const ctx: SuiteContext = {
+        config,
+        data,
+        outDir,
+        models: trained,
+        testPredictions,
+        progress: sink,
+        log,
+        trainExtra: (key, variant, extra) => {
+          const { tm, interrupted: cut } = trainOne(key, variant, extra);
+          if (cut) {
+            tm.model.dispose();
+            throw new RunInterrupted();
+          }
+          return tm;
+        },
+      };
+      for (const name of config.suites) {
+        const saved = path.join(outDir, 'suites', `${name}.json`);
+        if (fs.existsSync(saved)) {
+          suites[name] = JSON.parse(fs.readFileSync(saved, 'utf8')) as SuiteRecord;
+          log(`[suite ${name}] already done in this run folder; reusing ${saved}`);
+          continue;
+        }
+        const suite = SUITES[name];
+        log(`[suite ${name}] ${suite.description}`);
+        const t1 = performance.now();
+        try {
+          const out = await suite.run(ctx);
+          suites[name] = { ...out, seconds: (performance.now() - t1) / 1000 };
+        } catch (e) {
+          if (e instanceof RunInterrupted) {
+            interrupted = true;
+            break;
+          }
+          throw e;
+        }
+        writeJsonAtomic(saved, suites[name]);
+      }
+    }
+    stages.suites = suites;
+  } finally {
+    for (const t of trained) t.model.dispose();
   }
 
   const base = {
@@ -191,15 +265,20 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
     },
     baseline: config.models[0].name,
     models,
+    suites: Object.fromEntries(Object.entries(stages.suites ?? {}).map(([k, v]) => [k, v.result])),
     backend,
-    timing: { models: timing, totalSeconds: (performance.now() - t0) / 1000 },
+    timing: {
+      models: timing,
+      suites: Object.fromEntries(Object.entries(stages.suites ?? {}).map(([k, v]) => [k, v.seconds])),
+      totalSeconds: (performance.now() - t0) / 1000,
+    },
     provenance: { harnessVersion: harnessVersion(), gitCommit: gitCommit(), ...machine(), ...(await sharpVersions()), createdAt: new Date().toISOString() },
   };
   const scorecard: Scorecard = { ...base, deltas: computeDeltas(base) };
   const scorecardPath = path.join(outDir, 'scorecard.json');
   if (!interrupted && opts.evaluate !== false) {
     writeJsonAtomic(scorecardPath, scorecard);
-    writeFileAtomic(path.join(outDir, 'scorecard.md'), scorecardMarkdown(scorecard));
+    writeFileAtomic(path.join(outDir, 'scorecard.md'), scorecardMarkdown(scorecard, Object.values(stages.suites ?? {}).map((v) => v.markdown)));
     log(`scorecard: ${scorecardPath}`);
   }
   return { scorecard, scorecardPath, interrupted };

@@ -29,7 +29,7 @@ function fmtDelta(v: number, kind: string): string {
   return `${sign}${a.toFixed(4)}`;
 }
 
-export function scorecardMarkdown(card: Scorecard): string {
+export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = []): string {
   const names = card.config.models.map((m) => m.name).filter((n) => n in card.models); // config order, not JSON key order
   const others = names.filter((n) => n !== card.baseline);
   const header = ['metric', ...names.map((n) => `${n}${kLabel(card.models[n].k)}`), ...others.map((n) => `Δ ${n} − ${card.baseline}`)];
@@ -87,6 +87,7 @@ export function scorecardMarkdown(card: Scorecard): string {
       ]),
     ),
     '',
+    ...suiteSections,
     `Timings are wall-clock on ${card.provenance.cpuCount} x ${card.provenance.cpu} (${card.backend.name} backend); they vary between runs. ` +
       `Everything else is reproducible from the config and seed on the same backend.`,
     '',

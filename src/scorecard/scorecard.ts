@@ -70,10 +70,12 @@ export interface Scorecard {
   /** Name of the baseline model (the first); deltas are other − baseline. */
   baseline: string;
   models: Record<string, ModelResult>;
+  /** Each suite's result (suites/<name>.ts documents its fields). */
+  suites: Record<string, unknown>;
   /** For each non-baseline model: metric → (model − baseline). */
   deltas: Record<string, Record<string, number>>;
   backend: BackendInfo;
-  timing: { models: Record<string, ModelTiming>; totalSeconds: number };
+  timing: { models: Record<string, ModelTiming>; suites: Record<string, number>; totalSeconds: number };
   provenance: {
     harnessVersion: string;
     gitCommit: string | null;

@@ -47,7 +47,15 @@ describe('run pipeline (end to end on synthetic data)', function () {
     expect(card.data.testCount).to.equal(200);
     expect(card.backend.name).to.equal('wasm');
     expect(card.timing.models.topk.trainImagesPerSecond).to.be.above(0);
+    const cal = card.suites.calibration as { models: Record<string, { test: { ece: number }; temperature: number; intervals: { ece: { low: number; high: number } } }> };
+    expect(cal.models.topk.test.ece).to.equal(card.models.topk.test.ece); // the suite and the headline agree
+    expect(cal.models.vanilla.intervals.ece.low).to.be.at.most(card.models.vanilla.test.ece);
+    expect(cal.models.vanilla.intervals.ece.high).to.be.at.least(card.models.vanilla.test.ece);
+    expect(cal.models.vanilla.temperature).to.be.above(0);
+    expect(fs.readFileSync(path.join(tmp, 'a', 'calibration', 'reliability.svg'), 'utf8')).to.match(/^<svg[\s\S]*<\/svg>\s*$/);
+    expect(fs.existsSync(path.join(tmp, 'a', 'suites', 'calibration.json'))).to.equal(true);
     const md = fs.readFileSync(path.join(tmp, 'a', 'scorecard.md'), 'utf8');
+    expect(md).to.contain('## Calibration (clean test split)');
     expect(md).to.contain('| metric | vanilla | topk (k=8) | Δ topk − vanilla |');
     expect(md).to.match(/\| test ECE \| .* \| .* \| [+−±][\d.]+ pts \|/);
   });

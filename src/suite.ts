@@ -1,0 +1,60 @@
+/**
+ * The suite plugin contract. A suite is a module in suites/ that takes the trained models of a run (and may train
+ * more, e.g. on noisy labels) and returns a JSON section for the scorecard plus its Markdown. Suites run after the
+ * clean training and evaluation, in config order; each finished suite's output is saved in the run folder
+ * (suites/<name>.json), so a resumed run skips it.
+ */
+import type { ModelVariant, RunConfig } from './config/run-config.js';
+import type { DataSplits } from './data/dataset.js';
+import type { Predictions } from './eval/predict.js';
+import type { ViT } from './models/vit.js';
+import type { EpochRecord, TrainState } from './train/trainer.js';
+import type { ProgressSink } from './util/progress.js';
+
+/** A model trained by the run, with its training record. */
+export interface TrainedModel {
+  variant: ModelVariant;
+  model: ViT;
+  state: TrainState;
+}
+
+export interface ExtraTrainingOptions {
+  /** Labels to train on instead of the clean ones (label noise). */
+  trainLabels?: Uint8Array;
+  /** Called after each epoch's validation, epoch 0 included. */
+  onEpoch?: (record: EpochRecord, model: ViT) => void;
+}
+
+export interface SuiteContext {
+  config: RunConfig;
+  data: DataSplits;
+  /** The run folder; suites write their files (SVG, PNG) under it and list them in SuiteOutput.files. */
+  outDir: string;
+  /** The models trained on clean labels, in config order (the first is the baseline). */
+  models: TrainedModel[];
+  /** Clean test-set predictions of each model (same forward pass as the scorecard's). */
+  testPredictions: Map<string, Predictions>;
+  progress(label: string): ProgressSink;
+  log(line: string): void;
+  /**
+   * Train another model of the run's architecture (same init and data order as the others for the same seed),
+   * checkpointed as checkpoints/<key>.ckpt so that an interrupted suite resumes. The caller disposes the model.
+   */
+  trainExtra(key: string, variant: ModelVariant, opts?: ExtraTrainingOptions): TrainedModel;
+}
+
+export interface SuiteOutput {
+  /** JSON-serialisable result, stored under scorecard.suites.<name>. Fractions 0..1. */
+  result: unknown;
+  /** Markdown section(s) appended to scorecard.md, starting with a '## ' heading. */
+  markdown: string;
+  /** Files written, relative to the run folder. */
+  files: string[];
+}
+
+export interface Suite {
+  /** Key in the config's `suites` list and in the scorecard. */
+  name: string;
+  description: string;
+  run(ctx: SuiteContext): Promise<SuiteOutput>;
+}

@@ -1,0 +1,105 @@
+/**
+ * Calibration suite (REFERENCE.md §3): for each model on the clean test split, every calibration metric of
+ * src/metrics (top-label ECE under the run's bins and rule, MCE, RMS-CE, adaptive ECE, classwise ECE, debiased ℓ2,
+ * Brier, NLL, accuracy), seeded 95% bootstrap intervals for ECE, accuracy and NLL, and temperature scaling fitted on
+ * the validation split (minimum NLL) with the metrics after it. Writes reliability diagrams (vanilla and Top-k side
+ * by side, before and after temperature scaling) as SVG.
+ */
+import * as path from 'node:path';
+import { predict } from '../src/eval/predict.js';
+import { binEqualWidth } from '../src/metrics/binning.js';
+import { bootstrapInterval, BootstrapInterval } from '../src/metrics/bootstrap.js';
+import { calibrationReport, CalibrationReport } from '../src/metrics/calibration-report.js';
+import { eceFromBinSums } from '../src/metrics/ece.js';
+import { nllPerExample } from '../src/metrics/nll.js';
+import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
+import { topLabel } from '../src/metrics/top-label.js';
+import { reliabilityDiagramSvg, sideBySide } from '../src/report/reliability-diagram.js';
+import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { writeFileAtomic } from '../src/util/atomic.js';
+
+/** Bootstrap resamples for the 95% intervals. */
+const RESAMPLES = 1000;
+
+export interface ModelCalibration {
+  /** Every metric on the clean test split, before temperature scaling. */
+  test: Omit<CalibrationReport, 'bins'> & { bins: CalibrationReport['bins'] };
+  /** 95% percentile bootstrap intervals over test examples (seeded). */
+  intervals: { ece: BootstrapInterval; accuracy: BootstrapInterval; nll: BootstrapInterval };
+  /** Temperature T minimising validation NLL (logits / T). */
+  temperature: number;
+  /** Every metric after dividing the test logits by T. */
+  afterTemperature: Omit<CalibrationReport, 'bins'> & { bins: CalibrationReport['bins'] };
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteOutput> {
+  const { bins, rule } = { bins: ctx.config.eval.eceBins, rule: ctx.config.eval.eceRule };
+  const labels = ctx.data.test.labels;
+  const result: Record<string, ModelCalibration> = {};
+  const diagrams: string[] = [];
+  const scaledDiagrams: string[] = [];
+  for (const { variant, model } of ctx.models) {
+    const p = ctx.testPredictions.get(variant.name)!;
+    const logits = { data: p.logits, numClasses: p.numClasses };
+    const test = calibrationReport(logits, labels, { bins, rule, logits: true });
+    // bootstrap over examples: per-example correctness, confidence and NLL computed once
+    const tl = topLabel(logits, labels, { logits: true });
+    const nll = nllPerExample(logits, labels, { logits: true });
+    const seedStream = (m: string) => ({ seed: ctx.config.seed, resamples: RESAMPLES, stream: `calibration/${variant.name}/${m}` });
+    const intervals = {
+      ece: bootstrapInterval(p.count, (idx) => eceFromBinSums(binEqualWidth(tl.confidence, tl.correct, bins, rule, idx)), seedStream('ece')),
+      accuracy: bootstrapInterval(p.count, (idx) => mean(tl.correct, idx), seedStream('accuracy')),
+      nll: bootstrapInterval(p.count, (idx) => mean(nll, idx), seedStream('nll')),
+    };
+    const val = predict(model, ctx.data.validation, { batchSize: ctx.config.train.evalBatchSize });
+    const temperature = fitTemperature({ data: val.logits, numClasses: val.numClasses }, ctx.data.validation.labels);
+    const afterTemperature = calibrationReport(applyTemperature(logits, temperature), labels, { bins, rule });
+    result[variant.name] = { test, intervals, temperature, afterTemperature };
+    diagrams.push(reliabilityDiagramSvg(test.bins, { title: variant.name, ece: test.ece, rule }));
+    scaledDiagrams.push(reliabilityDiagramSvg(afterTemperature.bins, { title: `${variant.name}, T = ${temperature.toFixed(3)}`, ece: afterTemperature.ece, rule }));
+  }
+  const names = ctx.models.map((m) => m.variant.name);
+  const files = ['calibration/reliability.svg', 'calibration/reliability-temperature-scaled.svg'];
+  writeFileAtomic(path.join(ctx.outDir, files[0]), sideBySide(diagrams)); // each panel carries its model's name
+  writeFileAtomic(path.join(ctx.outDir, files[1]), sideBySide(scaledDiagrams));
+  return { result: { bins, rule, resamples: RESAMPLES, models: result }, markdown: markdown(result, names, bins, rule, files), files };
+}
+
+function mean(v: ArrayLike<number>, idx: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < idx.length; i++) s += v[idx[i]];
+  return s / idx.length;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const ci = (i: BootstrapInterval, f: (v: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
+
+function markdown(r: Record<string, ModelCalibration>, names: string[], bins: number, rule: string, files: string[]): string {
+  const rows: [string, (m: ModelCalibration) => string][] = [
+    ['accuracy', (m) => `${pct(m.test.accuracy)} ${ci(m.intervals.accuracy, pct)}`],
+    [`ECE (${bins} bins, ${rule === 'right' ? '(lo, hi]' : '[lo, hi)'})`, (m) => `${pct(m.test.ece)} ${ci(m.intervals.ece, pct)}`],
+    ['MCE', (m) => pct(m.test.mce)],
+    ['RMS calibration error', (m) => pct(m.test.rmsce)],
+    ['adaptive (equal-mass) ECE', (m) => pct(m.test.adaptiveEce)],
+    ['classwise ECE', (m) => pct(m.test.classwiseEce)],
+    ['debiased ℓ2 calibration error', (m) => pct(m.test.debiasedL2)],
+    ['Brier score', (m) => m.test.brier.toFixed(4)],
+    ['NLL', (m) => `${m.test.nll.toFixed(4)} ${ci(m.intervals.nll, (v) => v.toFixed(4))}`],
+    ['temperature (fit on validation)', (m) => m.temperature.toFixed(3)],
+    ['ECE after temperature scaling', (m) => pct(m.afterTemperature.ece)],
+    ['NLL after temperature scaling', (m) => m.afterTemperature.nll.toFixed(4)],
+  ];
+  return [
+    '## Calibration (clean test split)',
+    '',
+    `| metric | ${names.join(' | ')} |`,
+    `| --- | ${names.map(() => '---:').join(' | ')} |`,
+    ...rows.map(([label, f]) => `| ${label} | ${names.map((n) => f(r[n])).join(' | ')} |`),
+    '',
+    `Brackets: 95% bootstrap intervals (${RESAMPLES} seeded resamples of the test set). Reliability diagrams: ` + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
+    '',
+  ].join('\n');
+}
+
+const suite: Suite = { name: 'calibration', description: 'every calibration metric, bootstrap intervals, temperature scaling, reliability diagrams', run };
+export default suite;

@@ -1,0 +1,7 @@
+/** The built-in suites, by name. Order of execution follows the config's `suites` list. */
+import type { Suite } from '../src/suite.js';
+import calibration from './calibration.js';
+
+export const SUITES: Record<string, Suite> = {
+  [calibration.name]: calibration,
+};
