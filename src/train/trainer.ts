@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Dataset } from '../data/dataset.js';
+import { Dataset, subset } from '../data/dataset.js';
 import { HarnessInputError, NonFiniteLossError } from '../errors.js';
 import { predict } from '../eval/predict.js';
 import { accuracy } from '../metrics/accuracy.js';
@@ -32,6 +32,8 @@ export interface EpochRecord {
   validationAccuracy: number;
   /** Per layer, fraction of nonzero MLP activations on the validation split (0..1). */
   validationNonzeroFraction: number[];
+  /** Per layer, the same on a fixed seeded probe of up to TRAIN_PROBE_SIZE training images (0..1). */
+  trainNonzeroFraction: number[];
   /** Learning rate at the epoch's last step. */
   learningRate: number;
   /** Optimiser steps completed at the end of this epoch. */
@@ -82,6 +84,9 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
+/** Training images whose MLP sparsity is measured after every epoch (a fixed seeded subset of the split). */
+export const TRAIN_PROBE_SIZE = 1000;
+
 function freshState(): TrainState {
   return { epoch: 0, stepInEpoch: 0, globalStep: 0, trainSeconds: 0, imagesTrained: 0, history: [], epochLossSum: 0, epochCorrect: 0, epochSeen: 0, lastLearningRate: 0 };
 }
@@ -112,8 +117,10 @@ export function train(opts: TrainOptions): TrainResult {
     );
   }
 
+  const probe = subset(data, permutation(rngFor(seed, 'train-probe'), data.count).subarray(0, Math.min(TRAIN_PROBE_SIZE, data.count)));
   const validate = (epoch: number, trainLoss: number | null, trainAccuracy: number | null): void => {
     const p = predict(model, validation, { batchSize: cfg.evalBatchSize });
+    const trainNonzeroFraction = predict(model, probe, { batchSize: cfg.evalBatchSize }).nonzeroFraction;
     const bad = p.logits.find((v) => !Number.isFinite(v));
     if (bad !== undefined) throw new NonFiniteLossError(state.globalStep, 'validation logits', bad);
     const rec: EpochRecord = {
@@ -123,6 +130,7 @@ export function train(opts: TrainOptions): TrainResult {
       validationLoss: negativeLogLikelihood({ data: p.logits, numClasses: p.numClasses }, validation.labels, { logits: true }),
       validationAccuracy: accuracy({ data: p.probs, numClasses: p.numClasses }, validation.labels),
       validationNonzeroFraction: p.nonzeroFraction,
+      trainNonzeroFraction,
       learningRate: state.lastLearningRate,
       steps: state.globalStep,
     };
