@@ -9,6 +9,7 @@ import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from '
 import { DATASET_NAMES } from '../data/load.js';
 import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
 import { defaultRunId, runExperiment } from '../run/run-experiment.js';
+import { runSeeds } from '../run/multi-seed.js';
 import { harnessVersion } from '../run/provenance.js';
 import { intFlag } from './options.js';
 import { registerNoiseCommand } from './noise-command.js';
@@ -20,6 +21,7 @@ interface RunFlags {
   config?: string;
   preset?: PresetName;
   seed?: number;
+  seeds?: number[] | number;
   out?: string;
   backend?: string;
   resume?: string | boolean;
@@ -31,11 +33,22 @@ interface RunFlags {
   quiet?: boolean;
 }
 
+/** --seeds 3 (a count) or --seeds 0,1,5 (a list). */
+function seedsFlag(value: string): number[] | number {
+  if (/^\d+$/.test(value.trim())) return intFlag('--seeds', 1, 1000)(value);
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length < 2 || parts.some((p) => !/^\d+$/.test(p))) {
+    throw new HarnessInputError(`--seeds must be a count (e.g. 8) or a comma-separated list of seeds (e.g. 0,1,5), got '${value}'`, '--seeds');
+  }
+  return parts.map(Number);
+}
+
 function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'JSON config file (any subset of the fields; see README)')
     .addOption(new Option('-p, --preset <name>', 'smoke | quick | paper (default quick)').choices(PRESET_NAMES as unknown as string[]))
     .option('-s, --seed <n>', 'run seed: every random draw derives from it', intFlag('--seed', 0, 2 ** 31 - 1))
+    .option('--seeds <n|list>', 'train and evaluate once per seed: a count (seed, seed+1, ...) or a list like 0,1,5; adds mean, std, 95% intervals and paired differences', seedsFlag)
     .option('-o, --out <dir>', 'run folder (default reports/<time>-<preset>-s<seed>)')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend').choices(BACKEND_CHOICES as unknown as string[]))
     .option('--resume [dir]', 'continue the interrupted run in <dir> (or --out) from its checkpoints')
@@ -54,7 +67,7 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (resumeDir) {
     const saved = path.join(resumeDir, 'config.json');
     if (!fs.existsSync(saved)) throw new HarnessInputError(`cannot resume ${resumeDir}: no config.json there`, '--resume');
-    const conflicting = (['config', 'preset', 'seed', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs'] as const).filter((k) => f[k] !== undefined);
+    const conflicting = (['config', 'preset', 'seed', 'seeds', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs'] as const).filter((k) => f[k] !== undefined);
     if (conflicting.length) throw new HarnessInputError(`--resume takes the run's saved config; drop ${conflicting.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}`, '--resume');
     const cfg = resolveConfig([readConfigFile(saved)]);
     return { config: f.backend ? { ...cfg, backend: f.backend as RunConfig['backend'] } : cfg, outDir: resumeDir, resume: true };
@@ -63,6 +76,10 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (f.config) layers.push(readConfigFile(f.config));
   const flags: Record<string, unknown> = {};
   if (f.seed !== undefined) flags.seed = f.seed;
+  if (f.seeds !== undefined) {
+    const first = f.seed ?? layers.reduce<number | undefined>((s, l) => l.seed ?? s, undefined) ?? 0;
+    flags.seeds = typeof f.seeds === 'number' ? Array.from({ length: f.seeds }, (_, i) => first + i) : f.seeds;
+  }
   if (f.backend !== undefined) flags.backend = f.backend;
   const data: Record<string, unknown> = {};
   if (f.dataset !== undefined) data.dataset = f.dataset;
@@ -88,13 +105,15 @@ export function buildProgram(): Command {
   addRunOptions(program.command('run').description('train every configured model, evaluate on the test split, write scorecard.json and scorecard.md'))
     .action(async (f: RunFlags) => {
       const { config, outDir, resume } = configFromFlags(f);
-      const out = await runExperiment({ config, outDir, resume, progress: !f.quiet });
+      const run = config.seeds ? runSeeds : runExperiment;
+      const out = await run({ config, outDir, resume, progress: !f.quiet });
       if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
     });
 
   addRunOptions(program.command('train').description('train every configured model and keep the checkpoints; no test evaluation'))
     .action(async (f: RunFlags) => {
       const { config, outDir, resume } = configFromFlags(f);
+      if (config.seeds) throw new HarnessInputError('train takes one seed; use `run --seeds` for multi-seed runs', 'seeds');
       await runExperiment({ config, outDir, resume, progress: !f.quiet, evaluate: false });
       process.stdout.write(`${outDir}\n`);
     });
@@ -107,6 +126,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output')
     .action(async (dir: string, f: { backend?: string; quiet?: boolean }) => {
       const { config, outDir } = configFromFlags({ resume: dir, backend: f.backend });
+      if (config.seeds) throw new HarnessInputError(`${dir} is a multi-seed run; evaluate each seed-<s> folder, or finish it with run --resume ${dir}`, 'eval');
       const out = await runExperiment({ config, outDir, resume: true, progress: !f.quiet, requireTrained: true });
       process.stdout.write(`${out.scorecardPath}\n`);
     });

@@ -60,6 +60,11 @@ export interface RunConfig {
   preset: PresetName;
   /** The run seed; every random stream derives from it. */
   seed: number;
+  /**
+   * Train and evaluate every model once per seed (paired: the same seed gives both models the same data order,
+   * init and noise) and report mean, std, 95% intervals and paired differences. null = the single `seed`.
+   */
+  seeds: number[] | null;
   backend: BackendChoice;
   data: DataConfig;
   model: ModelConfig;
@@ -97,6 +102,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
   smoke: {
     preset: 'smoke',
     seed: 0,
+    seeds: null,
     backend: 'auto',
     data: { ...DATA_DEFAULTS, limitTrain: 5000, limitTest: 1000, validationCount: 500 },
     model: { patchSize: 7, dim: 32, depth: 2, heads: 2, mlpDim: 128, pool: 'mean' },
@@ -108,6 +114,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
   quick: {
     preset: 'quick',
     seed: 0,
+    seeds: null,
     backend: 'auto',
     data: { ...DATA_DEFAULTS, limitTrain: 20000 },
     model: { patchSize: 7, dim: 64, depth: 4, heads: 4, mlpDim: 256, pool: 'mean' },
@@ -119,6 +126,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
   paper: {
     preset: 'paper',
     seed: 0,
+    seeds: null,
     backend: 'auto',
     data: { ...DATA_DEFAULTS },
     model: { patchSize: 4, dim: 64, depth: 4, heads: 4, mlpDim: 256, pool: 'mean' },

@@ -62,6 +62,7 @@ const fullSchema = z
   .strictObject({
     preset: z.enum(PRESET_NAMES),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).nullable(),
     backend: z.enum(BACKEND_CHOICES),
     data: dataSchema,
     model: modelSchema,
@@ -71,6 +72,7 @@ const fullSchema = z
     suites: z.array(z.string()),
   })
   .superRefine((c, ctx) => {
+    if (c.seeds && new Set(c.seeds).size !== c.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
     c.suites.forEach((s, i) => {
       if (!(SUITE_NAMES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', path: ['suites', i], message: unknownChoiceMessage('suite', s, SUITE_NAMES) });
       if (c.suites.indexOf(s) !== i) ctx.addIssue({ code: 'custom', path: ['suites', i], message: `suite '${s}' is listed twice` });
@@ -96,6 +98,7 @@ const fullSchema = z
 const fileSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional(),
   seed: fullSchema.shape.seed.optional(),
+  seeds: fullSchema.shape.seeds.optional(),
   backend: fullSchema.shape.backend.optional(),
   data: dataSchema.partial().optional(),
   model: modelSchema.partial().optional(),
@@ -163,6 +166,7 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
     merged = {
       ...merged,
       ...(l.seed !== undefined ? { seed: l.seed } : {}),
+      ...(l.seeds !== undefined ? { seeds: l.seeds } : {}),
       ...(l.backend !== undefined ? { backend: l.backend } : {}),
       ...(l.models !== undefined ? { models: l.models } : {}),
       ...(l.suites !== undefined ? { suites: l.suites } : {}),

@@ -72,6 +72,8 @@ export interface Scorecard {
   models: Record<string, ModelResult>;
   /** Each suite's result (suites/<name>.ts documents its fields). */
   suites: Record<string, unknown>;
+  /** Multi-seed runs only: per-seed summaries and paired differences (src/run/multi-seed.ts). */
+  statistics?: import('../run/multi-seed.js').SeedStatistics;
   /** For each non-baseline model: metric → (model − baseline). */
   deltas: Record<string, Record<string, number>>;
   backend: BackendInfo;
