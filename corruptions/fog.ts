@@ -1,0 +1,62 @@
+/**
+ * fog — a plasma-fractal haze added to the image, then the image rescaled to keep its maximum.
+ *
+ * Reference: make_imagenet_c.py / make_cifar_c.py `fog` with (scale, wibble decay): max_val = x.max();
+ * x += scale · plasma_fractal(mapsize, decay)[:H, :W]; out = clip(x · max_val / (max_val + scale), 0, 1)·255,
+ * truncated. The fractal is the reference's diamond-square (textures.ts plasmaFractal), generated per image from
+ * the seeded stream, with mapsize = next power of two >= max(H, W): 256 for 224-px ImageNet and 32 for 32-px
+ * CIFAR, as in the reference, and imagecorruptions' rule for other sizes.
+ * Deviations: only the random draws. (A black image stays black, as in the reference: max_val = 0.)
+ * Grayscale: the same fog on the one channel.
+ */
+import { defineCorruption } from '../src/corruptions/define.js';
+import { imageFromUnit, toUnit } from '../src/corruptions/image.js';
+import { pixelStream } from '../src/corruptions/random.js';
+import { nextPowerOfTwo, plasmaFractal } from '../src/corruptions/textures.js';
+
+export interface FogParams {
+  /** Weight of the fractal added to the 0..1 image. */
+  scale: number;
+  /** Wibble decay per fractal level (smaller = more fine detail). */
+  decay: number;
+}
+
+export default defineCorruption<FogParams>({
+  name: 'fog',
+  version: 1,
+  family: 'weather',
+  description: 'plasma-fractal haze of the given weight; decay controls its roughness',
+  severities: {
+    cifar: [
+      { scale: 0.2, decay: 3 },
+      { scale: 0.5, decay: 3 },
+      { scale: 0.75, decay: 2.5 },
+      { scale: 1, decay: 2 },
+      { scale: 1.5, decay: 1.75 },
+    ],
+    imagenet: [
+      { scale: 1.5, decay: 2 },
+      { scale: 2, decay: 2 },
+      { scale: 2.5, decay: 1.7 },
+      { scale: 2.5, decay: 1.5 },
+      { scale: 3, decay: 1.4 },
+    ],
+  },
+  apply(image, { rng, params }) {
+    const { height: h, width: w, channels: c } = image;
+    const x = toUnit(image);
+    let maxVal = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] > maxVal) maxVal = x[i];
+    const size = Math.max(2, nextPowerOfTwo(Math.max(h, w)));
+    const fractal = plasmaFractal(pixelStream(rng), size, params.decay);
+    const k = maxVal / (maxVal + params.scale);
+    for (let y = 0; y < h; y++) {
+      for (let xx = 0; xx < w; xx++) {
+        const f = params.scale * fractal[y * size + xx];
+        const o = (y * w + xx) * c;
+        for (let ch = 0; ch < c; ch++) x[o + ch] = (x[o + ch] + f) * k;
+      }
+    }
+    return imageFromUnit(x, image);
+  },
+});

@@ -1,0 +1,47 @@
+/**
+ * shot_noise — Poisson (photon) noise: Poisson(x·c) / c on the 0..1 scale, clipped. Smaller c = fewer photons =
+ * stronger noise.
+ *
+ * Reference: make_imagenet_c.py / make_cifar_c.py `shot_noise`
+ * (`np.clip(np.random.poisson(x * c) / c, 0, 1) * 255`, truncated to uint8).
+ * Deviations: Poisson draws by inversion of an exact CDF table per rate (random.ts) from the harness's seeded
+ * stream instead of numpy's generator: same distribution, different draws.
+ * Grayscale: the same per-value noise on the one channel.
+ */
+import { defineCorruption } from '../src/corruptions/define.js';
+import { imageFromUnit } from '../src/corruptions/image.js';
+import { pixelStream, poissonCdf } from '../src/corruptions/random.js';
+
+const cdfCache = new Map<number, (Float64Array | null)[]>();
+
+/** Poisson CDFs for rate (v/255)·c, one per byte value v (null for v = 0, which always gives 0). */
+function levelCdfs(c: number): (Float64Array | null)[] {
+  let t = cdfCache.get(c);
+  if (t === undefined) {
+    t = Array.from({ length: 256 }, (_, v) => (v === 0 ? null : poissonCdf((v / 255) * c)));
+    cdfCache.set(c, t);
+  }
+  return t;
+}
+
+export default defineCorruption<number>({
+  name: 'shot_noise',
+  version: 1,
+  family: 'noise',
+  description: 'Poisson noise Poisson(x·c)/c; c = photon count at full intensity (smaller is noisier)',
+  severities: {
+    cifar: [500, 250, 100, 75, 50],
+    imagenet: [60, 25, 12, 5, 3],
+  },
+  apply(image, { rng, params: c }) {
+    const src = image.data;
+    const s = pixelStream(rng);
+    const cdfs = levelCdfs(c);
+    const out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      const cdf = cdfs[src[i]];
+      out[i] = (cdf === null ? 0 : s.fromCdf(cdf)) / c;
+    }
+    return imageFromUnit(out, image);
+  },
+});

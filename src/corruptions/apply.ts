@@ -1,0 +1,130 @@
+/**
+ * Running a corruption over images and datasets.
+ *
+ * Randomness: image i of a dataset corrupted by corruption C (version v) at severity s with run seed S uses the
+ * stream rngFor(S, 'corruption', C.name, v, s, i) — nothing else — so the bytes of image i do not depend on the
+ * order, batching or parallelism of the run, nor on which other images are corrupted. Bumping a corruption's
+ * version changes its streams.
+ *
+ * Concurrency: async corruptions (jpeg_compression uses sharp, which works on libuv's thread pool) run through a
+ * bounded pool; synchronous ones run inline. Results land at their own index either way.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { HarnessInputError } from '../errors.js';
+import { rngFor, type Rng } from '../rng.js';
+import { assertSeverity, assertTable, severityTableFor, type Corruption, type Severity, type SeverityTable } from './define.js';
+import { datasetImage, imageProblem, type Image } from './image.js';
+
+/** The random stream of image `index` (see the module comment). */
+export function corruptionStream(seed: number | string, corruption: Pick<Corruption, 'name' | 'version'>, severity: Severity, index: number): Rng {
+  return rngFor(seed, 'corruption', corruption.name, corruption.version, severity, index);
+}
+
+export interface CorruptImageOptions {
+  /** Run seed. */
+  seed: number | string;
+  /** Index of the image in its dataset (selects its random stream); default 0. */
+  index?: number;
+  /** Parameter table; default severityTableFor(height, width). */
+  table?: SeverityTable;
+}
+
+/**
+ * Corrupt one image. Validates the input and the corruption's output (shape, dtype) and never hands the
+ * corruption the caller's buffer to keep: it gets the image as is and must return a new one.
+ */
+export async function corruptImage(image: Image, corruption: Corruption, severity: Severity, options: CorruptImageOptions): Promise<Image> {
+  const p = imageProblem(image);
+  if (p !== null) throw new HarnessInputError(`corrupt with ${corruption.name}: ${p}`, 'image');
+  assertSeverity(severity);
+  const table = options.table ?? severityTableFor(image.height, image.width);
+  assertTable(table);
+  const index = options.index ?? 0;
+  const ctx = { severity, rng: corruptionStream(options.seed, corruption, severity, index), table, params: corruption.params(severity, table) };
+  const out = await corruption.apply(image, ctx);
+  checkOutput(out, image, corruption, severity, index);
+  return out;
+}
+
+function checkOutput(out: unknown, input: Image, corruption: Corruption, severity: Severity, index: number): asserts out is Image {
+  const where = `corruption '${corruption.name}' (severity ${severity}, image ${index})`;
+  const p = imageProblem(out);
+  if (p !== null) throw new Error(`${where} returned a bad image: ${p}`);
+  const o = out as Image;
+  if (o.height !== input.height || o.width !== input.width || o.channels !== input.channels) {
+    throw new Error(`${where} changed the shape from ${input.height}x${input.width}x${input.channels} to ${o.height}x${o.width}x${o.channels}`);
+  }
+}
+
+export interface CorruptDatasetOptions {
+  /** Run seed. */
+  seed: number | string;
+  /** Parameter table; default severityTableFor(dataset.height, dataset.width) ('cifar' up to 64 px). */
+  table?: SeverityTable;
+  /** Most images in flight for asynchronous corruptions (default 64; jpeg_compression batches gray images in flight). */
+  concurrency?: number;
+  /** Called after each image with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * A new Dataset with every image corrupted at `severity` (labels and class names copied). Its name is
+ * `${dataset.name}+${corruption.name}@${severity}`. Image i gets stream corruptionStream(seed, corruption,
+ * severity, i), so corruptDataset(d)[i] equals corruptImage(image i of d, { index: i }).
+ */
+export async function corruptDataset(
+  dataset: Dataset, corruption: Corruption, severity: Severity, options: CorruptDatasetOptions,
+): Promise<Dataset> {
+  assertSeverity(severity);
+  const table = options.table ?? severityTableFor(dataset.height, dataset.width);
+  assertTable(table);
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
+  const size = dataset.height * dataset.width * dataset.channels;
+  const images = new Uint8Array(dataset.count * size);
+  const params = corruption.params(severity, table);
+  let done = 0;
+
+  const run = (i: number): Image | PromiseLike<Image> => {
+    const input = datasetImage(dataset, i);
+    const ctx = { severity, rng: corruptionStream(options.seed, corruption, severity, i), table, params };
+    return corruption.apply(input, ctx);
+  };
+  const store = (i: number, out: Image): void => {
+    checkOutput(out, datasetImage(dataset, i), corruption, severity, i);
+    images.set(out.data, i * size);
+    done++;
+    options.onProgress?.(done, dataset.count);
+  };
+
+  let next = 0;
+  let sinceYield = 0;
+  const worker = async (): Promise<void> => {
+    while (next < dataset.count) {
+      const i = next++;
+      const r = run(i);
+      if (isThenable(r)) {
+        store(i, await r);
+      } else {
+        store(i, r);
+        // Synchronous corruptions never await; let timers and signals through now and then.
+        if (++sinceYield >= 256) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, dataset.count)) }, worker));
+
+  return {
+    ...dataset,
+    name: `${dataset.name}+${corruption.name}@${severity}`,
+    images,
+    labels: Uint8Array.from(dataset.labels),
+    classNames: [...dataset.classNames],
+  };
+}
+
+function isThenable(v: unknown): v is PromiseLike<Image> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}

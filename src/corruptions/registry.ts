@@ -1,0 +1,231 @@
+/**
+ * The corruption registry: the 19 built-ins plus plugins loaded from files or npm packages.
+ *
+ * - `createCorruptionRegistry({ plugins })` gives a registry with the built-ins and the given plugin modules.
+ * - `registry.get(name)` throws "unknown corruption 'gausian_noise'. Did you mean gaussian_noise? Available: …".
+ * - Registering a second corruption under a taken name is refused, naming both sources.
+ * - `loadCorruptionModule(specifier)` imports a plugin (a path relative to cwd, or a package name), validates
+ *   its default export and says what is wrong in which file.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { editDistance, HarnessInputError } from '../errors.js';
+import { CorruptionDefinitionError, validateCorruption, type Corruption } from './define.js';
+import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from './names.js';
+
+import brightness from '../../corruptions/brightness.js';
+import contrast from '../../corruptions/contrast.js';
+import defocusBlur from '../../corruptions/defocus_blur.js';
+import elasticTransform from '../../corruptions/elastic_transform.js';
+import fog from '../../corruptions/fog.js';
+import frost from '../../corruptions/frost.js';
+import gaussianBlur from '../../corruptions/gaussian_blur.js';
+import gaussianNoise from '../../corruptions/gaussian_noise.js';
+import glassBlur from '../../corruptions/glass_blur.js';
+import impulseNoise from '../../corruptions/impulse_noise.js';
+import jpegCompression from '../../corruptions/jpeg_compression.js';
+import motionBlur from '../../corruptions/motion_blur.js';
+import pixelate from '../../corruptions/pixelate.js';
+import saturate from '../../corruptions/saturate.js';
+import shotNoise from '../../corruptions/shot_noise.js';
+import snow from '../../corruptions/snow.js';
+import spatter from '../../corruptions/spatter.js';
+import speckleNoise from '../../corruptions/speckle_noise.js';
+import zoomBlur from '../../corruptions/zoom_blur.js';
+
+export { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from './names.js';
+export { severityTableFor } from './define.js';
+
+/** Where a registered corruption came from: 'built-in', or the plugin's resolved file path. */
+export type CorruptionSource = 'built-in' | string;
+
+/** A registry entry. */
+export interface RegisteredCorruption {
+  corruption: Corruption;
+  source: CorruptionSource;
+}
+
+/** The 19 built-in corruptions: the 15 benchmark ones in canonical order, then the 4 held-out ones. */
+export function builtinCorruptions(): Corruption[] {
+  const all = [
+    gaussianNoise, shotNoise, impulseNoise, defocusBlur, glassBlur, motionBlur, zoomBlur, snow, frost, fog,
+    brightness, contrast, elasticTransform, pixelate, jpegCompression, speckleNoise, gaussianBlur, spatter, saturate,
+  ] as Corruption[];
+  const order = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS] as string[];
+  return all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+/** "unknown corruption 'x'. Did you mean y? Available: a, b, …" */
+export function unknownCorruptionMessage(name: string, available: readonly string[]): string {
+  const ranked = [...available].sort((a, b) => editDistance(name, a) - editDistance(name, b));
+  const best = ranked[0];
+  const hint = best !== undefined && editDistance(name, best) <= Math.max(2, Math.floor(best.length / 3))
+    ? ` Did you mean ${best}?` : '';
+  return `unknown corruption '${name}'.${hint} Available: ${available.join(', ')}`;
+}
+
+/** A name → corruption map that refuses duplicates. */
+export class CorruptionRegistry {
+  private readonly entries = new Map<string, RegisteredCorruption>();
+
+  /** Add a corruption; throws HarnessInputError when the name is taken. */
+  register(corruption: Corruption, source: CorruptionSource = 'built-in'): void {
+    const checked = validateCorruption(corruption, source === 'built-in' ? undefined : source);
+    const existing = this.entries.get(checked.name);
+    if (existing !== undefined) {
+      const from = source === 'built-in' ? 'a built-in' : source;
+      const other = existing.source === 'built-in' ? 'the built-in one' : `the one from ${existing.source}`;
+      throw new HarnessInputError(
+        `duplicate corruption name '${checked.name}': ${from} clashes with ${other}; give the plugin another name`,
+        source === 'built-in' ? checked.name : source,
+      );
+    }
+    this.entries.set(checked.name, { corruption: checked, source });
+  }
+
+  /** Load a plugin module (see loadCorruptionModule) and register it. Returns the corruption. */
+  async load(specifier: string, options: LoadOptions = {}): Promise<Corruption> {
+    const { corruption, source } = await loadCorruptionModuleWithSource(specifier, options);
+    this.register(corruption, source);
+    return corruption;
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** The corruption called `name`; throws HarnessInputError with a suggestion and the list when unknown. */
+  get(name: string): Corruption {
+    const e = this.entries.get(name);
+    if (e === undefined) throw new HarnessInputError(unknownCorruptionMessage(name, this.names()), 'corruption');
+    return e.corruption;
+  }
+
+  /** Where `name` came from. */
+  sourceOf(name: string): CorruptionSource {
+    this.get(name);
+    return this.entries.get(name)!.source;
+  }
+
+  /** Registered names in registration order (built-ins first, canonical order). */
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** All entries in registration order. */
+  list(): RegisteredCorruption[] {
+    return [...this.entries.values()];
+  }
+
+  /** The benchmark corruptions (the 15, canonical order) that are registered. */
+  benchmark(): Corruption[] {
+    return BENCHMARK_CORRUPTIONS.filter((n) => this.has(n)).map((n) => this.get(n));
+  }
+
+  /** The held-out extras that are registered. */
+  heldOut(): Corruption[] {
+    return HELD_OUT_CORRUPTIONS.filter((n) => this.has(n)).map((n) => this.get(n));
+  }
+
+  /** Corruptions that are neither benchmark nor held-out built-ins (plugins). */
+  plugins(): Corruption[] {
+    return this.list().filter((e) => e.source !== 'built-in').map((e) => e.corruption);
+  }
+}
+
+export interface LoadOptions {
+  /** Directory relative paths and package names resolve from; default process.cwd(). */
+  cwd?: string;
+}
+
+export interface RegistryOptions extends LoadOptions {
+  /** Plugin specifiers (file paths relative to cwd, or package names), loaded in order. */
+  plugins?: readonly string[];
+  /** Include the 19 built-ins (default true). */
+  builtins?: boolean;
+}
+
+/** A registry with the built-ins and the given plugins. */
+export async function createCorruptionRegistry(options: RegistryOptions = {}): Promise<CorruptionRegistry> {
+  const reg = new CorruptionRegistry();
+  if (options.builtins !== false) for (const c of builtinCorruptions()) reg.register(c);
+  for (const p of options.plugins ?? []) await reg.load(p, options);
+  return reg;
+}
+
+/** True when the specifier names a file rather than a package: starts with '.', '/', '~' or has a script extension. */
+function looksLikePath(specifier: string): boolean {
+  return specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:')
+    || /\.(m|c)?(j|t)s$/.test(specifier) || specifier.includes('\\');
+}
+
+/**
+ * Import a corruption plugin and validate its default export. `specifier` is a file path (relative to cwd) or an
+ * npm package name. Every failure is a HarnessInputError whose message starts with the file (or package) and
+ * says what is wrong: not found, failed to import, no default export, or which fields are invalid.
+ */
+export async function loadCorruptionModule(specifier: string, options: LoadOptions = {}): Promise<Corruption> {
+  return (await loadCorruptionModuleWithSource(specifier, options)).corruption;
+}
+
+async function loadCorruptionModuleWithSource(
+  specifier: string, options: LoadOptions,
+): Promise<{ corruption: Corruption; source: string }> {
+  const cwd = options.cwd ?? process.cwd();
+  if (typeof specifier !== 'string' || specifier.trim() === '') {
+    throw new HarnessInputError('corruption module: expected a file path or package name, got an empty string', 'plugins');
+  }
+  let url: string;
+  let label: string;
+  if (looksLikePath(specifier)) {
+    const file = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(cwd, specifier);
+    label = specifier;
+    if (!existsSync(file)) {
+      throw new HarnessInputError(`${specifier}: corruption module not found (looked for ${file})`, specifier);
+    }
+    if (statSync(file).isDirectory()) {
+      throw new HarnessInputError(`${specifier}: is a directory; name the module file (e.g. ${specifier}/index.js)`, specifier);
+    }
+    url = pathToFileURL(file).href;
+  } else {
+    label = specifier;
+    try {
+      url = pathToFileURL(createRequire(resolvePath(cwd, 'package.json')).resolve(specifier)).href;
+    } catch {
+      url = specifier; // ESM-only packages (exports without a require condition): let import() resolve it
+    }
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if (isDefinitionError(err)) {
+      // defineCorruption threw while the module was being evaluated: name the file. (Duck-typed: the plugin may
+      // have imported defineCorruption from another copy of the harness.)
+      throw new CorruptionDefinitionError(err.subject, err.issues, label);
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (!looksLikePath(specifier) && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND')) {
+      throw new HarnessInputError(`${label}: corruption package not found from ${cwd} (is it installed?)`, label);
+    }
+    throw new HarnessInputError(`${label}: failed to import corruption module: ${e.message ?? String(err)}`, label);
+  }
+  if (!('default' in mod) || mod.default === undefined) {
+    const named = Object.keys(mod).filter((k) => k !== 'default');
+    throw new HarnessInputError(
+      `${label}: no default export; write 'export default defineCorruption({ ... })'` +
+        (named.length > 0 ? ` (found named exports: ${named.join(', ')})` : ''),
+      label,
+    );
+  }
+  const corruption = validateCorruption(mod.default, label);
+  return { corruption, source: label };
+}
+
+function isDefinitionError(err: unknown): err is CorruptionDefinitionError {
+  const e = err as Partial<CorruptionDefinitionError> | null;
+  return typeof e === 'object' && e !== null && e.name === 'CorruptionDefinitionError'
+    && typeof e.subject === 'string' && Array.isArray(e.issues);
+}
