@@ -72,7 +72,9 @@ export class ViT {
   }
 
   private add(name: string, shape: number[], values: Float32Array): void {
-    this.params.set(name, tf.variable(tf.tensor(values, shape, 'float32'), true, `${name}_${uid()}`));
+    const init = tf.tensor(values, shape, 'float32');
+    this.params.set(name, tf.variable(init, true, `${name}_${uid()}`)); // the variable copies init
+    init.dispose();
   }
 
   private p(name: string): tf.Variable {

@@ -52,6 +52,14 @@ describe('ViT', () => {
     expect(() => new ViT({ ...small, k: [4] }, 0)).to.throw('model.k has 1 entries but model.depth is 2');
   });
 
+  it('holds exactly one tensor per parameter and frees them all on dispose', () => {
+    const before = tf.memory().numTensors;
+    const m = new ViT(small, 0);
+    expect(tf.memory().numTensors - before).to.equal(m.params.size);
+    m.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
   it('starts the vanilla and the Top-k model from identical weights', () => {
     const a = new ViT(small, 42);
     const b = new ViT({ ...small, k: 4 }, 42);
