@@ -56,6 +56,17 @@ export interface EvalConfig {
   eceRule: 'right' | 'left';
 }
 
+/** The label-noise suite (suites/label-noise.ts): noisy training labels, clean validation and test labels. */
+export interface LabelNoiseConfig {
+  /**
+   * Noise specs (src/noise/spec.ts grammar, e.g. 'uniform:0.4' = the paper's convention, 'pair-flip:0.45'); each one
+   * retrains every model of the run on the noisy training labels. Validated when the config is read.
+   */
+  specs: string[];
+  /** Most training examples with a changed label whose predictions are tracked every epoch (a fixed seeded subset). */
+  memorisationProbe: number;
+}
+
 export interface RunConfig {
   preset: PresetName;
   /** The run seed; every random stream derives from it. */
@@ -74,6 +85,8 @@ export interface RunConfig {
   eval: EvalConfig;
   /** Suites run after training, in this order (suites/: calibration, ...). */
   suites: string[];
+  /** Specs and memorisation probe of the label-noise suite. */
+  labelNoise: LabelNoiseConfig;
 }
 
 const DATA_DEFAULTS: DataConfig = {
@@ -89,6 +102,11 @@ const DATA_DEFAULTS: DataConfig = {
 };
 
 const EVAL_DEFAULTS: EvalConfig = { eceBins: 15, eceRule: 'right' };
+
+const LABEL_NOISE_DEFAULTS: LabelNoiseConfig = {
+  specs: ['uniform:0.4', 'uniform:0.8'], // the paper's two rates, in its convention (REFERENCE.md §4.1)
+  memorisationProbe: 2000, // a fitted fraction to within ±2.2 points (95%), for one cheap forward pass per epoch
+};
 
 /**
  * Presets. Timings are for the 2-core development machines on the wasm backend (measured; see README).
@@ -109,7 +127,8 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 8 }],
     train: { ...TRAIN_DEFAULTS, epochs: 3, batchSize: 64, learningRate: 3e-3, checkpointEverySteps: 20 },
     eval: EVAL_DEFAULTS,
-    suites: ['calibration'],
+    suites: ['calibration', 'sparsity'],
+    labelNoise: { ...LABEL_NOISE_DEFAULTS, specs: ['uniform:0.4'] }, // not in suites: it retrains every model per spec
   },
   quick: {
     preset: 'quick',
@@ -121,7 +140,8 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5, learningRate: 2e-3 },
     eval: EVAL_DEFAULTS,
-    suites: ['calibration'],
+    suites: ['calibration', 'sparsity'],
+    labelNoise: { ...LABEL_NOISE_DEFAULTS, specs: ['uniform:0.4'] }, // not in suites: it retrains every model per spec
   },
   paper: {
     preset: 'paper',
@@ -133,6 +153,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5 },
     eval: EVAL_DEFAULTS,
-    suites: ['calibration'],
+    suites: ['calibration', 'sparsity', 'label-noise'],
+    labelNoise: LABEL_NOISE_DEFAULTS,
   },
 };

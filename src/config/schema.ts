@@ -8,6 +8,7 @@ import { BACKEND_CHOICES } from '../backend.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { SUITE_NAMES } from '../../suites/names.js';
 import { DATASET_NAMES } from '../data/load.js';
+import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
 
 const posInt = z.number().int().positive();
@@ -58,6 +59,11 @@ const trainSchema = z.strictObject({
 
 const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) });
 
+const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt });
+
+/** Classes of the built-in datasets whose count is fixed (folder: known only once loaded; the suite checks then). */
+const KNOWN_CLASS_COUNTS: Partial<Record<(typeof DATASET_NAMES)[number], number>> = { mnist: 10, 'fashion-mnist': 10, cifar10: 10, synthetic: 10 };
+
 const fullSchema = z
   .strictObject({
     preset: z.enum(PRESET_NAMES),
@@ -70,12 +76,26 @@ const fullSchema = z
     train: trainSchema,
     eval: evalSchema,
     suites: z.array(z.string()),
+    labelNoise: labelNoiseSchema,
   })
   .superRefine((c, ctx) => {
     if (c.seeds && new Set(c.seeds).size !== c.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
     c.suites.forEach((s, i) => {
       if (!(SUITE_NAMES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', path: ['suites', i], message: unknownChoiceMessage('suite', s, SUITE_NAMES) });
       if (c.suites.indexOf(s) !== i) ctx.addIssue({ code: 'custom', path: ['suites', i], message: `suite '${s}' is listed twice` });
+    });
+    const noises = new Map<string, number>();
+    c.labelNoise.specs.forEach((s, i) => {
+      try {
+        const spec = parseNoiseSpec(s, { dataset: c.data.dataset });
+        validateNoiseSpec(spec, KNOWN_CLASS_COUNTS[c.data.dataset]);
+        const canonical = formatNoiseSpec(spec);
+        if (noises.has(canonical)) ctx.addIssue({ code: 'custom', path: ['labelNoise', 'specs', i], message: `the same noise as labelNoise.specs.${noises.get(canonical)} (${canonical})` });
+        noises.set(canonical, i);
+      } catch (e) {
+        if (!(e instanceof HarnessInputError)) throw e;
+        ctx.addIssue({ code: 'custom', path: ['labelNoise', 'specs', i], message: e.message });
+      }
     });
     const names = new Set<string>();
     c.models.forEach((m, i) => {
@@ -106,6 +126,7 @@ const fileSchema = z.strictObject({
   train: trainSchema.partial().optional(),
   eval: evalSchema.partial().optional(),
   suites: z.array(z.string()).optional(),
+  labelNoise: labelNoiseSchema.partial().optional(),
 });
 
 export type ConfigOverrides = z.infer<typeof fileSchema>;
@@ -174,6 +195,7 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
       model: { ...merged.model, ...stripUndefined(l.model) },
       train: { ...merged.train, ...stripUndefined(l.train) },
       eval: { ...merged.eval, ...stripUndefined(l.eval) },
+      labelNoise: { ...merged.labelNoise, ...stripUndefined(l.labelNoise) },
     };
   }
   merged.preset = preset;

@@ -1,0 +1,388 @@
+/**
+ * Sparsity suite (REFERENCE.md §1.2-1.4): the lazy-neuron phenomenon itself, and what it saves in FLOPs.
+ *
+ * For each model of the run, per layer: the fraction of nonzero MLP activations per token (strictly positive after
+ * ReLU, after the Top-k mask for Top-k models), averaged over tokens, on a seeded subset of the training split
+ * (up to TRAIN_SUBSET_SIZE images, stream rngFor(seed, 'sparsity', 'train')) and on the whole test split; how often
+ * each neuron fires (distribution over neurons, share firing on < 10% of tokens, dead neurons, share firing on
+ * > 50%) on both; the same per-layer fraction over training from the trainer's records (epoch 0 = initialisation;
+ * validation split and the trainer's training probe); and dense vs effective FLOPs per image from the test-split
+ * sparsity. Writes three SVG charts under sparsity/.
+ *
+ * Other suites (corruption) call `measureSparsity(model, dataset)` for per-layer nonzero fractions on any data.
+ */
+import * as path from 'node:path';
+import { Dataset, subset } from '../src/data/dataset.js';
+import { predict } from '../src/eval/predict.js';
+import type { ViT } from '../src/models/vit.js';
+import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../src/report/charts.js';
+import { sideBySide } from '../src/report/reliability-diagram.js';
+import { permutation, rngFor } from '../src/rng.js';
+import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
+import { SparsityFlops, sparsityFlops, tokensPerImage } from '../src/sparsity/flops.js';
+import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
+import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
+import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { writeFileAtomic } from '../src/util/atomic.js';
+import { ProgressSink } from '../src/util/progress.js';
+
+/** Training images measured (a seeded subset; all of them when the split is smaller). */
+export const TRAIN_SUBSET_SIZE = 2000;
+
+/** Per-layer sparsity of a model on one dataset. Arrays are in layer order (index i = block i). */
+export interface SplitSparsity {
+  /** Images measured. */
+  images: number;
+  /** Tokens measured: images × tokens per image. */
+  tokens: number;
+  /** Per layer, mean over tokens of #nonzero / d_ff, 0..1. */
+  nonzeroFraction: number[];
+  /** Mean over layers of nonzeroFraction. */
+  meanNonzeroFraction: number;
+  /** Per layer, how the neurons are used (histogram counts per firing-frequency bin included). */
+  neurons: NeuronUsage[];
+}
+
+export interface MeasureOptions {
+  /** Images per forward pass (default 512). */
+  batchSize?: number;
+  progress?: ProgressSink;
+}
+
+/**
+ * Per-layer activation sparsity of `model` on `data` (one forward pass over every image): nonzero fraction and
+ * neuron usage. Usable on any dataset of the model's input shape, e.g. a corrupted test set.
+ */
+export function measureSparsity(model: ViT, data: Dataset, opts: MeasureOptions = {}): SplitSparsity {
+  if (data.count === 0) throw new RangeError(`measureSparsity: dataset ${data.name} is empty`);
+  const p = predict(model, data, { batchSize: opts.batchSize, neuronFiring: true, progress: opts.progress });
+  const { counts, tokens } = p.neuronFiring!;
+  const neurons = counts.map((c) => neuronUsage(c, tokens));
+  const nonzeroFraction = neurons.map((u) => u.nonzeroFraction);
+  return { images: data.count, tokens, nonzeroFraction, meanNonzeroFraction: meanOf(nonzeroFraction), neurons };
+}
+
+/** The training images the suite measures: up to `size` of them, drawn by rngFor(seed, 'sparsity', 'train'), in file order. */
+export function sparsityTrainSubset(train: Dataset, seed: number, size = TRAIN_SUBSET_SIZE): Dataset {
+  if (train.count <= size) return train;
+  const idx = permutation(rngFor(seed, 'sparsity', 'train'), train.count).slice(0, size).sort();
+  return subset(train, idx);
+}
+
+/** What the suite reports for one model. */
+export interface ModelSparsity {
+  /** Top-k k (per layer when an array), null for vanilla. */
+  k: number | number[] | null;
+  /** Per layer, the most a Top-k layer can keep, k / d_ff (null for layers without Top-k). */
+  topkBound: (number | null)[];
+  dModel: number;
+  dFF: number;
+  depth: number;
+  tokensPerImage: number;
+  /** Seeded subset of the training split. */
+  train: SplitSparsity;
+  /** The whole test split. */
+  test: SplitSparsity;
+  /** Per epoch (0 = initialisation), per layer, on validation and on the trainer's training probe. */
+  overTraining: SparsityCurve;
+  /** First vs last epoch of the validation curve (null with a single record). */
+  trend: SparsityTrend | null;
+  /** Dense vs effective FLOPs per image, from the test-split nonzero fractions. */
+  flops: SparsityFlops;
+}
+
+export interface SparsityResult {
+  convention: string;
+  /** Firing-frequency thresholds of the neuron statistics and the histogram's bin edges (0..1). */
+  rareBelow: number;
+  frequentAbove: number;
+  histogramEdges: number[];
+  trainSubset: { maxImages: number; stream: string };
+  models: Record<string, ModelSparsity>;
+}
+
+const CONVENTION =
+  'a neuron is active on a token when its MLP activation is strictly positive after ReLU (and after the Top-k mask); ' +
+  'nonzero fraction = #active / d_ff per token, averaged over tokens; fractions 0..1; layers in block order';
+
+async function run(ctx: SuiteContext): Promise<SuiteOutput> {
+  const bs = ctx.config.train.evalBatchSize;
+  const trainData = sparsityTrainSubset(ctx.data.train, ctx.config.seed);
+  const models: Record<string, ModelSparsity> = {};
+  for (const { variant, model, state } of ctx.models) {
+    const c = model.config;
+    const train = measureSparsity(model, trainData, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity train`) });
+    const test = measureSparsity(model, ctx.data.test, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity test`) });
+    const overTraining = sparsityCurve(state.history);
+    const ks = c.k === null ? new Array(c.depth).fill(null) : typeof c.k === 'number' ? new Array(c.depth).fill(c.k) : c.k;
+    models[variant.name] = {
+      k: variant.k,
+      topkBound: ks.map((k: number | null) => (k === null ? null : Math.min(1, k / c.mlpDim))),
+      dModel: c.dim,
+      dFF: c.mlpDim,
+      depth: c.depth,
+      tokensPerImage: tokensPerImage(c),
+      train,
+      test,
+      overTraining,
+      trend: sparsityTrend(overTraining),
+      flops: sparsityFlops(c, test.nonzeroFraction),
+    };
+    ctx.log(`[sparsity] ${variant.name}: nonzero ${pct(train.meanNonzeroFraction)} train / ${pct(test.meanNonzeroFraction)} test (layer mean)`);
+  }
+  const result: SparsityResult = {
+    convention: CONVENTION,
+    rareBelow: NEURON_USAGE_DEFAULTS.rareBelow,
+    frequentAbove: NEURON_USAGE_DEFAULTS.frequentAbove,
+    histogramEdges: frequencyEdges(NEURON_USAGE_DEFAULTS.bins),
+    trainSubset: { maxImages: TRAIN_SUBSET_SIZE, stream: 'sparsity/train' },
+    models,
+  };
+  const names = ctx.models.map((m) => m.variant.name);
+  const charts = sparsityCharts(result, names);
+  const files = Object.keys(charts);
+  for (const f of files) writeFileAtomic(path.join(ctx.outDir, f), charts[f]);
+  return { result, markdown: sparsityMarkdown(result, names, files), files };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const pct1 = (v: number) => `${(100 * v).toFixed(1)}%`;
+/** Up to 3 significant digits, no trailing zeros: 0.0625 → 6.25%, 0.1 → 10%. */
+const pctShort = (v: number) => `${Number((100 * v).toPrecision(3))}%`;
+/** Small frequencies with 3 significant digits (the paper's least-used neuron fires on 0.001% of tokens). */
+const pctSmall = (v: number) => (v === 0 ? '0%' : `${(100 * v).toPrecision(3)}%`);
+
+function kLabel(k: number | number[] | null): string {
+  if (k === null) return '';
+  return typeof k === 'number' ? ` (k=${k})` : ` (k=${k.join('/')})`;
+}
+
+function formatFlops(v: number): string {
+  if (v >= 1e9) return `${(v / 1e9).toFixed(3)} GFLOPs`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(3)} MFLOPs`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(2)} kFLOPs`;
+  return `${v.toFixed(0)} FLOPs`;
+}
+
+function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
+  const sep = header.map((_, i) => ((align[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** One sentence per vanilla model: did its sparsity drop over training (layer-mean validation nonzero fraction)? */
+export function trendSentence(name: string, m: ModelSparsity): string {
+  const t = m.trend;
+  if (!t) return `${name} has a single training record, so no change over training can be stated.`;
+  const layers = t.perLayer.map((l, i) => `layer ${i} ${pct1(l.first)} → ${pct1(l.last)}`).join(', ');
+  const pts = `${(100 * Math.abs(t.change)).toFixed(2)} pts`;
+  const from = `from ${pct(t.first)} at epoch ${t.firstEpoch} (initialisation) to ${pct(t.last)} after epoch ${t.lastEpoch}`;
+  const how = t.dropped ? `became sparser: its layer-mean nonzero fraction on the validation split dropped ${from} (−${pts}` : t.change > 0 ? `did not become sparser: its layer-mean nonzero fraction on the validation split rose ${from} (+${pts}` : `did not become sparser: its layer-mean nonzero fraction on the validation split stayed at ${pct(t.first)} (epoch ${t.firstEpoch} to ${t.lastEpoch}`;
+  return `Over training the ${name} model ${how}; ${layers}).`;
+}
+
+export function sparsityMarkdown(r: SparsityResult, names: string[], files: string[]): string {
+  const ms = names.map((n) => r.models[n]);
+  const first = ms[0];
+  const depth = first.depth;
+  const label = (n: string) => `${n}${kLabel(r.models[n].k)}`;
+  const layerRows = Array.from({ length: depth }, (_, i) => [String(i), ...ms.flatMap((m) => [pct(m.train.nonzeroFraction[i]), pct(m.test.nonzeroFraction[i])])]);
+  layerRows.push(['mean', ...ms.flatMap((m) => [pct(m.train.meanNonzeroFraction), pct(m.test.meanNonzeroFraction)])]);
+  const bounds = names
+    .filter((n) => r.models[n].topkBound.some((b) => b !== null))
+    .map((n) => {
+      const b = [...new Set(r.models[n].topkBound.filter((x): x is number => x !== null))];
+      return `${n} keeps at most k/d_ff = ${b.map(pct).join(', ')} per token`;
+    });
+  const vanilla = names.filter((n) => r.models[n].k === null);
+  const trend = vanilla.length ? vanilla.map((n) => trendSentence(n, r.models[n])).join(' ') : 'No vanilla (k = null) model in this run, so no statement on how vanilla sparsity evolves.';
+
+  const epochs = first.overTraining.epochs;
+  const trainingRows = epochs.map((e, j) => [
+    String(e),
+    ...ms.flatMap((m) => {
+      const idx = m.overTraining.epochs.indexOf(e);
+      return idx < 0 ? ['', ''] : [pct(m.overTraining.meanValidation[idx]), pct(m.overTraining.meanTrain[idx])];
+    }),
+  ]);
+
+  const neuronRows: string[][] = [];
+  for (const n of names) {
+    const m = r.models[n];
+    for (let i = 0; i < m.depth; i++) {
+      const tr = m.train.neurons[i];
+      const te = m.test.neurons[i];
+      neuronRows.push([
+        label(n),
+        String(i),
+        `${pct1(tr.rareShare)} / ${pct1(te.rareShare)}`,
+        `${tr.deadCount} / ${te.deadCount}`,
+        `${pct1(tr.frequentShare)} / ${pct1(te.frequentShare)}`,
+        pctSmall(te.minFrequency),
+        pctSmall(te.medianFrequency),
+        pctSmall(te.maxFrequency),
+      ]);
+    }
+  }
+
+  const flopsRows: [string, (m: ModelSparsity) => string][] = [
+    ['whole model, dense', (m) => formatFlops(m.flops.model.dense)],
+    ['whole model, effective', (m) => formatFlops(m.flops.model.effective)],
+    ['saving: second MLP matmuls', (m) => pct(m.flops.secondMatmul.saving)],
+    ...Array.from({ length: depth }, (_, i): [string, (m: ModelSparsity) => string] => [`saving: second MLP matmul, layer ${i}`, (m) => (m.flops.perLayer[i] ? pct(m.flops.perLayer[i].saving) : '')]),
+    ['saving: MLPs (both matmuls)', (m) => pct(m.flops.mlp.saving)],
+    ['saving: whole model', (m) => pct(m.flops.model.saving)],
+  ];
+
+  const t = first.train;
+  const te = first.test;
+  return [
+    '## Activation sparsity (MLP neurons)',
+    '',
+    `Nonzero fraction: the share of the d_ff = ${first.dFF} MLP activations of a token that are strictly positive after ReLU ` +
+      `(after the Top-k mask for Top-k models), averaged over tokens (REFERENCE.md §1.2). Train: a seeded subset of ${t.images} training images ` +
+      `(${t.tokens.toLocaleString('en-US')} tokens); test: all ${te.images} test images (${te.tokens.toLocaleString('en-US')} tokens).` +
+      (bounds.length ? ` ${bounds.join('; ')}.` : ''),
+    '',
+    table(['layer', ...names.flatMap((n) => [`${label(n)} train`, `${n} test`])], layerRows),
+    '',
+    trend,
+    '',
+    '### Over training (layer mean; epoch 0 = initialisation)',
+    '',
+    table(['epoch', ...names.flatMap((n) => [`${n} validation`, `${n} train probe`])], trainingRows),
+    '',
+    `### Neuron usage (firing frequency = share of tokens on which a neuron fires)`,
+    '',
+    table(
+      ['model', 'layer', `fire on <${pctShort(r.rareBelow)} of tokens (train / test)`, 'never fire (train / test)', `fire on >${pctShort(r.frequentAbove)} (train / test)`, 'least-used (test)', 'median (test)', 'most-used (test)'],
+      neuronRows,
+    ),
+    '',
+    '### FLOPs per image (test-split sparsity)',
+    '',
+    'The second MLP matmul costs 2·d_model·s per token instead of 2·d_model·d_ff when only the s nonzero activations are used; ' +
+      'the first matmul and everything else stay dense (REFERENCE.md §1.4). Unstructured sparsity does not by itself give wall-time gains.',
+    '',
+    table(['', ...names.map(label)], flopsRows.map(([l, f]) => [l, ...ms.map(f)])),
+    '',
+    'Charts: ' + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Charts
+
+/** Mix a #rrggbb colour with white (amount 0..1 of white). */
+function lighten(hex: string, amount: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  const ch = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((v) => Math.round(v + (255 - v) * amount));
+  return `#${ch.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function niceMax(v: number): number {
+  const steps = [0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1];
+  return steps.find((s) => s >= v * 1.08) ?? 1;
+}
+
+const LAYER_COLORS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666', '#1f78b4', '#fb9a99', '#b2df8a', '#cab2d6'];
+const layerColor = (i: number) => LAYER_COLORS[i % LAYER_COLORS.length];
+
+/** The suite's charts by relative path. */
+export function sparsityCharts(r: SparsityResult, names: string[]): Record<string, string> {
+  const ms = names.map((n) => r.models[n]);
+  const depth = ms[0].depth;
+  const yPct = (v: number) => `${Math.round(100 * v)}%`;
+  const boundLines = names.flatMap((n, mi) => {
+    const b = [...new Set(r.models[n].topkBound.filter((x): x is number => x !== null))];
+    return b.map((y) => ({ y, label: `${n}: k/d_ff = ${pctShort(y)}`, color: PALETTE[mi % PALETTE.length] }));
+  });
+
+  // 1. nonzero fraction per layer, train vs test, every model
+  const perLayerMax = Math.max(...ms.flatMap((m) => [...m.train.nonzeroFraction, ...m.test.nonzeroFraction]));
+  const perLayer = barChartSvg({
+    title: 'Nonzero MLP activations per layer',
+    xLabel: 'layer',
+    yLabel: 'nonzero fraction per token',
+    categories: Array.from({ length: depth }, (_, i) => String(i)),
+    series: names.flatMap((n, mi) => [
+      { name: `${n} train`, values: r.models[n].train.nonzeroFraction, color: PALETTE[mi % PALETTE.length] },
+      { name: `${n} test`, values: r.models[n].test.nonzeroFraction, color: lighten(PALETTE[mi % PALETTE.length], 0.5) },
+    ]),
+    yDomain: [0, niceMax(perLayerMax)],
+    yFormat: yPct,
+    valueLabels: (v) => String(Number((100 * v).toPrecision(3))),
+    referenceLines: boundLines,
+    caption: `value labels in %; train: ${ms[0].train.images} training images, test: ${ms[0].test.images} test images`,
+    width: 760,
+    height: 380,
+  });
+
+  // 2. over training, one panel per model, shared y axis
+  const trainMax = Math.max(...ms.flatMap((m) => [...m.overTraining.validation.flat(), ...m.overTraining.train.flat()]));
+  const yTop = niceMax(trainMax);
+  const styleLegend: LegendItem[] = [
+    ...Array.from({ length: depth }, (_, i) => ({ name: `layer ${i}`, color: layerColor(i), kind: 'box' as const })),
+    { name: 'validation', color: '#444444', marker: true },
+    { name: 'train probe', color: '#444444', dash: '5,4' },
+  ];
+  const overTraining = sideBySide(
+    names.map((n) => {
+      const m = r.models[n];
+      const c = m.overTraining;
+      const bound = [...new Set(m.topkBound.filter((x): x is number => x !== null))];
+      return lineChartSvg({
+        title: `${n}${kLabel(m.k)}: nonzero fraction over training`,
+        xLabel: 'epoch (0 = initialisation)',
+        yLabel: 'nonzero fraction per token',
+        series: Array.from({ length: depth }, (_, i) => [
+          { name: `layer ${i} validation`, points: c.epochs.map((e, j) => [e, c.validation[j][i]] as const), color: layerColor(i) },
+          { name: `layer ${i} train probe`, points: c.epochs.map((e, j) => [e, c.train[j][i]] as const), color: layerColor(i), dash: '5,4', markers: false },
+        ]).flat(),
+        yDomain: [0, yTop],
+        yFormat: yPct,
+        legend: styleLegend,
+        referenceLines: bound.map((y) => ({ y, label: `k/d_ff = ${pctShort(y)}` })),
+        width: 540,
+        height: 360,
+      });
+    }),
+  );
+
+  // 3. neuron firing-frequency histogram (test split), one panel per model
+  const histMax = Math.max(...ms.flatMap((m) => m.test.neurons.flatMap((u) => u.histogram.counts.map((k) => k / u.neurons))));
+  const histogram = sideBySide(
+    names.map((n) => {
+      const m = r.models[n];
+      return barChartSvg({
+        title: `${n}${kLabel(m.k)}: neuron firing frequency (test)`,
+        xLabel: 'share of test tokens on which the neuron fires',
+        yLabel: 'share of neurons',
+        edges: r.histogramEdges,
+        series: m.test.neurons.map((u, i) => ({ name: `layer ${i}`, values: u.histogram.counts.map((k) => k / u.neurons), color: layerColor(i) })),
+        yDomain: [0, niceMax(histMax)],
+        yFormat: yPct,
+        xFormat: yPct,
+        referenceX: [{ x: r.rareBelow, label: `${pctShort(r.rareBelow)} of tokens`, color: '#c44e52' }],
+        caption: `fire on <${pctShort(r.rareBelow)} of tokens: ` + m.test.neurons.map((u, i) => `L${i} ${pct1(u.rareShare)}`).join(', '),
+        width: 560,
+        height: 360,
+      });
+    }),
+  );
+  return {
+    'sparsity/nonzero-per-layer.svg': perLayer,
+    'sparsity/over-training.svg': overTraining,
+    'sparsity/neuron-firing-histogram.svg': histogram,
+  };
+}
+
+const suite: Suite = {
+  name: 'sparsity',
+  description: 'per-layer MLP activation sparsity on train and test, neuron usage, sparsity over training, dense vs effective FLOPs',
+  run,
+};
+export default suite;
