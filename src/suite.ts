@@ -56,5 +56,10 @@ export interface Suite {
   /** Key in the config's `suites` list and in the scorecard. */
   name: string;
   description: string;
+  /**
+   * Optional early check, called once the data is loaded and before any training: throw a HarnessInputError naming
+   * the config field when the suite cannot run on this config and data (so a bad setting fails in seconds).
+   */
+  check?(config: RunConfig, data: DataSplits): void | Promise<void>;
   run(ctx: SuiteContext): Promise<SuiteOutput>;
 }

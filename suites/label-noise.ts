@@ -498,6 +498,8 @@ function memorisationChart(r: LabelNoiseSuiteResult, names: string[]): string {
 const suite: Suite = {
   name: 'label-noise',
   description: 'retrain every model on noisy training labels; clean-test accuracy, NLL, ECE, drop from clean, memorisation per epoch',
+  // before training: folder datasets' class counts are only known once loaded
+  check: (config, data) => void resolveSpecs(config.labelNoise.specs, config.data.dataset, data.train.classNames.length),
   run,
 };
 export default suite;

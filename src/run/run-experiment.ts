@@ -118,6 +118,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
   const data = await prepareData(config, log);
   log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
+  for (const name of config.suites) await SUITES[name].check?.(config, data); // fail before any training
   const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
 
   const models: Record<string, ModelResult> = {};
