@@ -14,6 +14,8 @@ import { harnessVersion } from '../run/provenance.js';
 import { intFlag } from './options.js';
 import { registerNoiseCommand } from './noise-command.js';
 import { registerCalibrationCommand } from './calibration-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerCheckCommand } from './check-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
 
@@ -93,7 +95,8 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   return { config, outDir: f.out ?? path.join('reports', defaultRunId(config)), resume: false };
 }
 
-export function buildProgram(): Command {
+/** `exit.code` carries a command's own non-error exit status (the gate's 1 for a regression). */
+export function buildProgram(exit: { code: number } = { code: 0 }): Command {
   const program = new Command();
   program
     .name('topk-harness')
@@ -132,6 +135,10 @@ export function buildProgram(): Command {
     });
 
   registerCalibrationCommand(program);
+  registerReportCommand(program);
+  registerCheckCommand(program, (code) => {
+    exit.code = code;
+  });
   registerNoiseCommand(program, async (dataset, dataDir) => {
     if (!(DATASET_NAMES as readonly string[]).includes(dataset)) {
       throw new HarnessInputError(unknownChoiceMessage('dataset', dataset, DATASET_NAMES), 'dataset');
@@ -144,10 +151,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const exit = { code: 0 };
+  const program = buildProgram(exit);
   try {
     await program.parseAsync(argv);
-    return 0;
+    return exit.code;
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message (unknown option, missing argument, help, version)

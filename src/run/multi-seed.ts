@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunConfig } from '../config/run-config.js';
-import { scorecardMarkdown } from '../scorecard/markdown.js';
+import { assertValidScorecard } from '../scorecard/schema.js';
+import { writeRunReports } from '../report/run-reports.js';
 import { HEADLINE_METRICS, metricValue, ModelResult, Scorecard } from '../scorecard/scorecard.js';
 import { pairedDifference, PairedDifference, summarize, Summary } from '../scorecard/statistics.js';
-import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { runExperiment, RunOptions, RunOutput } from './run-experiment.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
 export const SEED_METRICS = HEADLINE_METRICS.filter((m) => !m.key.startsWith('timing.') && m.key !== 'parameterCount');
@@ -43,7 +43,7 @@ export function seedStatistics(cards: Scorecard[], seeds: number[]): SeedStatist
 export async function runSeeds(opts: RunOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
   const seeds = config.seeds!;
-  prepareParent(outDir, config, opts.resume ?? false);
+  prepareRunDir(outDir, config, opts.resume ?? false);
   const cards: Scorecard[] = [];
   for (const seed of seeds) {
     const dir = path.join(outDir, `seed-${seed}`);
@@ -94,42 +94,9 @@ export async function runSeeds(opts: RunOptions): Promise<RunOutput> {
     },
   };
   const scorecardPath = path.join(outDir, 'scorecard.json');
+  assertValidScorecard(card);
   writeJsonAtomic(scorecardPath, card);
-  writeFileAtomic(path.join(outDir, 'scorecard.md'), scorecardMarkdown(card, [statisticsMarkdown(statistics, card)]));
+  writeRunReports(outDir); // scorecard.md (with the statistics section) and report.html
   return { scorecard: card, scorecardPath, interrupted: false };
 }
 
-function prepareParent(outDir: string, config: RunConfig, resume: boolean): void {
-  const cfgPath = path.join(outDir, 'config.json');
-  const text = stableStringify(config);
-  if (fs.existsSync(cfgPath)) {
-    if (!resume) throw new Error(`run folder ${outDir} already holds a run; use --resume ${outDir}`);
-    if (fs.readFileSync(cfgPath, 'utf8') !== text) throw new Error(`cannot resume ${outDir}: its config.json differs from this run's configuration`);
-    return;
-  }
-  writeFileAtomic(cfgPath, text);
-}
-
-function statisticsMarkdown(s: SeedStatistics, card: Scorecard): string {
-  const f = (kind: string, v: number | null) => (v === null ? '—' : kind === 'fraction' ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
-  const names = card.config.models.map((m) => m.name);
-  const lines = [
-    `## Statistics over ${s.seeds.length} seeds (${s.seeds.join(', ')})`,
-    '',
-    'Mean ± std [95% t interval] per model; paired differences (model − baseline, seed by seed) are marked ' +
-      '**significant** only when their 95% interval excludes zero.',
-    '',
-    `| metric | ${names.join(' | ')} | ${names.filter((n) => n !== card.baseline).map((n) => `Δ ${n} − ${card.baseline}`).join(' | ')} |`,
-    `| --- | ${names.map(() => '---:').join(' | ')} | ${names.filter((n) => n !== card.baseline).map(() => '---:').join(' | ')} |`,
-  ];
-  for (const m of SEED_METRICS) {
-    const cell = (x: Summary) => `${f(m.kind, x.mean)} ± ${f(m.kind, x.std)} [${f(m.kind, x.low)}, ${f(m.kind, x.high)}]`;
-    const d = names.filter((n) => n !== card.baseline).map((n) => {
-      const p = s.paired[n][m.key];
-      return `${p.significant ? '**' : ''}${f(m.kind, p.mean)} [${f(m.kind, p.low)}, ${f(m.kind, p.high)}]${p.significant ? '** significant' : ' not distinguishable from 0'}`;
-    });
-    lines.push(`| ${m.label} | ${names.map((n) => cell(s.metrics[n][m.key])).join(' | ')} | ${d.join(' | ')} |`);
-  }
-  lines.push('', `Each seed's full scorecard: ${s.seeds.map((x) => `[seed-${x}](seed-${x}/scorecard.md)`).join(', ')}.`, '');
-  return lines.join('\n');
-}

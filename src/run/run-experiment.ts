@@ -18,7 +18,8 @@ import { negativeLogLikelihood } from '../metrics/nll.js';
 import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../models/config.js';
 import { ViT } from '../models/vit.js';
 import { computeDeltas, ModelResult, ModelTiming, Scorecard, SCORECARD_SCHEMA_VERSION } from '../scorecard/scorecard.js';
-import { scorecardMarkdown } from '../scorecard/markdown.js';
+import { assertValidScorecard } from '../scorecard/schema.js';
+import { writeRunReports } from '../report/run-reports.js';
 import { train } from '../train/trainer.js';
 import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { ProgressSink, StderrProgress } from '../util/progress.js';
@@ -278,15 +279,16 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   const scorecard: Scorecard = { ...base, deltas: computeDeltas(base) };
   const scorecardPath = path.join(outDir, 'scorecard.json');
   if (!interrupted && opts.evaluate !== false) {
+    assertValidScorecard(scorecard); // a scorecard that breaks its own schema is a harness bug: never write it
     writeJsonAtomic(scorecardPath, scorecard);
-    writeFileAtomic(path.join(outDir, 'scorecard.md'), scorecardMarkdown(scorecard, Object.values(stages.suites ?? {}).map((v) => v.markdown)));
+    writeRunReports(outDir); // scorecard.md and report.html, rebuilt from the JSON just written
     log(`scorecard: ${scorecardPath}`);
   }
   return { scorecard, scorecardPath, interrupted };
 }
 
 /** Create the run folder and its config.json; on resume, insist that the config has not changed. */
-function prepareRunDir(outDir: string, config: RunConfig, resume: boolean): void {
+export function prepareRunDir(outDir: string, config: RunConfig, resume: boolean): void {
   const cfgPath = path.join(outDir, 'config.json');
   const text = stableStringify(config);
   if (fs.existsSync(cfgPath)) {

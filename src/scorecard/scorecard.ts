@@ -7,7 +7,10 @@ import type { BackendInfo } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { EpochRecord } from '../train/trainer.js';
 
-export const SCORECARD_SCHEMA_VERSION = 1;
+import { SCHEMA_VERSION } from './schema.js';
+
+/** The scorecard format version (src/scorecard/schema.ts is the source of truth). */
+export const SCORECARD_SCHEMA_VERSION = SCHEMA_VERSION;
 
 /** Measured results of one model (one scorecard column). */
 export interface ModelResult {
@@ -49,7 +52,7 @@ export interface ModelTiming {
 }
 
 export interface Scorecard {
-  schemaVersion: number;
+  schemaVersion: typeof SCHEMA_VERSION;
   runId: string;
   /** Resolved configuration. */
   config: RunConfig;

@@ -1,0 +1,218 @@
+/**
+ * The regression gate (`topk-harness check`): passes on an identical scorecard and on improvements, fails (exit 1)
+ * beyond a tolerance, honours overrides, refuses bad input (HarnessInputError: exit 2) naming what differs, and
+ * writes well-formed JUnit XML.
+ */
+import { expect } from 'chai';
+import { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { registerCheckCommand, runCheck } from '../../src/cli/check-command.js';
+import { HarnessInputError } from '../../src/errors.js';
+import { compareMetric } from '../../src/gate/compare.js';
+import { GATE_METRICS } from '../../src/gate/metrics.js';
+import { HEADLINE_METRICS } from '../../src/scorecard/scorecard.js';
+import { sampleScorecard, SMOKE_RUN, SMOKE_SCORECARD } from '../report/fixtures.js';
+import { findAll, parseXml } from './xml.js';
+
+describe('regression gate (topk-harness check)', () => {
+  let tmp: string;
+  beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-check-'))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** Write a modified copy of the sample scorecard; returns its path. */
+  function current(edit: (card: Record<string, any>) => void, name = 'scorecard.json'): string {
+    const card = sampleScorecard();
+    edit(card);
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, JSON.stringify(card));
+    return file;
+  }
+  function tolerances(value: unknown): string {
+    const file = path.join(tmp, 'tolerances.json');
+    fs.writeFileSync(file, JSON.stringify(value));
+    return file;
+  }
+  function inputError(f: () => unknown): HarnessInputError {
+    try {
+      f();
+    } catch (e) {
+      expect(e).to.be.instanceOf(HarnessInputError);
+      return e as HarnessInputError;
+    }
+    throw new Error('expected a HarnessInputError');
+  }
+  const accuracy = (card: Record<string, any>) => card.models.topk.test.accuracy as number;
+
+  it('gates every headline metric, in the same direction', () => {
+    for (const h of HEADLINE_METRICS) {
+      const g = GATE_METRICS.find((m) => m.key === h.key);
+      expect(g, h.key).to.not.equal(undefined);
+      expect(g!.better).to.equal(h.better === 'none' ? 'both' : h.better);
+    }
+  });
+
+  it('passes when nothing changed', () => {
+    const out = runCheck({ baseline: SMOKE_SCORECARD, scorecard: current(() => {}) });
+    expect(out.exitCode).to.equal(0);
+    expect(out.result.rows).to.have.length(GATE_METRICS.length * 2);
+    expect(out.output).to.contain('No gated metric moved.');
+    expect(out.output).to.contain('check passed: 14 comparisons, 0 regressed, 0 improved, 6 not gated.');
+  });
+
+  it('fails with exit code 1 when a metric regresses beyond its tolerance, and says which', () => {
+    const file = current((c) => (c.models.topk.test.accuracy = accuracy(c) - 0.035));
+    const out = runCheck({ baseline: SMOKE_SCORECARD, scorecard: file });
+    expect(out.exitCode).to.equal(1);
+    expect(out.result.regressions.map((r) => `${r.metric.key}/${r.model}`)).to.deep.equal(['test.accuracy/topk']);
+    expect(out.output).to.match(/\| test\.accuracy \| topk +\| +0\.5920 \| +0\.5570 \| −0\.0350 \| drop ≤ 0\.0200 \| REGRESSED \|/);
+    expect(out.output).to.contain('check FAILED: 14 comparisons, 1 regressed, 0 improved, 6 not gated. test.accuracy of topk dropped by 0.0350, more than the 0.0200 allowed.');
+  });
+
+  it('passes on improvements and on small moves within tolerance', () => {
+    const file = current((c) => {
+      c.models.topk.test.accuracy = accuracy(c) + 0.05; // better
+      c.models.vanilla.test.ece -= 0.03; // better (lower)
+      c.models.vanilla.test.nll += 0.04; // worse, within the 0.05 allowed
+      c.models.vanilla.test.accuracy -= 0.02; // worse by exactly the tolerance
+    });
+    const out = runCheck({ baseline: SMOKE_SCORECARD, scorecard: file });
+    expect(out.exitCode).to.equal(0);
+    const status = (key: string, model: string) => out.result.rows.find((r) => r.metric.key === key && r.model === model)!.status;
+    expect(status('test.accuracy', 'topk')).to.equal('improved');
+    expect(status('test.ece', 'vanilla')).to.equal('improved');
+    expect(status('test.nll', 'vanilla')).to.equal('ok');
+    expect(status('test.accuracy', 'vanilla')).to.equal('ok');
+  });
+
+  it('fails on any change of structure and on sparsity moving either way', () => {
+    const out = runCheck({
+      baseline: SMOKE_SCORECARD,
+      scorecard: current((c) => {
+        c.models.topk.parameterCount += 1;
+        c.models.vanilla.test.meanNonzeroFraction -= 0.05;
+      }),
+    });
+    expect(out.exitCode).to.equal(1);
+    expect(out.result.regressions.map((r) => `${r.metric.key}/${r.model}`)).to.have.members(['parameterCount/topk', 'test.meanNonzeroFraction/vanilla']);
+  });
+
+  it('ignores timings by default', () => {
+    const out = runCheck({ baseline: SMOKE_SCORECARD, scorecard: current((c) => (c.timing.models.topk.trainSeconds *= 10)) });
+    expect(out.exitCode).to.equal(0);
+    expect(out.output).to.contain('Not gated: timing.trainSeconds, timing.trainImagesPerSecond, timing.inferImagesPerSecond');
+  });
+
+  it('takes tolerance overrides per metric key: absolute, relative and ignore', () => {
+    const file = current((c) => {
+      c.models.topk.test.accuracy = accuracy(c) - 0.015; // within the default 0.02
+      c.timing.models.topk.trainImagesPerSecond *= 0.4; // a 60% throughput drop
+      c.models.vanilla.test.ece += 0.05; // beyond the default 0.02
+    });
+    const tight = runCheck({
+      baseline: SMOKE_SCORECARD,
+      scorecard: file,
+      tolerances: tolerances({ 'test.accuracy': 0.01, 'timing.trainImagesPerSecond': { relative: 0.5 }, 'test.ece': 'ignore' }),
+    });
+    expect(tight.exitCode).to.equal(1);
+    expect(tight.result.regressions.map((r) => `${r.metric.key}/${r.model}`)).to.have.members(['test.accuracy/topk', 'timing.trainImagesPerSecond/topk']);
+    expect(tight.output).to.match(/timing\.trainImagesPerSecond \| topk .* \| drop ≤ 50% \([\d.]+\) \| REGRESSED \|/);
+    const loose = runCheck({ baseline: SMOKE_SCORECARD, scorecard: file, tolerances: tolerances({ 'test.ece': { absolute: 0.1 } }) });
+    expect(loose.exitCode).to.equal(0);
+  });
+
+  it('rejects an unknown metric key or a bad value in the tolerances file', () => {
+    const err = inputError(() => runCheck({ baseline: SMOKE_SCORECARD, scorecard: SMOKE_SCORECARD, tolerances: tolerances({ 'test.acuracy': 0.01, 'test.nll': -1 }) }));
+    const file = path.join(tmp, 'tolerances.json');
+    expect(err.message).to.equal(
+      `invalid tolerances file ${file}:\n` +
+        '  test.acuracy: unknown metric key \'test.acuracy\'. Did you mean test.accuracy? Allowed: ' +
+        GATE_METRICS.map((m) => m.key).join(', ') +
+        '\n  test.nll: must be a number >= 0 (absolute), {"absolute": n}, {"relative": n} or "ignore" (got -1)',
+    );
+  });
+
+  it('counts a metric that went missing as a regression', () => {
+    const row = compareMetric(GATE_METRICS[0], 'topk', 0.5, null, { absolute: 0.02 });
+    expect(row.status).to.equal('regressed');
+    expect(row.reason).to.equal('missing or not finite in the current scorecard');
+  });
+
+  it('refuses a scorecard of another schema version (exit 2)', () => {
+    const file = current((c) => (c.schemaVersion = 2));
+    expect(inputError(() => runCheck({ baseline: SMOKE_SCORECARD, scorecard: file })).message).to.equal(
+      `scorecard ${file} has schemaVersion 2; this harness reads version 1; it was written by a newer topk-harness: upgrade this one to read it`,
+    );
+  });
+
+  it('refuses a missing file (exit 2)', () => {
+    const missing = path.join(tmp, 'baseline.json');
+    expect(inputError(() => runCheck({ baseline: missing, scorecard: SMOKE_SCORECARD })).message).to.equal(`scorecard ${missing} does not exist`);
+  });
+
+  it('refuses scorecards whose configs differ where it matters, naming each field (exit 2)', () => {
+    const file = current((c) => {
+      c.config.model.dim = 64;
+      c.config.models[1].k = 16;
+      c.config.train.epochs = 5;
+      c.config.train.learningRate = 0.01; // may differ: that is what the gate measures
+    });
+    const err = inputError(() => runCheck({ baseline: SMOKE_SCORECARD, scorecard: file }));
+    expect(err.message).to.equal(
+      `cannot compare scorecard ${file} with baseline ${SMOKE_SCORECARD}: config.model.dim, config.models, config.train.epochs differ\n` +
+        '  config.model.dim: baseline 32, current 64\n' +
+        '  config.models: baseline vanilla, topk (k=8), current vanilla, topk (k=16)\n' +
+        '  config.train.epochs: baseline 3, current 5\n' +
+        'The gate compares runs of the same data, architecture, models, epochs and seed; regenerate the baseline from this config if the change is intended.',
+    );
+    expect(err.path).to.equal('config.model.dim');
+    const seed = current((c) => (c.config.seed = c.seed = 1), 'seed.json');
+    expect(inputError(() => runCheck({ baseline: SMOKE_SCORECARD, scorecard: seed })).message).to.contain(': config.seed differs\n  config.seed: baseline 0, current 1\n');
+    const data = current((c) => (c.config.data.dataset = c.data.dataset = 'fashion-mnist'), 'data.json');
+    expect(inputError(() => runCheck({ baseline: SMOKE_SCORECARD, scorecard: data })).message).to.contain('config.data.dataset: baseline "mnist", current "fashion-mnist"');
+  });
+
+  it('writes JUnit XML with one testcase per metric and model', () => {
+    const junit = path.join(tmp, 'out', 'gate.xml');
+    const file = current((c) => (c.models.topk.test.accuracy = accuracy(c) - 0.035));
+    runCheck({ baseline: SMOKE_SCORECARD, scorecard: file, junit });
+    const root = parseXml(fs.readFileSync(junit, 'utf8'));
+    expect(root.name).to.equal('testsuites');
+    const [suite] = findAll(root, 'testsuite');
+    expect(suite.attributes).to.include({ tests: '20', failures: '1', errors: '0', skipped: '6' });
+    const cases = findAll(suite, 'testcase');
+    expect(cases).to.have.length(GATE_METRICS.length * 2);
+    expect(new Set(cases.map((c) => `${c.attributes.classname} ${c.attributes.name}`)).size).to.equal(cases.length);
+    const failed = cases.filter((c) => findAll(c, 'failure').length > 0);
+    expect(failed.map((c) => `${c.attributes.classname} ${c.attributes.name}`)).to.deep.equal(['gate.topk test.accuracy']);
+    expect(findAll(failed[0], 'failure')[0].attributes.message).to.equal('test.accuracy of topk dropped by 0.0350, more than the 0.0200 allowed');
+    expect(cases.filter((c) => findAll(c, 'skipped').length > 0).map((c) => c.attributes.name)).to.have.members([
+      'timing.trainSeconds', 'timing.trainSeconds', 'timing.trainImagesPerSecond', 'timing.trainImagesPerSecond', 'timing.inferImagesPerSecond', 'timing.inferImagesPerSecond',
+    ]);
+  });
+
+  it('runs as a command: accepts a run folder, hands 0 or 1 to the caller, throws HarnessInputError for exit 2', async () => {
+    const codes: number[] = [];
+    const program = new Command().exitOverride();
+    registerCheckCommand(program, (c) => codes.push(c));
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => printed.push(s) > 0) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['check', '--baseline', SMOKE_SCORECARD, '--scorecard', SMOKE_RUN], { from: 'user' });
+      await program.parseAsync(['check', '--baseline', SMOKE_SCORECARD, '--scorecard', current((c) => (c.models.vanilla.test.ece += 0.1))], { from: 'user' });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(codes).to.deep.equal([0, 1]);
+    expect(printed.join('')).to.contain(`topk-harness check: ${path.join(SMOKE_RUN, 'scorecard.json')} against baseline ${SMOKE_SCORECARD}`);
+    let thrown: unknown;
+    try {
+      await program.parseAsync(['check', '--baseline', path.join(tmp, 'none.json'), '--scorecard', SMOKE_SCORECARD], { from: 'user' });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).to.be.instanceOf(HarnessInputError);
+  });
+});
