@@ -7,6 +7,7 @@ import { BACKEND_CHOICES } from '../backend.js';
 import { PRESET_NAMES, PresetName, RunConfig } from '../config/run-config.js';
 import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from '../config/schema.js';
 import { DATASET_NAMES } from '../data/load.js';
+import { SUITE_NAMES } from '../../suites/names.js';
 import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
 import { defaultRunId, runExperiment } from '../run/run-experiment.js';
 import { runSeeds } from '../run/multi-seed.js';
@@ -16,10 +17,11 @@ import { registerNoiseCommand } from './noise-command.js';
 import { registerCalibrationCommand } from './calibration-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCheckCommand } from './check-command.js';
+import { addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags } from './corruptions-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
 
-interface RunFlags {
+interface RunFlags extends CorruptionRunFlags {
   config?: string;
   preset?: PresetName;
   seed?: number;
@@ -32,6 +34,7 @@ interface RunFlags {
   limitTrain?: number;
   limitTest?: number;
   epochs?: number;
+  suites?: string[];
   quiet?: boolean;
 }
 
@@ -46,7 +49,7 @@ function seedsFlag(value: string): number[] | number {
 }
 
 function addRunOptions(cmd: Command): Command {
-  return cmd
+  const c = cmd
     .option('-c, --config <file>', 'JSON config file (any subset of the fields; see README)')
     .addOption(new Option('-p, --preset <name>', 'smoke | quick | paper (default quick)').choices(PRESET_NAMES as unknown as string[]))
     .option('-s, --seed <n>', 'run seed: every random draw derives from it', intFlag('--seed', 0, 2 ** 31 - 1))
@@ -59,7 +62,9 @@ function addRunOptions(cmd: Command): Command {
     .option('--limit-train <n>', 'use a seeded subset of n training images', intFlag('--limit-train', 1))
     .option('--limit-test <n>', 'use a seeded subset of n test images', intFlag('--limit-test', 1))
     .option('--epochs <n>', 'override train.epochs', intFlag('--epochs', 1))
+    .option('--suites <list>', `suites to run after training, comma-separated (${SUITE_NAMES.join(', ')}); replaces the preset's list`, (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('-q, --quiet', 'no progress output');
+  return addCorruptionRunOptions(c);
 }
 
 /** Resolve preset ← config file ← flags; a resumed run reads its saved config instead. */
@@ -69,7 +74,7 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (resumeDir) {
     const saved = path.join(resumeDir, 'config.json');
     if (!fs.existsSync(saved)) throw new HarnessInputError(`cannot resume ${resumeDir}: no config.json there`, '--resume');
-    const conflicting = (['config', 'preset', 'seed', 'seeds', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs'] as const).filter((k) => f[k] !== undefined);
+    const conflicting = (['config', 'preset', 'seed', 'seeds', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs', 'suites', 'corruptionModule', 'severityTable'] as const).filter((k) => f[k] !== undefined);
     if (conflicting.length) throw new HarnessInputError(`--resume takes the run's saved config; drop ${conflicting.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}`, '--resume');
     const cfg = resolveConfig([readConfigFile(saved)]);
     return { config: f.backend ? { ...cfg, backend: f.backend as RunConfig['backend'] } : cfg, outDir: resumeDir, resume: true };
@@ -90,6 +95,9 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (f.limitTest !== undefined) data.limitTest = f.limitTest;
   if (Object.keys(data).length) flags.data = data;
   if (f.epochs !== undefined) flags.train = { epochs: f.epochs };
+  if (f.suites !== undefined) flags.suites = f.suites;
+  const corruption = corruptionFlagOverrides(f);
+  if (corruption) flags.corruption = corruption;
   layers.push(parseOverrides(flags, 'command-line flags'));
   const config = resolveConfig(layers, f.preset);
   return { config, outDir: f.out ?? path.join('reports', defaultRunId(config)), resume: false };
@@ -136,6 +144,7 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
 
   registerCalibrationCommand(program);
   registerReportCommand(program);
+  registerCorruptionsCommand(program);
   registerCheckCommand(program, (code) => {
     exit.code = code;
   });

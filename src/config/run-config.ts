@@ -67,6 +67,23 @@ export interface LabelNoiseConfig {
   memorisationProbe: number;
 }
 
+/** The corruption suite (suites/corruption.ts): accuracy, ECE and sparsity on corrupted test images (REFERENCE.md §2). */
+export interface CorruptionConfig {
+  /**
+   * Which corruptions: 'benchmark' = the 15 of ImageNet-C's mCE; 'all' = those 15 and the 4 held-out extras; or a
+   * list of names (built-in or from `plugins`). Corruptions from `plugins` are always evaluated too.
+   */
+  corruptions: 'benchmark' | 'all' | string[];
+  /** Severities to evaluate, each 1..5 (means over severities and CE use exactly these). */
+  severities: number[];
+  /** Severity table: 'auto' = CIFAR-10-C's for images up to 64 px, ImageNet-C's above; or forced. */
+  table: 'auto' | 'cifar' | 'imagenet';
+  /** Evaluate on a seeded subset of this many test images (bounds the time; null = the whole test split). */
+  limitTest: number | null;
+  /** Corruption plugin modules: file paths (relative to the working directory) or npm package names. */
+  plugins: string[];
+}
+
 export interface RunConfig {
   preset: PresetName;
   /** The run seed; every random stream derives from it. */
@@ -87,6 +104,8 @@ export interface RunConfig {
   suites: string[];
   /** Specs and memorisation probe of the label-noise suite. */
   labelNoise: LabelNoiseConfig;
+  /** Corruptions, severities, table, test subset and plugins of the corruption suite. */
+  corruption: CorruptionConfig;
 }
 
 const DATA_DEFAULTS: DataConfig = {
@@ -106,6 +125,14 @@ const EVAL_DEFAULTS: EvalConfig = { eceBins: 15, eceRule: 'right' };
 const LABEL_NOISE_DEFAULTS: LabelNoiseConfig = {
   specs: ['uniform:0.4', 'uniform:0.8'], // the paper's two rates, in its convention (REFERENCE.md §4.1)
   memorisationProbe: 2000, // a fitted fraction to within ±2.2 points (95%), for one cheap forward pass per epoch
+};
+
+const CORRUPTION_DEFAULTS: CorruptionConfig = {
+  corruptions: 'benchmark', // the 15 that mCE averages; the 4 held-out extras with 'all'
+  severities: [1, 2, 3, 4, 5], // the paper's statistic is the mean over all five
+  table: 'auto', // CIFAR-10-C parameters for MNIST/CIFAR-sized images, ImageNet-C's above 64 px
+  limitTest: null,
+  plugins: [],
 };
 
 /**
@@ -129,6 +156,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     eval: EVAL_DEFAULTS,
     suites: ['calibration', 'sparsity'],
     labelNoise: { ...LABEL_NOISE_DEFAULTS, specs: ['uniform:0.4'] }, // not in suites: it retrains every model per spec
+    corruption: { ...CORRUPTION_DEFAULTS, corruptions: ['gaussian_noise', 'shot_noise', 'impulse_noise'], severities: [1, 3, 5], limitTest: 500 }, // the paper's Table 1 noises; not in suites
   },
   quick: {
     preset: 'quick',
@@ -142,6 +170,7 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     eval: EVAL_DEFAULTS,
     suites: ['calibration', 'sparsity'],
     labelNoise: { ...LABEL_NOISE_DEFAULTS, specs: ['uniform:0.4'] }, // not in suites: it retrains every model per spec
+    corruption: { ...CORRUPTION_DEFAULTS, limitTest: 1000 }, // 15 x 5 x 1000 images per model
   },
   paper: {
     preset: 'paper',
@@ -153,7 +182,8 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5 },
     eval: EVAL_DEFAULTS,
-    suites: ['calibration', 'sparsity', 'label-noise'],
+    suites: ['calibration', 'sparsity', 'label-noise', 'corruption'],
     labelNoise: LABEL_NOISE_DEFAULTS,
+    corruption: { ...CORRUPTION_DEFAULTS, corruptions: 'all' }, // the 15 and the 4 held-out, whole test split
   },
 };

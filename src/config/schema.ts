@@ -9,6 +9,7 @@ import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { SUITE_NAMES } from '../../suites/names.js';
 import { DATASET_NAMES } from '../data/load.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
+import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
 
 const posInt = z.number().int().positive();
@@ -61,6 +62,14 @@ const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', '
 
 const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt });
 
+const corruptionSchema = z.strictObject({
+  corruptions: z.union([z.literal('benchmark'), z.literal('all'), z.array(z.string().min(1)).min(1)]),
+  severities: z.array(z.number().int().min(1).max(5)).min(1),
+  table: z.enum(['auto', 'cifar', 'imagenet']),
+  limitTest: posInt.nullable(),
+  plugins: z.array(z.string().trim().min(1)),
+});
+
 /** Classes of the built-in datasets whose count is fixed (folder: known only once loaded; the suite checks then). */
 const KNOWN_CLASS_COUNTS: Partial<Record<(typeof DATASET_NAMES)[number], number>> = { mnist: 10, 'fashion-mnist': 10, cifar10: 10, synthetic: 10 };
 
@@ -77,6 +86,7 @@ const fullSchema = z
     eval: evalSchema,
     suites: z.array(z.string()),
     labelNoise: labelNoiseSchema,
+    corruption: corruptionSchema,
   })
   .superRefine((c, ctx) => {
     if (c.seeds && new Set(c.seeds).size !== c.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
@@ -97,6 +107,7 @@ const fullSchema = z
         ctx.addIssue({ code: 'custom', path: ['labelNoise', 'specs', i], message: e.message });
       }
     });
+    checkCorruptionSection(c.corruption, ctx);
     const names = new Set<string>();
     c.models.forEach((m, i) => {
       if (names.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name '${m.name}'` });
@@ -114,6 +125,29 @@ const fullSchema = z
     }
   });
 
+/**
+ * Corruption names are checked against the built-ins here (a cheap, pure list) when no plugins are configured;
+ * with plugins, names that are not built-ins are checked once the plugins load (suites/corruption.ts
+ * resolveCorruptionPlan), before any corruption work.
+ */
+function checkCorruptionSection(c: z.infer<typeof corruptionSchema>, ctx: z.RefinementCtx): void {
+  const builtins: readonly string[] = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS];
+  if (Array.isArray(c.corruptions)) {
+    c.corruptions.forEach((n, i) => {
+      if (c.corruptions.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['corruption', 'corruptions', i], message: `corruption '${n}' is listed twice` });
+      else if (c.plugins.length === 0 && !builtins.includes(n)) {
+        ctx.addIssue({ code: 'custom', path: ['corruption', 'corruptions', i], message: `${unknownChoiceMessage('corruption', n, builtins)} (a plugin's corruption needs its module in corruption.plugins)` });
+      }
+    });
+  }
+  c.severities.forEach((s, i) => {
+    if (c.severities.indexOf(s) !== i) ctx.addIssue({ code: 'custom', path: ['corruption', 'severities', i], message: `severity ${s} is listed twice` });
+  });
+  c.plugins.forEach((p, i) => {
+    if (c.plugins.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['corruption', 'plugins', i], message: `plugin '${p}' is listed twice` });
+  });
+}
+
 /** The file form: every field optional (deeply), same strictness. */
 const fileSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional(),
@@ -127,6 +161,7 @@ const fileSchema = z.strictObject({
   eval: evalSchema.partial().optional(),
   suites: z.array(z.string()).optional(),
   labelNoise: labelNoiseSchema.partial().optional(),
+  corruption: corruptionSchema.partial().optional(),
 });
 
 export type ConfigOverrides = z.infer<typeof fileSchema>;
@@ -196,6 +231,7 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
       train: { ...merged.train, ...stripUndefined(l.train) },
       eval: { ...merged.eval, ...stripUndefined(l.eval) },
       labelNoise: { ...merged.labelNoise, ...stripUndefined(l.labelNoise) },
+      corruption: { ...merged.corruption, ...stripUndefined(l.corruption) },
     };
   }
   merged.preset = preset;

@@ -1,0 +1,181 @@
+/**
+ * `topk-harness corruptions`: look at the corruptions without training.
+ *
+ *   corruptions list [--json] [--corruption-module FILE ...]
+ *   corruptions preview --dataset mnist [--data-dir DIR] [--corruption-module FILE ...] [--corruption NAME ...]
+ *                       [--severities 1,3,5] [--table auto|cifar|imagenet] [--count 4] [--seed N] [--out grid.png]
+ *
+ * `list` prints every registered corruption (built-ins, then plugins): name, family, version, source, group
+ * (benchmark / held-out / plugin), description and the parameters of both severity tables; --json prints one JSON
+ * array instead. `preview` writes a labelled PNG grid of the first --count test images of a dataset under each
+ * corruption at each severity (the same pixels a run with that seed evaluates for those images) and prints its path.
+ *
+ * For `run` (wired in main.ts): addCorruptionRunOptions adds --corruption-module (repeatable) and --severity-table;
+ * corruptionFlagOverrides turns them into the config's `corruption` section; the suite's check() loads the plugins
+ * and checks the corruption names before training. Output goes through the root program's
+ * configureOutput().writeOut, so tests can capture it. Bad input throws HarnessInputError (exit 2 in main).
+ */
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CorruptionConfig, RunConfig } from '../config/run-config.js';
+import {
+  BENCHMARK_CORRUPTIONS, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS, previewGrid, SEVERITY_TABLES,
+  type RegisteredCorruption, type Severity,
+} from '../corruptions/index.js';
+import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
+import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { resolveCorruptionPlan, tableFor, type CorruptionGroup } from '../../suites/corruption.js';
+import { intFlag } from './options.js';
+
+/** Default output file of `corruptions preview`. */
+export const DEFAULT_PREVIEW_FILE = 'corruptions-preview.png';
+
+/** One row of `corruptions list --json`. */
+export interface CorruptionListing {
+  name: string;
+  family: string;
+  version: number;
+  /** 'built-in' or the plugin specifier as given. */
+  source: string;
+  group: CorruptionGroup;
+  description: string;
+  /** Parameters for severities 1..5 of each table (identical when the module gives one list). */
+  severities: { cifar: unknown[]; imagenet: unknown[] };
+}
+
+/** Repeatable flag: each occurrence appends (undefined when never given, so "not given" stays distinguishable). */
+function collect(value: string, previous?: string[]): string[] {
+  return [...(previous ?? []), value];
+}
+
+function groupOf(e: RegisteredCorruption): CorruptionGroup {
+  if (e.source !== 'built-in') return 'plugin';
+  return (BENCHMARK_CORRUPTIONS as readonly string[]).includes(e.corruption.name) ? 'benchmark'
+    : (HELD_OUT_CORRUPTIONS as readonly string[]).includes(e.corruption.name) ? 'held-out' : 'plugin';
+}
+
+/** Every registered corruption (built-ins in canonical order, then plugins in load order). */
+export async function listCorruptions(plugins: readonly string[] = []): Promise<CorruptionListing[]> {
+  const registry = await createCorruptionRegistry({ plugins });
+  return registry.list().map((e) => ({
+    name: e.corruption.name,
+    family: e.corruption.family,
+    version: e.corruption.version,
+    source: e.source,
+    group: groupOf(e),
+    description: e.corruption.description,
+    severities: { cifar: [...e.corruption.severities.cifar], imagenet: [...e.corruption.severities.imagenet] },
+  }));
+}
+
+/** A parameter value in one short line: 0.08, (0.7, 1, 2), {loc: 0.1, …}. */
+function formatParam(p: unknown): string {
+  if (typeof p === 'number') return String(Number(p.toPrecision(6)));
+  if (Array.isArray(p)) return `(${p.map(formatParam).join(', ')})`;
+  if (p !== null && typeof p === 'object') return `{${Object.entries(p).map(([k, v]) => `${k}: ${formatParam(v)}`).join(', ')}}`;
+  return String(p);
+}
+
+/** The text form of `corruptions list`. */
+export function formatCorruptionList(rows: readonly CorruptionListing[]): string {
+  const w = Math.max(...rows.map((r) => r.name.length), 4);
+  const out = [`${'name'.padEnd(w)}  ${'family'.padEnd(7)}  version  ${'group'.padEnd(9)}  source`];
+  for (const r of rows) {
+    out.push(`${r.name.padEnd(w)}  ${r.family.padEnd(7)}  ${`v${r.version}`.padEnd(7)}  ${r.group.padEnd(9)}  ${r.source}`);
+    out.push(`${' '.repeat(w + 2)}${r.description}`);
+    const same = JSON.stringify(r.severities.cifar) === JSON.stringify(r.severities.imagenet);
+    if (same) out.push(`${' '.repeat(w + 2)}severities 1-5 (both tables): ${r.severities.cifar.map(formatParam).join(' | ')}`);
+    else {
+      out.push(`${' '.repeat(w + 2)}cifar    1-5: ${r.severities.cifar.map(formatParam).join(' | ')}`);
+      out.push(`${' '.repeat(w + 2)}imagenet 1-5: ${r.severities.imagenet.map(formatParam).join(' | ')}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** "1,3,5" → [1, 3, 5]. */
+function severitiesFlag(value: string): Severity[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^[1-5]$/.test(p)) || new Set(parts).size !== parts.length) {
+    throw new HarnessInputError(`--severities must be distinct severities 1..5 separated by commas (e.g. 1,3,5), got '${value}'`, '--severities');
+  }
+  return parts.map(Number).sort((a, b) => a - b) as Severity[];
+}
+
+interface PreviewFlags {
+  dataset: string;
+  dataDir?: string;
+  corruptionModule?: string[];
+  corruption?: string[];
+  severities?: Severity[];
+  table?: 'auto' | 'cifar' | 'imagenet';
+  count: number;
+  seed: number;
+  out: string;
+}
+
+/** Add `corruptions list` and `corruptions preview` to `program`. */
+export function registerCorruptionsCommand(program: Command): void {
+  const write = (s: string) => (program.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t)))(s);
+  const cmd = program.command('corruptions').description('list the corruptions (built-ins and plugins) or preview them on a dataset');
+
+  cmd
+    .command('list')
+    .description('every corruption: name, family, version, source, benchmark/held-out/plugin, both severity tables')
+    .option('--json', 'print one JSON array instead of text')
+    .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
+    .action(async (f: { json?: boolean; corruptionModule?: string[] }) => {
+      const rows = await listCorruptions(f.corruptionModule ?? []);
+      write(f.json ? JSON.stringify(rows, null, 2) + '\n' : formatCorruptionList(rows));
+    });
+
+  cmd
+    .command('preview')
+    .description('write a labelled PNG grid of test images under every corruption and severity')
+    .requiredOption('--dataset <name>', `dataset whose test images to corrupt (${DATASET_NAMES.join(', ')})`)
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
+    .option('--corruption <name>', 'show only this corruption (repeatable; default: all registered)', collect)
+    .option('--severities <list>', 'severities to show, e.g. 1,3,5 (default 1,2,3,4,5)', severitiesFlag)
+    .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
+    .option('--count <n>', 'test images (the first n)', intFlag('--count', 1, 64), 4)
+    .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
+    .option('-o, --out <file>', 'PNG file to write', DEFAULT_PREVIEW_FILE)
+    .action(async (f: PreviewFlags) => {
+      if (!(DATASET_NAMES as readonly string[]).includes(f.dataset)) {
+        throw new HarnessInputError(unknownChoiceMessage('dataset', f.dataset, DATASET_NAMES), '--dataset');
+      }
+      // resolve the corruptions first, so a typo fails before the dataset loads
+      const registry = await createCorruptionRegistry({ plugins: f.corruptionModule ?? [] });
+      const corruptions = (f.corruption ?? registry.names()).map((n) => registry.get(n));
+      const { test } = await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed });
+      const images = Array.from({ length: Math.min(f.count, test.count) }, (_, i) => datasetImage(test, i));
+      const { table } = tableFor(f.table ?? 'auto', test.height, test.width);
+      const png = await previewGrid(images, corruptions, f.severities, f.seed, { table });
+      writeFileAtomic(path.resolve(f.out), png);
+      write(`${f.out}\n`);
+    });
+}
+
+/** Flags the `run` command gains (commander's camel-cased names). */
+export interface CorruptionRunFlags {
+  corruptionModule?: string[];
+  severityTable?: CorruptionConfig['table'];
+}
+
+/** Add --corruption-module (repeatable) and --severity-table to a run-like command. */
+export function addCorruptionRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--corruption-module <file>', 'corruption plugin for the corruption suite: a module file or npm package (repeatable; replaces corruption.plugins of the config file)', collect)
+    .addOption(new Option('--severity-table <table>', 'corruption severity table (corruption.table; default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]));
+}
+
+/** The `corruption` config layer the flags give, or undefined when neither was used. */
+export function corruptionFlagOverrides(f: CorruptionRunFlags): Partial<CorruptionConfig> | undefined {
+  const o: Partial<CorruptionConfig> = {};
+  if (f.corruptionModule !== undefined) o.plugins = f.corruptionModule;
+  if (f.severityTable !== undefined) o.table = f.severityTable;
+  return Object.keys(o).length ? o : undefined;
+}
+
