@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: training and inference speed of the vanilla and the Top-k ViT (k = 16) on the reference config
  * of shared/peer/vit_peer.py (28x28x1, patch 4, dim 64, depth 4, heads 4, MLP 256, batch 128, inference batch 512),
- * plus the calibration metrics on one million predictions. Inputs are seeded random tensors: this measures speed,
+ * plus the calibration metrics on one million predictions and images/s of each corruption (bench/corruptions.ts). Inputs are seeded random tensors: this measures speed,
  * not accuracy. Prints a table, or one JSON object with --json. --peer also runs the PyTorch peer script (Debian's
  * python3-torch) with the same config and reports the ratio.
  *
@@ -19,6 +19,7 @@ import { crossEntropy } from '../src/train/loss.js';
 import { AdamW } from '../src/train/adamw.js';
 import { TRAIN_DEFAULTS } from '../src/train/config.js';
 import { benchCalibration } from './calibration.js';
+import { benchCorruptions } from './corruptions.js';
 import { PACKAGE_ROOT } from '../src/run/provenance.js';
 
 interface Args { json: boolean; steps: number; isteps: number; warmup: number; backend: BackendChoice; peer: string | null }
@@ -113,6 +114,14 @@ function runPeer(script: string, topk: number): Record<string, number | string> 
   return { ...JSON.parse(out.trim().split('\n').pop()!), openblasCoreType: core ?? 'default' };
 }
 
+/** One line: the slowest and the fastest corruption (images/s, 28x28x1, severity 3). */
+function corruptionSummary(speeds: Record<string, { imagesPerSecond: number }>): string {
+  const sorted = Object.entries(speeds).sort((x, y) => x[1].imagesPerSecond - y[1].imagesPerSecond);
+  const [slow, fast] = [sorted[0], sorted[sorted.length - 1]];
+  const f = (e: [string, { imagesPerSecond: number }]) => `${e[0]} ${Math.round(e[1].imagesPerSecond).toLocaleString('en-US')}`;
+  return `corruptions (images/s, ${sorted.length} on 28x28x1, severity 3; all in --json): slowest ${f(slow)}, fastest ${f(fast)}`;
+}
+
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const backend = await initBackend(a.backend, a.json ? () => {} : (l) => process.stderr.write(l + '\n'));
@@ -122,12 +131,15 @@ async function main(): Promise<void> {
   const vanilla = benchModel(ref, a);
   const topk = benchModel({ ...ref, k: 16 }, a);
   const calibration = benchCalibration();
+  log('timing the 19 corruptions (2,000 28x28x1 images each, severity 3, CIFAR table)...');
+  const corruptions = await benchCorruptions();
   const result: Record<string, unknown> = {
     backend: backend.name,
     config: { image: '28x28x1', patchSize: 4, dim: 64, depth: 4, heads: 4, mlpDim: 256, k: 16, batch: 128, inferenceBatch: 512, forwardMflopPerImage: forwardFlops(ref) / 1e6 },
     train: { vanilla: vanilla.train, topk: topk.train },
     infer: { vanilla: vanilla.infer, topk: topk.infer },
     calibration,
+    corruptions,
   };
   if (a.peer) {
     if (!fs.existsSync(a.peer)) throw new Error(`peer script ${a.peer} not found`);
@@ -154,6 +166,7 @@ async function main(): Promise<void> {
     row('infer vanilla', vanilla.infer),
     row('infer topk-16', topk.infer),
     `calibration: every metric on 1,000,000 x 10 predictions in ${calibration.millionPredictionsSeconds.toFixed(3)} s`,
+    corruptionSummary(corruptions),
   ];
   if (result.peer) {
     const p = result.peer as Record<string, Record<string, number | string>>;

@@ -4,24 +4,32 @@
  *   corruptions list [--json] [--corruption-module FILE ...]
  *   corruptions preview --dataset mnist [--data-dir DIR] [--corruption-module FILE ...] [--corruption NAME ...]
  *                       [--severities 1,3,5] [--table auto|cifar|imagenet] [--count 4] [--seed N] [--out grid.png]
+ *   corruptions apply --corruption NAME --severity 1..5 (--image FILE --out FILE | --dataset NAME [--data-dir DIR]
+ *                     --out DIR [--limit N]) [--seed N] [--table auto|cifar|imagenet] [--corruption-module FILE ...]
  *
  * `list` prints every registered corruption (built-ins, then plugins): name, family, version, source, group
  * (benchmark / held-out / plugin), description and the parameters of both severity tables; --json prints one JSON
  * array instead. `preview` writes a labelled PNG grid of the first --count test images of a dataset under each
  * corruption at each severity (the same pixels a run with that seed evaluates for those images) and prints its path.
+ * `apply` corrupts one image file (stream index 0; PNG out, JPEG when --out ends in .jpg/.jpeg) or the first --limit
+ * test images of a dataset (image i uses stream index i, as in a run) into <out>/<index>_<label>.png plus
+ * manifest.json, written last, and prints the file / manifest path.
  *
  * For `run` (wired in main.ts): addCorruptionRunOptions adds --corruption-module (repeatable) and --severity-table;
  * corruptionFlagOverrides turns them into the config's `corruption` section; the suite's check() loads the plugins
  * and checks the corruption names before training. Output goes through the root program's
  * configureOutput().writeOut, so tests can capture it. Bad input throws HarnessInputError (exit 2 in main).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
+import sharp from 'sharp';
 import type { CorruptionConfig, RunConfig } from '../config/run-config.js';
 import {
-  BENCHMARK_CORRUPTIONS, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS, previewGrid, SEVERITY_TABLES,
-  type RegisteredCorruption, type Severity,
+  BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS,
+  previewGrid, SEVERITY_TABLES, type Image, type RegisteredCorruption, type Severity,
 } from '../corruptions/index.js';
+import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -103,6 +111,133 @@ function severitiesFlag(value: string): Severity[] {
   return parts.map(Number).sort((a, b) => a - b) as Severity[];
 }
 
+/** Parses --severity: one integer 1..5. */
+function severityFlag(value: string): Severity {
+  if (!/^[1-5]$/.test(value.trim())) throw new HarnessInputError(`--severity must be an integer 1..5, got '${value}'`, '--severity');
+  return Number(value) as Severity;
+}
+
+/**
+ * Decode an image file with sharp into an Image: EXIF orientation applied, alpha dropped, gray sources (1 channel,
+ * or gray + alpha) kept as 1 channel, everything else converted to 3-channel sRGB, 8 bits per channel.
+ * Throws HarnessInputError naming the file (and sharp's reason) when it is missing or not a decodable image.
+ */
+export async function readImageFile(file: string): Promise<Image> {
+  if (!fs.existsSync(file)) throw new HarnessInputError(`--image ${file}: file not found`, '--image');
+  if (fs.statSync(file).isDirectory()) throw new HarnessInputError(`--image ${file}: is a directory, not an image file`, '--image');
+  try {
+    const meta = await sharp(file).metadata();
+    const gray = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
+    const { data, info } = await sharp(file).rotate().removeAlpha().toColourspace(gray ? 'b-w' : 'srgb').raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1 && info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), height: info.height, width: info.width, channels: info.channels };
+  } catch (err) {
+    throw new HarnessInputError(`--image ${file}: cannot decode as an image: ${(err as Error).message}`, '--image');
+  }
+}
+
+/** PNG bytes of an image (a one-channel image stays a one-channel gray PNG), or JPEG (quality 95, 4:4:4). */
+export async function encodeImage(image: Image, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
+  let p = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  if (image.channels === 1) p = p.toColourspace('b-w'); // else sharp writes gray as RGB
+  return format === 'jpeg' ? p.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer() : p.png().toBuffer();
+}
+
+/** What `corruptions apply --dataset` writes to <out>/manifest.json. */
+export interface ApplyManifest {
+  corruption: string;
+  version: number;
+  family: string;
+  /** 'built-in' or the plugin specifier as given. */
+  source: string;
+  severity: Severity;
+  table: 'cifar' | 'imagenet';
+  /** Why that table (auto: by image size, or the flag). */
+  tableReason: string;
+  /** The corruption's parameters at this severity and table. */
+  parameters: unknown;
+  seed: number;
+  dataset: string;
+  split: 'test';
+  /** Images written (the first `count` of the split). */
+  count: number;
+  /** Images in the whole test split. */
+  splitCount: number;
+  classNames: string[];
+  /** One entry per file: image i was corrupted with stream index i. */
+  images: { file: string; index: number; label: number }[];
+}
+
+interface ApplyFlags {
+  corruption: string;
+  severity: Severity;
+  image?: string;
+  dataset?: string;
+  dataDir?: string;
+  out: string;
+  limit?: number;
+  seed: number;
+  table?: 'auto' | 'cifar' | 'imagenet';
+  corruptionModule?: string[];
+}
+
+/** Default --limit of `corruptions apply --dataset`. */
+export const DEFAULT_APPLY_LIMIT = 100;
+
+/** `corruptions apply`: returns the line to print (the image written, or the manifest). */
+export async function applyCorruption(f: ApplyFlags): Promise<string> {
+  if ((f.image === undefined) === (f.dataset === undefined)) {
+    throw new HarnessInputError('corruptions apply needs exactly one of --image FILE or --dataset NAME', f.image === undefined ? '--image' : '--dataset');
+  }
+  if (f.image !== undefined && f.limit !== undefined) throw new HarnessInputError('--limit applies to --dataset only', '--limit');
+  if (f.image !== undefined && f.dataDir !== undefined) throw new HarnessInputError('--data-dir applies to --dataset only', '--data-dir');
+  if (f.dataset !== undefined && !(DATASET_NAMES as readonly string[]).includes(f.dataset)) {
+    throw new HarnessInputError(unknownChoiceMessage('dataset', f.dataset, DATASET_NAMES), '--dataset');
+  }
+  // resolve the corruption before reading any pixels, so a typo fails fast
+  const registry = await createCorruptionRegistry({ plugins: f.corruptionModule ?? [] });
+  const corruption = registry.get(f.corruption);
+  const out = path.resolve(f.out);
+
+  if (f.image !== undefined) {
+    const image = await readImageFile(f.image);
+    const { table } = tableFor(f.table ?? 'auto', image.height, image.width);
+    const corrupted = await corruptImage(image, corruption, f.severity, { seed: f.seed, index: 0, table });
+    writeFileAtomic(out, await encodeImage(corrupted, /\.jpe?g$/i.test(f.out) ? 'jpeg' : 'png'));
+    return `${f.out}\n`;
+  }
+
+  if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
+    throw new HarnessInputError(`--out ${f.out}: exists and is not a directory (with --dataset, --out is the folder to write)`, '--out');
+  }
+  const { test } = await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed });
+  const { table, reason } = tableFor(f.table ?? 'auto', test.height, test.width);
+  const count = Math.min(f.limit ?? DEFAULT_APPLY_LIMIT, test.count);
+  // the first `count` images keep their indices, so image i gets stream i as in a run on the whole split
+  const first = subset(test, Array.from({ length: count }, (_, i) => i));
+  const corrupted = await corruptDataset(first, corruption, f.severity, { seed: f.seed, table });
+  fs.mkdirSync(out, { recursive: true });
+  const images: ApplyManifest['images'] = [];
+  const inFlight = 8;
+  for (let start = 0; start < count; start += inFlight) {
+    await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, async (_, k) => {
+      const i = start + k;
+      const file = `${i}_${corrupted.labels[i]}.png`;
+      fs.writeFileSync(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
+      images[i] = { file, index: i, label: corrupted.labels[i] };
+    }));
+  }
+  const manifest: ApplyManifest = {
+    corruption: corruption.name, version: corruption.version, family: corruption.family, source: registry.sourceOf(corruption.name),
+    severity: f.severity, table, tableReason: reason, parameters: corruption.params(f.severity, table), seed: f.seed,
+    dataset: test.name, split: 'test', count, splitCount: test.count, classNames: [...test.classNames], images,
+  };
+  const manifestFile = path.join(out, 'manifest.json');
+  writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  return `${path.join(f.out, 'manifest.json')}\n`;
+}
+
 interface PreviewFlags {
   dataset: string;
   dataDir?: string;
@@ -115,7 +250,7 @@ interface PreviewFlags {
   out: string;
 }
 
-/** Add `corruptions list` and `corruptions preview` to `program`. */
+/** Add `corruptions list`, `corruptions preview` and `corruptions apply` to `program`. */
 export function registerCorruptionsCommand(program: Command): void {
   const write = (s: string) => (program.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t)))(s);
   const cmd = program.command('corruptions').description('list the corruptions (built-ins and plugins) or preview them on a dataset');
@@ -156,6 +291,21 @@ export function registerCorruptionsCommand(program: Command): void {
       writeFileAtomic(path.resolve(f.out), png);
       write(`${f.out}\n`);
     });
+
+  cmd
+    .command('apply')
+    .description('corrupt one image file, or the test images of a dataset into PNG files with a manifest')
+    .requiredOption('--corruption <name>', 'corruption to apply (see corruptions list)')
+    .requiredOption('--severity <s>', 'severity 1..5', severityFlag)
+    .option('--image <file>', 'image file to corrupt (PNG, JPEG, ...; alpha dropped, gray kept gray); uses stream index 0')
+    .option('--dataset <name>', `or: dataset whose test images to corrupt (${DATASET_NAMES.join(', ')})`)
+    .option('--data-dir <dir>', 'folder holding the dataset files (with --dataset)')
+    .requiredOption('-o, --out <path>', 'with --image: the file to write (PNG; JPEG when it ends in .jpg); with --dataset: the folder')
+    .option('--limit <n>', `with --dataset: the first n test images (default ${DEFAULT_APPLY_LIMIT})`, intFlag('--limit', 1))
+    .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
+    .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
+    .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
+    .action(async (f: ApplyFlags) => write(await applyCorruption(f)));
 }
 
 /** Flags the `run` command gains (commander's camel-cased names). */
