@@ -2,32 +2,8 @@
  * scorecard.md: a GitHub-flavoured table with one column per model, a delta column per non-baseline model and the
  * better value in bold (direction-aware; metrics with no better direction are not marked).
  */
+import { formatDelta as fmtDelta, formatValue as fmt, kLabel } from '../report/format.js';
 import { HEADLINE_METRICS, metricValue, Scorecard } from './scorecard.js';
-
-function fmt(v: number | null, kind: string): string {
-  if (v === null) return 'n/a';
-  switch (kind) {
-    case 'fraction':
-      return `${(100 * v).toFixed(2)}%`;
-    case 'count':
-      return v.toLocaleString('en-US');
-    case 'seconds':
-      return v.toFixed(1);
-    case 'rate':
-      return v.toFixed(1);
-    default:
-      return v.toFixed(4);
-  }
-}
-
-function fmtDelta(v: number, kind: string): string {
-  const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-  const a = Math.abs(v);
-  if (kind === 'fraction') return `${sign}${(100 * a).toFixed(2)} pts`;
-  if (kind === 'count') return `${sign}${a.toLocaleString('en-US')}`;
-  if (kind === 'seconds' || kind === 'rate') return `${sign}${a.toFixed(1)}`;
-  return `${sign}${a.toFixed(4)}`;
-}
 
 export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = []): string {
   const names = card.config.models.map((m) => m.name).filter((n) => n in card.models); // config order, not JSON key order
@@ -95,10 +71,6 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
   return lines.join('\n');
 }
 
-function kLabel(k: number | number[] | null): string {
-  if (k === null) return '';
-  return typeof k === 'number' ? ` (k=${k})` : ` (k=${k.join('/')})`;
-}
 
 function table(header: string[], rows: string[][]): string {
   const out = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
