@@ -17,7 +17,8 @@ const nonNegInt = z.number().int().nonnegative();
 const fraction = z.number().min(0).max(1);
 const kValue = z.union([z.null(), posInt, z.array(posInt).min(1)]);
 
-const dataSchema = z.strictObject({
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const dataSchema = z.strictObject({
   dataset: z.enum(DATASET_NAMES),
   dataDir: z.string().min(1).nullable(),
   imageSize: posInt.nullable(),
@@ -29,7 +30,8 @@ const dataSchema = z.strictObject({
   syntheticTestCount: posInt,
 });
 
-const modelSchema = z.strictObject({
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const modelSchema = z.strictObject({
   patchSize: posInt,
   dim: posInt,
   depth: posInt,
@@ -43,7 +45,8 @@ const variantSchema = z.strictObject({
   k: kValue,
 });
 
-const trainSchema = z.strictObject({
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const trainSchema = z.strictObject({
   epochs: posInt,
   batchSize: posInt,
   learningRate: z.number().positive(),
@@ -58,11 +61,14 @@ const trainSchema = z.strictObject({
   checkpointEverySteps: nonNegInt,
 });
 
-const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) });
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) });
 
-const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt });
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt });
 
-const corruptionSchema = z.strictObject({
+/** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
+export const corruptionSchema = z.strictObject({
   corruptions: z.union([z.literal('benchmark'), z.literal('all'), z.array(z.string().min(1)).min(1)]),
   severities: z.array(z.number().int().min(1).max(5)).min(1),
   table: z.enum(['auto', 'cifar', 'imagenet']),

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../backend.js';
 import { PRESET_NAMES } from '../config/run-config.js';
-import { DATASET_NAMES } from '../data/load.js';
+import { corruptionSchema, dataSchema, evalSchema, labelNoiseSchema, modelSchema, trainSchema } from '../config/schema.js';
 
 /** The scorecard.json format version this harness writes and reads. */
 export const SCHEMA_VERSION = 1 as const;
@@ -36,54 +36,16 @@ const runConfigSchema = z.looseObject({
   seed: seedValue,
   seeds: z.array(seedValue).min(1).nullable().optional().describe('multi-seed runs: every seed; null or absent = the single seed'),
   backend: z.enum(BACKEND_CHOICES),
-  data: z.strictObject({
-    dataset: z.enum(DATASET_NAMES),
-    dataDir: z.string().nullable(),
-    imageSize: posInt.nullable(),
-    channels: z.union([z.literal(1), z.literal(3)]),
-    limitTrain: posInt.nullable(),
-    limitTest: posInt.nullable(),
-    validationCount: count,
-    syntheticTrainCount: posInt,
-    syntheticTestCount: posInt,
-  }),
-  model: z.strictObject({
-    patchSize: posInt,
-    dim: posInt,
-    depth: posInt,
-    heads: posInt,
-    mlpDim: posInt,
-    pool: z.enum(['mean', 'cls']),
-  }),
+  data: dataSchema,
+  model: modelSchema,
   models: z.array(z.strictObject({ name: z.string().min(1), k: kValue })).min(1),
-  train: z.strictObject({
-    epochs: posInt,
-    batchSize: posInt,
-    learningRate: z.number().positive(),
-    minLearningRateFraction: fraction,
-    warmupFraction: fraction,
-    weightDecay: nonNegative,
-    beta1: fraction,
-    beta2: fraction,
-    epsilon: z.number().positive(),
-    gradClipNorm: nonNegative,
-    evalBatchSize: posInt,
-    checkpointEverySteps: count,
-  }),
-  eval: z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) }),
+  train: trainSchema,
+  eval: evalSchema,
   suites: z.array(z.string()),
-  labelNoise: z
-    .object({ specs: z.array(z.string()), memorisationProbe: posInt })
+  labelNoise: labelNoiseSchema
     .optional()
     .describe('the label-noise suite\'s settings (src/config/schema.ts validates them); absent in scorecards from before the suite'),
-  corruption: z
-    .object({
-      corruptions: z.union([z.literal('benchmark'), z.literal('all'), z.array(z.string().min(1))]),
-      severities: z.array(z.number().int().min(1).max(5)),
-      table: z.enum(['auto', 'cifar', 'imagenet']),
-      limitTest: posInt.nullable(),
-      plugins: z.array(z.string()),
-    })
+  corruption: corruptionSchema
     .optional()
     .describe('the corruption suite\'s settings (src/config/schema.ts validates them); absent in scorecards from before the suite'),
 });
