@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: training and inference speed of the vanilla and the Top-k ViT (k = 16) on the reference config
  * of shared/peer/vit_peer.py (28x28x1, patch 4, dim 64, depth 4, heads 4, MLP 256, batch 128, inference batch 512),
- * plus the calibration metrics on one million predictions and images/s of each corruption (bench/corruptions.ts). Inputs are seeded random tensors: this measures speed,
+ * plus the calibration metrics on one million predictions and images/s of each corruption at 32 and 224 px beside the
+ * Python reference (bench/corruptions.ts). Inputs are seeded random tensors: this measures speed,
  * not accuracy. Prints a table, or one JSON object with --json. --peer also runs the PyTorch peer script (Debian's
  * python3-torch) with the same config and reports the ratio.
  *
@@ -19,7 +20,7 @@ import { crossEntropy } from '../src/train/loss.js';
 import { AdamW } from '../src/train/adamw.js';
 import { TRAIN_DEFAULTS } from '../src/train/config.js';
 import { benchCalibration } from './calibration.js';
-import { benchCorruptions } from './corruptions.js';
+import { benchCorruptions, CORRUPTION_BENCH_IMAGES_224, CORRUPTION_BENCH_IMAGES_32, PYTHON_REFERENCE_PX32, type CorruptionSpeed } from './corruptions.js';
 import { PACKAGE_ROOT } from '../src/run/provenance.js';
 
 interface Args { json: boolean; steps: number; isteps: number; warmup: number; backend: BackendChoice; peer: string | null }
@@ -114,12 +115,30 @@ function runPeer(script: string, topk: number): Record<string, number | string> 
   return { ...JSON.parse(out.trim().split('\n').pop()!), openblasCoreType: core ?? 'default' };
 }
 
-/** One line: the slowest and the fastest corruption (images/s, 28x28x1, severity 3). */
-function corruptionSummary(speeds: Record<string, { imagesPerSecond: number }>): string {
-  const sorted = Object.entries(speeds).sort((x, y) => x[1].imagesPerSecond - y[1].imagesPerSecond);
-  const [slow, fast] = [sorted[0], sorted[sorted.length - 1]];
-  const f = (e: [string, { imagesPerSecond: number }]) => `${e[0]} ${Math.round(e[1].imagesPerSecond).toLocaleString('en-US')}`;
-  return `corruptions (images/s, ${sorted.length} on 28x28x1, severity 3; all in --json): slowest ${f(slow)}, fastest ${f(fast)}`;
+/** Each corruption's entry in the JSON: images/s at 32 and 224 px, and for the 15 the Python reference and ratio at 32 px. */
+type CorruptionBenchEntry = CorruptionSpeed & { referencePx32?: number; ratioPx32?: number };
+
+function withReference(speeds: Record<string, CorruptionSpeed>): Record<string, CorruptionBenchEntry> {
+  return Object.fromEntries(Object.entries(speeds).map(([name, s]) => {
+    const ref = PYTHON_REFERENCE_PX32[name];
+    return [name, ref === undefined ? { ...s } : { ...s, referencePx32: ref, ratioPx32: s.px32 / ref }];
+  }));
+}
+
+/** The corruption table: images/s at 32 and 224 px beside the Python reference at 32 px and the ratio. */
+function corruptionTable(entries: Record<string, CorruptionBenchEntry>): string[] {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const w = Math.max(...Object.keys(entries).map((k) => k.length));
+  const lines = [
+    `corruptions, images/s at severity 3 (32x32x3 CIFAR table, ${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} images; 224x224x3 ImageNet table, ${CORRUPTION_BENCH_IMAGES_224} images):`,
+    `${'corruption'.padEnd(w)} ${'32 px'.padStart(8)} ${'224 px'.padStart(8)} ${'Python 32 px'.padStart(12)} ${'ratio 32 px'.padStart(11)}`,
+  ];
+  for (const [name, e] of Object.entries(entries)) {
+    lines.push(`${name.padEnd(w)} ${n(e.px32).padStart(8)} ${n(e.px224).padStart(8)} ${(e.referencePx32 === undefined ? '-' : n(e.referencePx32)).padStart(12)} ${(e.ratioPx32 === undefined ? '-' : `${e.ratioPx32.toFixed(2)}x`).padStart(11)}`);
+  }
+  const below = Object.entries(entries).filter(([, e]) => e.ratioPx32 !== undefined && e.ratioPx32 < 1).map(([k]) => k);
+  lines.push(below.length ? `slower than the Python reference at 32 px: ${below.join(', ')}` : 'every benchmark corruption at least as fast as the Python reference at 32 px');
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -131,8 +150,8 @@ async function main(): Promise<void> {
   const vanilla = benchModel(ref, a);
   const topk = benchModel({ ...ref, k: 16 }, a);
   const calibration = benchCalibration();
-  log('timing the 19 corruptions (2,000 28x28x1 images each, severity 3, CIFAR table)...');
-  const corruptions = await benchCorruptions();
+  log(`timing the 19 corruptions at severity 3 (${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images, CIFAR table; ${CORRUPTION_BENCH_IMAGES_224} 224x224x3, ImageNet table)...`);
+  const corruptions = withReference(await benchCorruptions());
   const result: Record<string, unknown> = {
     backend: backend.name,
     config: { image: '28x28x1', patchSize: 4, dim: 64, depth: 4, heads: 4, mlpDim: 256, k: 16, batch: 128, inferenceBatch: 512, forwardMflopPerImage: forwardFlops(ref) / 1e6 },
@@ -166,7 +185,7 @@ async function main(): Promise<void> {
     row('infer vanilla', vanilla.infer),
     row('infer topk-16', topk.infer),
     `calibration: every metric on 1,000,000 x 10 predictions in ${calibration.millionPredictionsSeconds.toFixed(3)} s`,
-    corruptionSummary(corruptions),
+    ...corruptionTable(corruptions),
   ];
   if (result.peer) {
     const p = result.peer as Record<string, Record<string, number | string>>;

@@ -1,19 +1,25 @@
 /**
- * `topk-harness corruptions`: look at the corruptions without training.
+ * `topk-harness corruptions` and `topk-harness corrupt`: look at and apply the corruptions without training.
  *
  *   corruptions list [--json] [--corruption-module FILE ...]
- *   corruptions preview --dataset mnist [--data-dir DIR] [--corruption-module FILE ...] [--corruption NAME ...]
- *                       [--severities 1,3,5] [--table auto|cifar|imagenet] [--count 4] [--seed N] [--out grid.png]
- *   corruptions apply --corruption NAME --severity 1..5 (--image FILE --out FILE | --dataset NAME [--data-dir DIR]
- *                     --out DIR [--limit N]) [--seed N] [--table auto|cifar|imagenet] [--corruption-module FILE ...]
+ *   corruptions preview (--image in.png | --dataset mnist [--data-dir DIR] [--count 4]) [--corruption NAME ...]
+ *                       [--corruption-module FILE ...] [--severities 1,3,5] [--table auto|cifar|imagenet] [--seed N]
+ *                       [--out grid.png]
+ *   corrupt --image in.png --corruption NAME --severity S [--table auto|cifar|imagenet] [--seed N] --out out.png
+ *   corrupt --dataset mnist [--split test|train] [--data-dir DIR] --out DIR [--corruption NAME ...] [--severity S ...]
+ *           [--limit N] [--seed N] [--table auto|cifar|imagenet] [--corruption-module FILE ...]
+ *   corruptions apply ...   the same command as `corrupt` (same flags, same action: applyCorruption)
  *
  * `list` prints every registered corruption (built-ins, then plugins): name, family, version, source, group
  * (benchmark / held-out / plugin), description and the parameters of both severity tables; --json prints one JSON
- * array instead. `preview` writes a labelled PNG grid of the first --count test images of a dataset under each
- * corruption at each severity (the same pixels a run with that seed evaluates for those images) and prints its path.
- * `apply` corrupts one image file (stream index 0; PNG out, JPEG when --out ends in .jpg/.jpeg) or the first --limit
- * test images of a dataset (image i uses stream index i, as in a run) into <out>/<index>_<label>.png plus
- * manifest.json, written last, and prints the file / manifest path.
+ * array instead. `preview` writes a labelled PNG grid of one image file (stream index 0) or of the first --count test
+ * images of a dataset (image i uses stream i: the pixels a run with that seed evaluates) under each corruption at each
+ * severity, and prints its path. `corrupt` corrupts one image file (stream index 0; PNG out, JPEG when --out ends in
+ * .jpg/.jpeg) or the first --limit images of a dataset split (image i uses stream index i, as in a run) into PNG
+ * files — <out>/<index>_<label>.png for one corruption at one severity, else
+ * <out>/<corruption>/<severity>/<index>_<label>.png — plus manifest.json, written last, and prints the file /
+ * manifest path. With --dataset, --corruption defaults to the 15 benchmark corruptions (then plugins) and
+ * --severity to 1-5.
  *
  * For `run` (wired in main.ts): addCorruptionRunOptions adds --corruption-module (repeatable) and --severity-table;
  * corruptionFlagOverrides turns them into the config's `corruption` section; the suite's check() loads the plugins
@@ -111,10 +117,13 @@ function severitiesFlag(value: string): Severity[] {
   return parts.map(Number).sort((a, b) => a - b) as Severity[];
 }
 
-/** Parses --severity: one integer 1..5. */
-function severityFlag(value: string): Severity {
-  if (!/^[1-5]$/.test(value.trim())) throw new HarnessInputError(`--severity must be an integer 1..5, got '${value}'`, '--severity');
-  return Number(value) as Severity;
+/**
+ * Parses --severity: an integer 1..5 or a comma list (1,3,5); repeatable, values accumulate (sorted, distinct).
+ */
+function severityListFlag(value: string, previous?: Severity[]): Severity[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^[1-5]$/.test(p))) throw new HarnessInputError(`--severity must be an integer 1..5, got '${value}'`, '--severity');
+  return [...new Set([...(previous ?? []), ...parts.map(Number)])].sort((a, b) => a - b) as Severity[];
 }
 
 /**
@@ -144,36 +153,55 @@ export async function encodeImage(image: Image, format: 'png' | 'jpeg' = 'png'):
   return format === 'jpeg' ? p.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer() : p.png().toBuffer();
 }
 
-/** What `corruptions apply --dataset` writes to <out>/manifest.json. */
+/** The dataset splits `corrupt --dataset` can write. */
+export const APPLY_SPLITS = ['test', 'train'] as const;
+
+/** What `corrupt --dataset` (= `corruptions apply --dataset`) writes to <out>/manifest.json. */
 export interface ApplyManifest {
-  corruption: string;
-  version: number;
-  family: string;
+  /**
+   * With exactly one corruption at one severity (files flat in the folder): its name, version, family, source,
+   * severity and parameters, as top-level fields. Absent when several (corruption, severity) pairs were written.
+   */
+  corruption?: string;
+  version?: number;
+  family?: string;
   /** 'built-in' or the plugin specifier as given. */
-  source: string;
-  severity: Severity;
+  source?: string;
+  severity?: Severity;
+  /** The corruption's parameters at this severity and table. */
+  parameters?: unknown;
+  /** Every corruption written: provenance and its parameters at each severity written (keyed by severity). */
+  corruptions: { name: string; version: number; family: string; source: string; parameters: Record<string, unknown> }[];
+  /** Severities written for every corruption. */
+  severities: Severity[];
   table: 'cifar' | 'imagenet';
   /** Why that table (auto: by image size, or the flag). */
   tableReason: string;
-  /** The corruption's parameters at this severity and table. */
-  parameters: unknown;
   seed: number;
   dataset: string;
-  split: 'test';
-  /** Images written (the first `count` of the split). */
+  split: (typeof APPLY_SPLITS)[number];
+  /** Images written per (corruption, severity): the first `count` of the split. */
   count: number;
-  /** Images in the whole test split. */
+  /** Images in the whole split. */
   splitCount: number;
   classNames: string[];
-  /** One entry per file: image i was corrupted with stream index i. */
-  images: { file: string; index: number; label: number }[];
+  /**
+   * One entry per file (path relative to the folder): image `index` of the split corrupted with stream index `index`
+   * of the run seed `seed`, under `corruption` at `severity`.
+   */
+  images: { file: string; corruption: string; severity: Severity; index: number; label: number; seed: number }[];
 }
 
-interface ApplyFlags {
-  corruption: string;
-  severity: Severity;
+/** Flags of `corrupt` and its alias `corruptions apply` (commander's camel-cased names). */
+export interface ApplyFlags {
+  /** Repeatable; --image takes exactly one. Default with --dataset: the 15 benchmark corruptions, then plugins. */
+  corruption?: string[];
+  /** Repeatable or comma list; --image takes exactly one. Default with --dataset: 1-5. */
+  severity?: Severity[];
   image?: string;
   dataset?: string;
+  /** With --dataset; default 'test'. */
+  split?: (typeof APPLY_SPLITS)[number];
   dataDir?: string;
   out: string;
   limit?: number;
@@ -182,28 +210,38 @@ interface ApplyFlags {
   corruptionModule?: string[];
 }
 
-/** Default --limit of `corruptions apply --dataset`. */
+/** Default --limit of `corrupt --dataset`. */
 export const DEFAULT_APPLY_LIMIT = 100;
 
-/** `corruptions apply`: returns the line to print (the image written, or the manifest). */
-export async function applyCorruption(f: ApplyFlags): Promise<string> {
+/**
+ * The action of `corrupt` and of its alias `corruptions apply` (`command` names it in messages): returns the line
+ * to print (the image written, or the manifest).
+ */
+export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promise<string> {
   if ((f.image === undefined) === (f.dataset === undefined)) {
-    throw new HarnessInputError('corruptions apply needs exactly one of --image FILE or --dataset NAME', f.image === undefined ? '--image' : '--dataset');
+    throw new HarnessInputError(`${command} needs exactly one of --image FILE or --dataset NAME`, f.image === undefined ? '--image' : '--dataset');
   }
-  if (f.image !== undefined && f.limit !== undefined) throw new HarnessInputError('--limit applies to --dataset only', '--limit');
-  if (f.image !== undefined && f.dataDir !== undefined) throw new HarnessInputError('--data-dir applies to --dataset only', '--data-dir');
+  for (const [flag, value] of [['--limit', f.limit], ['--data-dir', f.dataDir], ['--split', f.split]] as const) {
+    if (f.image !== undefined && value !== undefined) throw new HarnessInputError(`${flag} applies to --dataset only`, flag);
+  }
   if (f.dataset !== undefined && !(DATASET_NAMES as readonly string[]).includes(f.dataset)) {
     throw new HarnessInputError(unknownChoiceMessage('dataset', f.dataset, DATASET_NAMES), '--dataset');
   }
-  // resolve the corruption before reading any pixels, so a typo fails fast
+  if (f.image !== undefined) {
+    if (f.corruption?.length !== 1) throw new HarnessInputError('--image needs exactly one --corruption NAME', '--corruption');
+    if (f.severity?.length !== 1) throw new HarnessInputError('--image needs exactly one --severity S (1..5)', '--severity');
+  }
+  // resolve the corruptions before reading any pixels, so a typo fails fast
   const registry = await createCorruptionRegistry({ plugins: f.corruptionModule ?? [] });
-  const corruption = registry.get(f.corruption);
+  const corruptions = f.corruption !== undefined ? f.corruption.map((n) => registry.get(n))
+    : [...BENCHMARK_CORRUPTIONS.map((n) => registry.get(n)), ...registry.plugins()];
+  const severities = f.severity ?? ([1, 2, 3, 4, 5] as Severity[]);
   const out = path.resolve(f.out);
 
   if (f.image !== undefined) {
     const image = await readImageFile(f.image);
     const { table } = tableFor(f.table ?? 'auto', image.height, image.width);
-    const corrupted = await corruptImage(image, corruption, f.severity, { seed: f.seed, index: 0, table });
+    const corrupted = await corruptImage(image, corruptions[0], severities[0], { seed: f.seed, index: 0, table });
     writeFileAtomic(out, await encodeImage(corrupted, /\.jpe?g$/i.test(f.out) ? 'jpeg' : 'png'));
     return `${f.out}\n`;
   }
@@ -211,49 +249,116 @@ export async function applyCorruption(f: ApplyFlags): Promise<string> {
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
     throw new HarnessInputError(`--out ${f.out}: exists and is not a directory (with --dataset, --out is the folder to write)`, '--out');
   }
-  const { test } = await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed });
-  const { table, reason } = tableFor(f.table ?? 'auto', test.height, test.width);
-  const count = Math.min(f.limit ?? DEFAULT_APPLY_LIMIT, test.count);
+  const splitName = f.split ?? 'test';
+  const split = (await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed }))[splitName];
+  const { table, reason } = tableFor(f.table ?? 'auto', split.height, split.width);
+  const count = Math.min(f.limit ?? DEFAULT_APPLY_LIMIT, split.count);
   // the first `count` images keep their indices, so image i gets stream i as in a run on the whole split
-  const first = subset(test, Array.from({ length: count }, (_, i) => i));
-  const corrupted = await corruptDataset(first, corruption, f.severity, { seed: f.seed, table });
-  fs.mkdirSync(out, { recursive: true });
+  const first = subset(split, Array.from({ length: count }, (_, i) => i));
+  // one pair: <out>/<index>_<label>.png; several: <out>/<corruption>/<severity>/<index>_<label>.png
+  const flat = corruptions.length === 1 && severities.length === 1;
   const images: ApplyManifest['images'] = [];
-  const inFlight = 8;
-  for (let start = 0; start < count; start += inFlight) {
-    await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, async (_, k) => {
-      const i = start + k;
-      const file = `${i}_${corrupted.labels[i]}.png`;
-      fs.writeFileSync(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
-      images[i] = { file, index: i, label: corrupted.labels[i] };
-    }));
+  for (const c of corruptions) {
+    for (const severity of severities) {
+      const corrupted = await corruptDataset(first, c, severity, { seed: f.seed, table });
+      const sub = flat ? '' : path.join(c.name, String(severity));
+      fs.mkdirSync(path.join(out, sub), { recursive: true });
+      const base = images.length;
+      const inFlight = 8;
+      for (let start = 0; start < count; start += inFlight) {
+        await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, async (_, k) => {
+          const i = start + k;
+          const file = path.posix.join(flat ? '' : `${c.name}/${severity}`, `${i}_${corrupted.labels[i]}.png`);
+          fs.writeFileSync(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
+          images[base + i] = { file, corruption: c.name, severity, index: i, label: corrupted.labels[i], seed: f.seed };
+        }));
+      }
+    }
   }
+  const only = flat ? corruptions[0] : undefined;
   const manifest: ApplyManifest = {
-    corruption: corruption.name, version: corruption.version, family: corruption.family, source: registry.sourceOf(corruption.name),
-    severity: f.severity, table, tableReason: reason, parameters: corruption.params(f.severity, table), seed: f.seed,
-    dataset: test.name, split: 'test', count, splitCount: test.count, classNames: [...test.classNames], images,
+    ...(only && {
+      corruption: only.name, version: only.version, family: only.family, source: registry.sourceOf(only.name),
+      severity: severities[0], parameters: only.params(severities[0], table),
+    }),
+    corruptions: corruptions.map((c) => ({
+      name: c.name, version: c.version, family: c.family, source: registry.sourceOf(c.name),
+      parameters: Object.fromEntries(severities.map((s) => [String(s), c.params(s, table)])),
+    })),
+    severities, table, tableReason: reason, seed: f.seed,
+    dataset: split.name, split: splitName, count, splitCount: split.count, classNames: [...split.classNames], images,
   };
   const manifestFile = path.join(out, 'manifest.json');
   writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
   return `${path.join(f.out, 'manifest.json')}\n`;
 }
 
+/** Flags of `corruptions preview`. */
 interface PreviewFlags {
-  dataset: string;
+  dataset?: string;
+  image?: string;
   dataDir?: string;
   corruptionModule?: string[];
   corruption?: string[];
   severities?: Severity[];
   table?: 'auto' | 'cifar' | 'imagenet';
-  count: number;
+  count?: number;
   seed: number;
   out: string;
 }
 
-/** Add `corruptions list`, `corruptions preview` and `corruptions apply` to `program`. */
+/** Default --count of `corruptions preview --dataset`. */
+export const DEFAULT_PREVIEW_COUNT = 4;
+
+/** `corruptions preview`: writes the grid and returns the line to print. */
+export async function previewCorruptions(f: PreviewFlags): Promise<string> {
+  if ((f.image === undefined) === (f.dataset === undefined)) {
+    throw new HarnessInputError('corruptions preview needs exactly one of --image FILE or --dataset NAME', f.image === undefined ? '--image' : '--dataset');
+  }
+  for (const [flag, value] of [['--count', f.count], ['--data-dir', f.dataDir]] as const) {
+    if (f.image !== undefined && value !== undefined) throw new HarnessInputError(`${flag} applies to --dataset only`, flag);
+  }
+  if (f.dataset !== undefined && !(DATASET_NAMES as readonly string[]).includes(f.dataset)) {
+    throw new HarnessInputError(unknownChoiceMessage('dataset', f.dataset, DATASET_NAMES), '--dataset');
+  }
+  // resolve the corruptions first, so a typo fails before any pixels are read
+  const registry = await createCorruptionRegistry({ plugins: f.corruptionModule ?? [] });
+  const corruptions = (f.corruption ?? registry.names()).map((n) => registry.get(n));
+  let images: Image[];
+  if (f.image !== undefined) {
+    images = [await readImageFile(f.image)]; // stream index 0, as `corrupt --image`
+  } else {
+    const { test } = await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed });
+    images = Array.from({ length: Math.min(f.count ?? DEFAULT_PREVIEW_COUNT, test.count) }, (_, i) => datasetImage(test, i));
+  }
+  const { table } = tableFor(f.table ?? 'auto', images[0].height, images[0].width);
+  const png = await previewGrid(images, corruptions, f.severities, f.seed, { table });
+  writeFileAtomic(path.resolve(f.out), png);
+  return `${f.out}\n`;
+}
+
+/** The options and action shared by `corrupt` and `corruptions apply` (one command under two names). */
+function defineApplyCommand(cmd: Command, name: string, write: (s: string) => void): Command {
+  return cmd
+    .description('corrupt one image file, or the images of a dataset split into PNG files with a manifest')
+    .option('--image <file>', 'image file to corrupt (PNG, JPEG, ...; alpha dropped, gray kept gray); uses stream index 0')
+    .option('--dataset <name>', `or: dataset whose images to corrupt (${DATASET_NAMES.join(', ')})`)
+    .option('--corruption <name>', 'corruption to apply (see corruptions list); with --dataset repeatable, default the 15 benchmark corruptions and any --corruption-module', collect)
+    .option('--severity <s>', 'severity 1..5; with --dataset repeatable or a list like 1,3,5, default 1-5', severityListFlag)
+    .addOption(new Option('--split <split>', 'with --dataset: the split to corrupt (default test)').choices([...APPLY_SPLITS]))
+    .option('--data-dir <dir>', 'folder holding the dataset files (with --dataset)')
+    .requiredOption('-o, --out <path>', 'with --image: the file to write (PNG; JPEG when it ends in .jpg); with --dataset: the folder')
+    .option('--limit <n>', `with --dataset: the first n images of the split (default ${DEFAULT_APPLY_LIMIT})`, intFlag('--limit', 1))
+    .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
+    .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
+    .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
+    .action(async (f: ApplyFlags) => write(await applyCorruption(f, name)));
+}
+
+/** Add `corruptions list|preview|apply` and the top-level `corrupt` (the same command as `corruptions apply`) to `program`. */
 export function registerCorruptionsCommand(program: Command): void {
   const write = (s: string) => (program.configureOutput().writeOut ?? ((t: string) => void process.stdout.write(t)))(s);
-  const cmd = program.command('corruptions').description('list the corruptions (built-ins and plugins) or preview them on a dataset');
+  const cmd = program.command('corruptions').description('list the corruptions (built-ins and plugins), preview or apply them');
 
   cmd
     .command('list')
@@ -267,45 +372,21 @@ export function registerCorruptionsCommand(program: Command): void {
 
   cmd
     .command('preview')
-    .description('write a labelled PNG grid of test images under every corruption and severity')
-    .requiredOption('--dataset <name>', `dataset whose test images to corrupt (${DATASET_NAMES.join(', ')})`)
-    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .description('write a labelled PNG grid of one image file, or of test images, under every corruption and severity')
+    .option('--image <file>', 'image file to corrupt (PNG, JPEG, ...); uses stream index 0, as corrupt --image')
+    .option('--dataset <name>', `or: dataset whose first test images to corrupt (${DATASET_NAMES.join(', ')})`)
+    .option('--data-dir <dir>', 'folder holding the dataset files (with --dataset)')
     .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
     .option('--corruption <name>', 'show only this corruption (repeatable; default: all registered)', collect)
     .option('--severities <list>', 'severities to show, e.g. 1,3,5 (default 1,2,3,4,5)', severitiesFlag)
     .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
-    .option('--count <n>', 'test images (the first n)', intFlag('--count', 1, 64), 4)
+    .option('--count <n>', `with --dataset: test images, the first n (default ${DEFAULT_PREVIEW_COUNT})`, intFlag('--count', 1, 64))
     .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .option('-o, --out <file>', 'PNG file to write', DEFAULT_PREVIEW_FILE)
-    .action(async (f: PreviewFlags) => {
-      if (!(DATASET_NAMES as readonly string[]).includes(f.dataset)) {
-        throw new HarnessInputError(unknownChoiceMessage('dataset', f.dataset, DATASET_NAMES), '--dataset');
-      }
-      // resolve the corruptions first, so a typo fails before the dataset loads
-      const registry = await createCorruptionRegistry({ plugins: f.corruptionModule ?? [] });
-      const corruptions = (f.corruption ?? registry.names()).map((n) => registry.get(n));
-      const { test } = await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed });
-      const images = Array.from({ length: Math.min(f.count, test.count) }, (_, i) => datasetImage(test, i));
-      const { table } = tableFor(f.table ?? 'auto', test.height, test.width);
-      const png = await previewGrid(images, corruptions, f.severities, f.seed, { table });
-      writeFileAtomic(path.resolve(f.out), png);
-      write(`${f.out}\n`);
-    });
+    .action(async (f: PreviewFlags) => write(await previewCorruptions(f)));
 
-  cmd
-    .command('apply')
-    .description('corrupt one image file, or the test images of a dataset into PNG files with a manifest')
-    .requiredOption('--corruption <name>', 'corruption to apply (see corruptions list)')
-    .requiredOption('--severity <s>', 'severity 1..5', severityFlag)
-    .option('--image <file>', 'image file to corrupt (PNG, JPEG, ...; alpha dropped, gray kept gray); uses stream index 0')
-    .option('--dataset <name>', `or: dataset whose test images to corrupt (${DATASET_NAMES.join(', ')})`)
-    .option('--data-dir <dir>', 'folder holding the dataset files (with --dataset)')
-    .requiredOption('-o, --out <path>', 'with --image: the file to write (PNG; JPEG when it ends in .jpg); with --dataset: the folder')
-    .option('--limit <n>', `with --dataset: the first n test images (default ${DEFAULT_APPLY_LIMIT})`, intFlag('--limit', 1))
-    .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
-    .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
-    .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
-    .action(async (f: ApplyFlags) => write(await applyCorruption(f)));
+  defineApplyCommand(cmd.command('apply'), 'corruptions apply', write);
+  defineApplyCommand(program.command('corrupt'), 'corrupt', write);
 }
 
 /** Flags the `run` command gains (commander's camel-cased names). */
