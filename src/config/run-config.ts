@@ -141,7 +141,8 @@ const CORRUPTION_DEFAULTS: CorruptionConfig = {
  * - quick (default): MNIST, 20k training images (15k train + 5k validation), 16 tokens per image, 5 epochs; both
  *   models in about 6 minutes.
  * - paper: the closest to the paper's setup that 2 cores train in about an hour: all 55k MNIST training images,
- *   the reference ViT (patch 4: 49 tokens, d_ff 256), Top-k with k = 16 = d_ff/16 (the paper: 128 of 3072).
+ *   the reference ViT (patch 4: 49 tokens, d_ff 256), Top-k with k = 16 = d_ff/16 (the paper: 128 of 3072); the
+ *   corruption suite on a 2,000-image test subset adds roughly half an hour on wasm.
  */
 export const PRESETS: Record<PresetName, RunConfig> = {
   smoke: {
@@ -182,8 +183,12 @@ export const PRESETS: Record<PresetName, RunConfig> = {
     models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 16 }],
     train: { ...TRAIN_DEFAULTS, epochs: 5 },
     eval: EVAL_DEFAULTS,
-    suites: ['calibration', 'sparsity', 'label-noise', 'corruption'],
+    // Training both models takes about an hour (55k x 5 epochs x 2 at the ~160 images/s the bench measures for this
+    // model). The label-noise suite retrains both models per spec (about 2 hours more for the paper's two rates),
+    // so it is not in the default list: add it with --suites calibration,sparsity,corruption,label-noise.
+    suites: ['calibration', 'sparsity', 'corruption'],
     labelNoise: LABEL_NOISE_DEFAULTS,
-    corruption: { ...CORRUPTION_DEFAULTS, corruptions: 'all' }, // the 15 and the 4 held-out, whole test split
+    // 15 + 4 held-out corruptions x 5 severities on a 2,000-image test subset: 190k inferences per model
+    corruption: { ...CORRUPTION_DEFAULTS, corruptions: 'all', limitTest: 2000 },
   },
 };
