@@ -11,12 +11,14 @@ import { SUITE_NAMES } from '../../suites/names.js';
 import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
 import { defaultRunId, runExperiment } from '../run/run-experiment.js';
 import { runSeeds } from '../run/multi-seed.js';
+import { checkShardable, parseShard, removeCells, runShard, type Shard } from '../run/shard.js';
 import { harnessVersion } from '../run/provenance.js';
 import { intFlag } from './options.js';
 import { registerNoiseCommand } from './noise-command.js';
 import { registerCalibrationCommand } from './calibration-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCheckCommand } from './check-command.js';
+import { registerMergeCommand } from './merge-command.js';
 import { addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags } from './corruptions-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
@@ -114,8 +116,25 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
     .exitOverride();
 
   addRunOptions(program.command('run').description('train every configured model, evaluate on the test split, write scorecard.json and scorecard.md'))
-    .action(async (f: RunFlags) => {
+    .option('--shard <i/n>', 'run only shard i of n of a multi-seed run: the seeds at positions p with p mod n = i-1; no aggregate (combine the shard folders with `merge`)', parseShard)
+    .option('--fresh', 'delete the run folder\'s previous results (config, checkpoints, suites, seed folders, scorecard) before starting')
+    .action(async (f: RunFlags & { shard?: Shard; fresh?: boolean }) => {
+      if (f.fresh && f.resume) throw new HarnessInputError('--fresh and --resume contradict each other: --fresh discards the previous results, --resume continues from them; drop one', '--fresh');
       const { config, outDir, resume } = configFromFlags(f);
+      const shard = f.shard && (config.seeds || f.shard.count > 1) ? f.shard : undefined; // 1/1 of a single seed is the whole run
+      if (shard) checkShardable(config, shard); // before --fresh removes anything
+      if (f.fresh) removeCells(outDir);
+      if (shard) {
+        const out = await runShard({ config, outDir, resume, progress: !f.quiet }, shard);
+        if (out.interrupted) return;
+        const { index, count } = shard;
+        const ran = out.seeds.length ? `seed${out.seeds.length > 1 ? 's' : ''} ${out.seeds.join(', ')}` : 'no seeds (more shards than seeds)';
+        const reused = out.reused.length ? ` (reused: ${out.reused.join(', ')})` : '';
+        process.stdout.write(`shard ${index}/${count}: ${ran}${reused} in ${outDir}\n`);
+        const others = count > 1 ? ` <the other ${count - 1} shard folder${count > 2 ? 's' : ''}>` : '';
+        process.stdout.write(`when every shard has finished: topk-harness merge ${outDir}${others} --out <merged-dir>\n`);
+        return;
+      }
       const run = config.seeds ? runSeeds : runExperiment;
       const out = await run({ config, outDir, resume, progress: !f.quiet });
       if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
@@ -145,6 +164,7 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
   registerCalibrationCommand(program);
   registerReportCommand(program);
   registerCorruptionsCommand(program);
+  registerMergeCommand(program);
   registerCheckCommand(program, (code) => {
     exit.code = code;
   });

@@ -3,14 +3,22 @@
  * <out> whose `statistics` section gives, per model and metric, the mean, std and 95% interval over seeds, and the
  * paired differences against the baseline model with a significance flag. `models` in that scorecard holds the
  * per-model means of the headline metrics; every seed's full scorecard stays in its folder.
+ *
+ * Seeds are the cells of a multi-seed run: independent and deterministic. `runSeed` runs (or reuses) one,
+ * `aggregateSeeds` builds the aggregate from the finished seed folders on disk. `runSeeds` is both in a row; a
+ * sharded run (src/run/shard.ts) runs a slice of the seeds per machine and `merge` aggregates them the same way.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { RunConfig } from '../config/run-config.js';
+import { HarnessInputError } from '../errors.js';
+import { readScorecard, asScorecard } from '../scorecard/read.js';
 import { assertValidScorecard } from '../scorecard/schema.js';
 import { writeRunReports } from '../report/run-reports.js';
 import { HEADLINE_METRICS, metricValue, ModelResult, Scorecard } from '../scorecard/scorecard.js';
 import { pairedDifference, PairedDifference, summarize, Summary } from '../scorecard/statistics.js';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { stableStringify, writeJsonAtomic } from '../util/atomic.js';
+import { gitCommit, harnessVersion } from './provenance.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
@@ -40,23 +48,120 @@ export function seedStatistics(cards: Scorecard[], seeds: number[]): SeedStatist
   return { seeds, metrics, paired };
 }
 
-export async function runSeeds(opts: RunOptions): Promise<RunOutput> {
+export interface SeedRunOptions extends RunOptions {
+  /** Where warnings go (a reused seed from another code version); default: stderr, even when quiet. */
+  warn?: (message: string) => void;
+}
+
+const defaultWarn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+
+/** The folder of one seed of a multi-seed run. */
+export function seedDir(outDir: string, seed: number): string {
+  return path.join(outDir, `seed-${seed}`);
+}
+
+/** The single-seed configuration that seed `seed` of a multi-seed run trains with (its config.json). */
+export function seedConfig(config: RunConfig, seed: number): RunConfig {
+  return { ...config, seed, seeds: null };
+}
+
+/** The first field where two JSON values differ, as a dotted path with both values; null when they are equal. */
+export function firstDifference(a: unknown, b: unknown, at = ''): { path: string; a: unknown; b: unknown } | null {
+  const here = at || '(root)';
+  if (a === b) return null;
+  const isObj = (v: unknown) => v !== null && typeof v === 'object';
+  if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return { path: here, a, b };
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return { path: here, a, b };
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort();
+  for (const k of keys) {
+    const d = firstDifference(ra[k], rb[k], at ? `${at}.${k}` : k);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** "train.epochs is 1 in X but 2 in Y" for two config texts (stable JSON). */
+export function describeConfigDifference(aText: string, aName: string, bText: string, bName: string): string {
+  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+  const d = firstDifference(JSON.parse(aText), JSON.parse(bText));
+  return d ? `${d.path} is ${show(d.a)} in ${aName} but ${show(d.b)} in ${bName}` : `${aName} and ${bName} differ only in formatting`;
+}
+
+/**
+ * The finished scorecard of seed `seed` in `dir`, or null when it has not finished. A finished seed is reused only
+ * when its config.json equals the seed's configuration; otherwise this throws (the folder holds another run's
+ * result: --fresh discards it). A scorecard from another harness version or git commit is reused with a warning:
+ * code changes are expected during development, and the provenance of every seed stays in its scorecard.
+ */
+export function finishedSeed(dir: string, config: RunConfig, seed: number, warn: (m: string) => void = defaultWarn): Scorecard | null {
+  const done = path.join(dir, 'scorecard.json');
+  if (!fs.existsSync(done)) return null;
+  const expected = stableStringify(seedConfig(config, seed));
+  const cfgPath = path.join(dir, 'config.json');
+  if (!fs.existsSync(cfgPath)) {
+    throw new HarnessInputError(`${dir} has a scorecard.json but no config.json, so it cannot be checked against this run's configuration; rerun with --fresh to recompute it`, cfgPath);
+  }
+  const saved = fs.readFileSync(cfgPath, 'utf8');
+  if (saved !== expected) {
+    const why = describeConfigDifference(saved, cfgPath, expected, `seed ${seed} of this run`);
+    throw new HarnessInputError(`${dir} holds a finished seed of another configuration (${why}); rerun with --fresh to recompute it, or choose another --out`, cfgPath);
+  }
+  const card = asScorecard(readScorecard(done)); // validated; a torn or foreign file is an error, never read as a result
+  if (card.seed !== seed) throw new HarnessInputError(`${done} is the scorecard of seed ${card.seed}, not of seed ${seed}`, done);
+  const now = { harnessVersion: harnessVersion(), gitCommit: gitCommit() };
+  const then = card.provenance;
+  if (then.harnessVersion !== now.harnessVersion || then.gitCommit !== now.gitCommit) {
+    warn(`reusing seed ${seed} from ${dir}, computed by topk-harness ${then.harnessVersion} (${then.gitCommit ?? 'no git commit'}); this is ${now.harnessVersion} (${now.gitCommit ?? 'no git commit'}). Use --fresh to recompute.`);
+  }
+  return card;
+}
+
+/**
+ * Run one seed of a multi-seed run into <outDir>/seed-<s>/ (resuming its checkpoints), or reuse it when it has
+ * finished with the same configuration. `label` names it in the progress line, e.g. "2 of 8".
+ */
+export async function runSeed(opts: SeedRunOptions, seed: number, label: string): Promise<{ scorecard: Scorecard; reused: boolean; interrupted: boolean }> {
+  const dir = seedDir(opts.outDir, seed);
+  const reused = finishedSeed(dir, opts.config, seed, opts.warn);
+  if (reused) return { scorecard: reused, reused: true, interrupted: false };
+  if (opts.progress !== false) process.stderr.write(`=== seed ${seed} (${label}) ===\n`);
+  const out = await runExperiment({ ...opts, config: seedConfig(opts.config, seed), outDir: dir, resume: fs.existsSync(path.join(dir, 'config.json')) });
+  return { scorecard: out.scorecard, reused: false, interrupted: out.interrupted };
+}
+
+export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
   const seeds = config.seeds!;
   prepareRunDir(outDir, config, opts.resume ?? false);
-  const cards: Scorecard[] = [];
-  for (const seed of seeds) {
-    const dir = path.join(outDir, `seed-${seed}`);
-    const done = path.join(dir, 'scorecard.json');
-    if (fs.existsSync(done)) {
-      cards.push(JSON.parse(fs.readFileSync(done, 'utf8')) as Scorecard);
-      continue;
-    }
-    if (opts.progress !== false) process.stderr.write(`=== seed ${seed} (${cards.length + 1} of ${seeds.length}) ===\n`);
-    const out = await runExperiment({ ...opts, config: { ...config, seed, seeds: null }, outDir: dir, resume: fs.existsSync(path.join(dir, 'config.json')) });
-    if (out.interrupted) return out;
-    cards.push(out.scorecard);
+  for (const [i, seed] of seeds.entries()) {
+    const out = await runSeed(opts, seed, `${i + 1} of ${seeds.length}`);
+    if (out.interrupted) return { scorecard: out.scorecard, scorecardPath: path.join(seedDir(outDir, seed), 'scorecard.json'), interrupted: true };
   }
+  return aggregateSeeds(outDir, config);
+}
+
+/**
+ * Build the aggregate of a multi-seed run from its finished seed folders <outDir>/seed-<s>/ (every seed of
+ * `config.seeds`, read back validated, in list order): scorecard.json with the statistics over seeds, scorecard.md
+ * and report.html in outDir. Used by `runSeeds` and by `merge`, so that both write the same scorecard.
+ */
+export function aggregateSeeds(outDir: string, config: RunConfig): RunOutput {
+  const seeds = config.seeds;
+  if (!seeds || seeds.length === 0) throw new HarnessInputError(`${outDir}: aggregating seeds needs a multi-seed configuration (config.seeds)`, 'seeds');
+  const cards = seeds.map((seed) => {
+    const file = path.join(seedDir(outDir, seed), 'scorecard.json');
+    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${seed} has not finished: ${file} is missing`, file);
+    return asScorecard(readScorecard(file));
+  });
   const statistics = seedStatistics(cards, seeds);
   const means: Record<string, ModelResult> = {};
   for (const [name, model] of Object.entries(cards[0].models)) {
