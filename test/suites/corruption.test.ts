@@ -78,7 +78,7 @@ describe('corruption suite: config', () => {
     expect(PRESETS.smoke.suites).not.to.include('corruption');
     expect(PRESETS.quick.corruption).to.deep.equal({ corruptions: 'benchmark', severities: [1, 2, 3, 4, 5], table: 'auto', limitTest: 1000, plugins: [] });
     expect(PRESETS.quick.suites).not.to.include('corruption'); // measured: it would push quick past 10 minutes (docs/corruptions.md)
-    expect(PRESETS.paper.corruption).to.deep.equal({ corruptions: 'all', severities: [1, 2, 3, 4, 5], table: 'auto', limitTest: null, plugins: [] });
+    expect(PRESETS.paper.corruption).to.deep.equal({ corruptions: 'all', severities: [1, 2, 3, 4, 5], table: 'auto', limitTest: 2000, plugins: [] });
     expect(PRESETS.paper.suites).to.include('corruption');
   });
 
