@@ -21,6 +21,8 @@ export interface TrainedModel {
 export interface ExtraTrainingOptions {
   /** Labels to train on instead of the clean ones (label noise). */
   trainLabels?: Uint8Array;
+  /** Validation labels to use instead of the clean ones (a noisy validation split); test labels never change. */
+  validationLabels?: Uint8Array;
   /** Called after each epoch's validation, epoch 0 included. */
   onEpoch?: (record: EpochRecord, model: ViT) => void;
 }

@@ -97,6 +97,8 @@ export interface SpecResult {
   noise: LabelNoiseReport;
   /** The memorisation probe: a seeded subset of the changed training examples. */
   probe: { size: number; changedExamples: number };
+  /** With labelNoise.noisyValidation: what the same spec did to the validation labels (its own stream); else null. */
+  validationNoise: LabelNoiseReport | null;
   models: Record<string, NoisyModelResult>;
   /** Keyed by non-baseline model name: that model minus the baseline. */
   deltas: Record<string, NoiseDelta>;
@@ -233,6 +235,7 @@ function trainOnNoisyLabels(
   variant: ModelVariant,
   canonical: string,
   noisyLabels: Uint8Array,
+  noisyValidation: Uint8Array | undefined,
   probe: { set: Dataset; noisy: Uint8Array },
   clean: TestMetrics,
 ): NoisyModelResult {
@@ -247,7 +250,7 @@ function trainOnNoisyLabels(
     const file: ProgressFile = { key, spec: canonical, probeSize: probe.set.count, points: [...points.values()].sort((a, b) => a.epoch - b.epoch) };
     writeJsonAtomic(progressFile, file);
   };
-  const tm = ctx.trainExtra(key, variant, { trainLabels: noisyLabels, onEpoch });
+  const tm = ctx.trainExtra(key, variant, { trainLabels: noisyLabels, validationLabels: noisyValidation, onEpoch });
   try {
     const epochs = tm.state.epoch;
     const memorisation: MemorisationPoint[] = [];
@@ -289,16 +292,19 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const results: SpecResult[] = [];
   for (const { requested, canonical, spec } of specs) {
     const noise = applyLabelNoise(data.train.labels, C, spec, config.seed); // a new array: data.train.labels stays clean
+    // a noisy validation split (option): the same spec on the validation labels, from a stream of its own
+    const valNoise = config.labelNoise.noisyValidation ? applyLabelNoise(data.validation.labels, C, spec, `${config.seed}/validation`) : null;
     const r = noise.report;
     ctx.log(
       `[label-noise] ${canonical}: ${r.counts.changed} of ${r.counts.examples} training labels changed ` +
-        `(${pct(r.realisedChangedFraction)}; expected ${pct(r.expectedChangedFraction)}); validation and test labels are clean`,
+        `(${pct(r.realisedChangedFraction)}; expected ${pct(r.expectedChangedFraction)}); ` +
+        (valNoise ? `validation labels noised too (${pct(valNoise.report.realisedChangedFraction)} changed); test labels are clean` : 'validation and test labels are clean'),
     );
     const probeIdx = memorisationProbe(noise.changed, config.labelNoise.memorisationProbe, config.seed, canonical);
     const probe = { set: subset(data.train, probeIdx, `${data.train.name} memorisation probe`), noisy: Uint8Array.from(probeIdx, (i) => noise.labels[i]) };
     const models: Record<string, NoisyModelResult> = {};
     for (const { variant } of ctx.models) {
-      const m = trainOnNoisyLabels(ctx, variant, canonical, noise.labels, probe, clean[variant.name]);
+      const m = trainOnNoisyLabels(ctx, variant, canonical, noise.labels, valNoise?.labels, probe, clean[variant.name]);
       models[variant.name] = m;
       ctx.log(`[label-noise] ${canonical} ${variant.name}: test accuracy ${pct(m.test.accuracy)} (clean ${pct(clean[variant.name].accuracy)})` +
         (m.memorisation.length ? `, noisy labels fitted ${pct(m.memorisation[m.memorisation.length - 1].noisyLabel)}` : ''));
@@ -315,7 +321,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
         memorisation: la && lb ? { noisyLabel: la.noisyLabel - lb.noisyLabel, trueLabel: la.trueLabel - lb.trueLabel, other: la.other - lb.other } : null,
       };
     }
-    results.push({ requested, spec: canonical, noise: r, probe: { size: probeIdx.length, changedExamples: r.counts.changed }, models, deltas });
+    results.push({ requested, spec: canonical, noise: r, probe: { size: probeIdx.length, changedExamples: r.counts.changed }, validationNoise: valNoise?.report ?? null, models, deltas });
   }
 
   const result: LabelNoiseSuiteResult = {

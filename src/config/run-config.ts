@@ -65,6 +65,11 @@ export interface LabelNoiseConfig {
   specs: string[];
   /** Most training examples with a changed label whose predictions are tracked every epoch (a fixed seeded subset). */
   memorisationProbe: number;
+  /**
+   * Also noise the validation labels (same spec, its own seeded stream), as a practitioner with only noisy labels
+   * would validate. Off by default: per-epoch validation then measures clean accuracy. Test labels are always clean.
+   */
+  noisyValidation: boolean;
 }
 
 /** The corruption suite (suites/corruption.ts): accuracy, ECE and sparsity on corrupted test images (REFERENCE.md §2). */
@@ -125,6 +130,7 @@ const EVAL_DEFAULTS: EvalConfig = { eceBins: 15, eceRule: 'right' };
 const LABEL_NOISE_DEFAULTS: LabelNoiseConfig = {
   specs: ['uniform:0.4', 'uniform:0.8'], // the paper's two rates, in its convention (REFERENCE.md §4.1)
   memorisationProbe: 2000, // a fitted fraction to within ±2.2 points (95%), for one cheap forward pass per epoch
+  noisyValidation: false,
 };
 
 const CORRUPTION_DEFAULTS: CorruptionConfig = {

@@ -65,7 +65,7 @@ export const trainSchema = z.strictObject({
 export const evalSchema = z.strictObject({ eceBins: posInt, eceRule: z.enum(['right', 'left']) });
 
 /** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
-export const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt });
+export const labelNoiseSchema = z.strictObject({ specs: z.array(z.string()), memorisationProbe: posInt, noisyValidation: z.boolean() });
 
 /** Exported for the scorecard schema (src/scorecard/schema.ts), which embeds the resolved config. */
 export const corruptionSchema = z.strictObject({

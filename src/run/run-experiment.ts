@@ -132,7 +132,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
       const res = train({
         model: vit,
         train: data.train,
-        validation: data.validation,
+        validation: extra.validationLabels ? { ...data.validation, labels: extra.validationLabels } : data.validation,
         config: config.train,
         seed: config.seed,
         trainLabels: extra.trainLabels,

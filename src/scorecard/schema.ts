@@ -42,7 +42,9 @@ const runConfigSchema = z.looseObject({
   train: trainSchema,
   eval: evalSchema,
   suites: z.array(z.string()),
+  // noisyValidation came after schemaVersion 1 shipped: optional here, so older scorecards still read
   labelNoise: labelNoiseSchema
+    .extend({ noisyValidation: z.boolean().optional() })
     .optional()
     .describe('the label-noise suite\'s settings (src/config/schema.ts validates them); absent in scorecards from before the suite'),
   corruption: corruptionSchema

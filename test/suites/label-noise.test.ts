@@ -67,6 +67,7 @@ interface ExtraCall {
   key: string;
   variant: string;
   trainLabels: Uint8Array;
+  validationLabels?: Uint8Array;
 }
 
 /**
@@ -85,7 +86,7 @@ function stubContext(config: RunConfig, data: DataSplits, outDir: string, calls:
     progress: () => ({ update() {}, line() {} }),
     log: () => {},
     trainExtra: (key: string, variant: ModelVariant, opts = {}) => {
-      calls.push({ key, variant: variant.name, trainLabels: opts.trainLabels! });
+      calls.push({ key, variant: variant.name, trainLabels: opts.trainLabels!, validationLabels: opts.validationLabels });
       const model = new ViT(modelConfigFor(config, data.train, variant.k), config.seed + 1);
       if (replay) for (let e = 0; e <= EPOCHS; e++) opts.onEpoch?.(fakeRecord(e), model);
       return { variant, model, state: fakeState(EPOCHS) };
@@ -138,13 +139,13 @@ describe('label-noise suite: helpers', () => {
 
 describe('label-noise suite: configuration', () => {
   it('has the presets: paper has the two paper rates, quick and smoke one; none runs the suite by default (it retrains)', () => {
-    expect(PRESETS.paper.labelNoise).to.deep.equal({ specs: ['uniform:0.4', 'uniform:0.8'], memorisationProbe: 2000 });
+    expect(PRESETS.paper.labelNoise).to.deep.equal({ specs: ['uniform:0.4', 'uniform:0.8'], memorisationProbe: 2000, noisyValidation: false });
     expect(PRESETS.paper.suites).to.not.include('label-noise'); // opt in: it doubles paper's hour of training per rate
     for (const p of [PRESETS.quick, PRESETS.smoke]) {
       expect(p.labelNoise.specs).to.deep.equal(['uniform:0.4']);
       expect(p.suites).to.not.include('label-noise');
     }
-    expect(resolveConfig([parseOverrides({ labelNoise: { memorisationProbe: 10 } })]).labelNoise).to.deep.equal({ specs: ['uniform:0.4'], memorisationProbe: 10 });
+    expect(resolveConfig([parseOverrides({ labelNoise: { memorisationProbe: 10 } })]).labelNoise).to.deep.equal({ specs: ['uniform:0.4'], memorisationProbe: 10, noisyValidation: false });
   });
 
   it('rejects bad specs with the field, the problem and the value', () => {
@@ -247,6 +248,38 @@ describe('label-noise suite: run() with a stub trainer', function () {
     expect(out.markdown).to.contain('| training labels | changed | vanilla | topk (k=4) | Δ topk − vanilla |');
     expect(out.markdown).to.contain(`### uniform:0.5:exact: ${(100 * r.specs[0].noise.realisedChangedFraction).toFixed(2)}% of training labels changed`);
     expect(out.markdown).to.match(/\| probe predicted as the noisy label \(epoch 3\) \| [\d.]+% \| [\d.]+% \| [+−±][\d.]+ pts \|/);
+  });
+
+  it('noises the validation labels too only when labelNoise.noisyValidation is set, from a stream of its own', async () => {
+    for (const noisyValidation of [false, true]) {
+      const config = tinyConfig({ specs: ['uniform:0.5'], memorisationProbe: 20, noisyValidation });
+      const data = await prepareData(config);
+      const clean = data.validation.labels.slice();
+      const calls: ExtraCall[] = [];
+      const { ctx, dispose } = stubContext(config, data, tmp, calls);
+      let out: SuiteOutput;
+      try {
+        out = await labelNoise.run(ctx);
+      } finally {
+        dispose();
+      }
+      const s = (out.result as LabelNoiseSuiteResult).specs[0];
+      expect(Array.from(data.validation.labels)).to.deep.equal(Array.from(clean)); // the split itself is never modified
+      if (!noisyValidation) {
+        expect(calls.every((c) => c.validationLabels === undefined)).to.equal(true);
+        expect(s.validationNoise).to.equal(null);
+        continue;
+      }
+      const v = calls[0].validationLabels!;
+      expect(Array.from(calls[1].validationLabels!)).to.deep.equal(Array.from(v)); // same noisy validation for every model
+      let changed = 0;
+      for (let i = 0; i < v.length; i++) if (v[i] !== clean[i]) changed++;
+      expect(s.validationNoise!.realisedChangedFraction).to.equal(changed / clean.length);
+      expect(s.validationNoise!.counts.examples).to.equal(data.validation.count);
+      // its own stream: not the training stream applied to the validation labels
+      const asTrain = applyLabelNoise(clean, 10, parseNoiseSpec('uniform:0.5'), config.seed).labels;
+      expect(Array.from(v)).to.not.deep.equal(Array.from(asTrain));
+    }
   });
 
   it('takes the memorisation of finished epochs from the run folder when training resumes, and says when it is missing', async () => {
