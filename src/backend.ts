@@ -1,18 +1,20 @@
 /**
  * Backend selection. Order for 'auto': tensorflow (tfjs-node, native; an optional dependency whose binary
- * download fails on machines without internet) → wasm (XNNPACK + SIMD, ships in the npm package) → cpu (pure JS,
- * 20-25x slower than wasm; usable for evaluation and tests, not for real training). A backend asked for by name
- * that cannot load is an error, never a silent fallback.
+ * download fails on machines without internet) → libtorch (src/backend-libtorch: a Node-API addon over Debian's
+ * libtorch, built by `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`) → wasm
+ * (XNNPACK + SIMD, ships in the npm package) → cpu (pure JS, 20-25x slower than wasm; usable for evaluation and
+ * tests, not for real training). A backend asked for by name that cannot load is an error, never a silent fallback.
  */
 import * as tf from '@tensorflow/tfjs';
 import { HarnessInputError, unknownChoiceMessage } from './errors.js';
+import type { LibtorchInfo } from './backend-libtorch/index.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'libtorch', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** What ran, for the scorecard. */
 export interface BackendInfo {
-  /** tfjs backend name: 'tensorflow', 'wasm' or 'cpu'. */
+  /** tfjs backend name: 'tensorflow', 'libtorch', 'wasm' or 'cpu'. */
   name: string;
   /** What the user asked for. */
   requested: BackendChoice;
@@ -22,6 +24,8 @@ export interface BackendInfo {
   /** wasm only: whether SIMD is in use. */
   simd?: boolean;
   threads?: number;
+  /** libtorch only: torch version, threads, OpenBLAS core type and where it came from. */
+  libtorch?: LibtorchInfo;
 }
 
 async function tryTensorflow(): Promise<void> {
@@ -29,6 +33,13 @@ async function tryTensorflow(): Promise<void> {
   const mod = '@tensorflow/tfjs-node';
   await import(mod);
   if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
+}
+
+async function tryLibtorch(): Promise<void> {
+  // Throws "the libtorch addon is not built (...): run `npm run build:native` after `apt-get install ...`" when absent.
+  const { loadLibtorchBackend } = await import('./backend-libtorch/index.js');
+  await loadLibtorchBackend();
+  if (!(await tf.setBackend('libtorch'))) throw new Error('tf.setBackend("libtorch") returned false');
 }
 
 async function tryWasm(): Promise<void> {
@@ -42,6 +53,7 @@ async function tryCpu(): Promise<void> {
 
 const LOADERS: Record<Exclude<BackendChoice, 'auto'>, () => Promise<void>> = {
   tensorflow: tryTensorflow,
+  libtorch: tryLibtorch,
   wasm: tryWasm,
   cpu: tryCpu,
 };
@@ -59,7 +71,7 @@ export async function initBackend(
     throw new HarnessInputError(unknownChoiceMessage('backend', requested, BACKEND_CHOICES), 'backend');
   }
   if (current && current.requested === requested && tf.getBackend() === current.name) return current;
-  const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
+  const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'libtorch', 'wasm', 'cpu'] : [requested];
   const skipped: string[] = [];
   for (const name of order) {
     try {
@@ -69,6 +81,11 @@ export async function initBackend(
       if (name === 'wasm') {
         info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
         info.threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 2 : 1;
+      }
+      if (name === 'libtorch') {
+        const { libtorchInfo } = await import('./backend-libtorch/index.js');
+        info.libtorch = libtorchInfo();
+        info.threads = info.libtorch.threads;
       }
       if (requested === 'auto' && skipped.length > 0) log(`backend: using ${name} (${skipped.join('; ')})`);
       current = info;
@@ -80,7 +97,9 @@ export async function initBackend(
           `backend '${name}' could not be loaded: ${reason}. ` +
             (name === 'tensorflow'
               ? 'Install @tensorflow/tfjs-node on a machine that can download libtensorflow, or use --backend wasm.'
-              : 'Use --backend auto to take the first backend that loads.'),
+              : name === 'libtorch'
+                ? 'Build it with `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`, or use --backend wasm.'
+                : 'Use --backend auto to take the first backend that loads.'),
           'backend',
         );
       }

@@ -95,12 +95,23 @@ const modelTimingSchema = z.strictObject({
 });
 
 const backendSchema = z.strictObject({
-  name: z.string().min(1).describe("tfjs backend that ran: 'tensorflow', 'wasm' or 'cpu'"),
+  name: z.string().min(1).describe("tfjs backend that ran: 'tensorflow', 'libtorch', 'wasm' or 'cpu'"),
   requested: z.enum(BACKEND_CHOICES),
   skipped: z.array(z.string()).describe("why 'auto' skipped earlier choices"),
   tfjsVersion: z.string(),
   simd: z.boolean().optional(),
   threads: posInt.optional(),
+  libtorch: z
+    .strictObject({
+      torch: z.string(),
+      threads: posInt,
+      openblasCoreType: z.string(),
+      openblasCoreTypeSource: z.enum(['cpu-flags', 'environment', 'default']),
+      openblasThreads: z.string(),
+      ompWaitPolicy: z.string(),
+    })
+    .optional()
+    .describe("libtorch backend only: torch version, threads, OpenBLAS core type and where it came from"),
 });
 
 const provenanceSchema = z.strictObject({

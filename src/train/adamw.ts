@@ -24,8 +24,10 @@ export class AdamW {
     private readonly opts: AdamWOptions,
   ) {
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      const zeros = tf.zerosLike(p);
+      this.m.set(name, tf.variable(zeros, false)); // variables copy their initial value
+      this.v.set(name, tf.variable(zeros, false));
+      zeros.dispose();
     }
   }
 

@@ -1,0 +1,96 @@
+/**
+ * The tfjs backend 'libtorch' (issue 8): tfjs kernels run as libtorch ops in a Node-API addon (native/) built
+ * against Debian's libtorch-dev. Optional: without the built addon, loadLibtorchBackend() throws a clear Error and
+ * callers fall back to another backend.
+ *
+ *   await loadLibtorchBackend();        // sets OPENBLAS_CORETYPE, loads the addon, registers backend + kernels
+ *   await tf.setBackend('libtorch');
+ *   libtorchInfo();                     // torch version, threads, OpenBLAS core type, for the scorecard
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAME, LibtorchBackend } from './backend.js';
+import { registerLibtorchKernels } from './kernels.js';
+import { LibtorchAddon, loadAddon, openblasCoreTypeFromFlags } from './native.js';
+
+export { BACKEND_NAME } from './backend.js';
+export { libtorchKernelNames } from './kernels.js';
+export { ADDON_PATH, BUILD_HINT, loadAddon, openblasCoreTypeFromFlags } from './native.js';
+
+export interface LibtorchInfo {
+  /** libtorch version, e.g. '1.13.0'. */
+  torch: string;
+  /** libtorch intra-op threads. */
+  threads: number;
+  /** OPENBLAS_CORETYPE in effect: what this module set from the CPU flags, the user's own value, or 'default'. */
+  openblasCoreType: string;
+  /** Where openblasCoreType came from. */
+  openblasCoreTypeSource: 'cpu-flags' | 'environment' | 'default';
+  /** OPENBLAS_NUM_THREADS in effect ('default' when unset). */
+  openblasThreads: string;
+  /** OMP_WAIT_POLICY in effect. */
+  ompWaitPolicy: string;
+}
+
+export interface LibtorchOptions {
+  /** libtorch intra-op threads; default TOPK_LIBTORCH_THREADS or 1 (measured fastest on the 2-core machines). */
+  threads?: number;
+}
+
+let addon: LibtorchAddon | undefined;
+let info: LibtorchInfo | undefined;
+
+/**
+ * Loads the addon and registers the 'libtorch' backend and its kernels (idempotent). OpenBLAS reads its core type
+ * when the library loads, so OPENBLAS_CORETYPE is set here first: SkylakeX on CPUs with avx512f, Haswell with avx2,
+ * otherwise left alone; a value the user already set is kept. Throws an Error naming the build command when the
+ * addon is not built.
+ */
+export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<void> {
+  const threads = opts.threads ?? (Number(process.env.TOPK_LIBTORCH_THREADS) || 1);
+  if (!addon) {
+    let source: LibtorchInfo['openblasCoreTypeSource'] = 'default';
+    if (process.env.OPENBLAS_CORETYPE) source = 'environment';
+    else {
+      const core = openblasCoreTypeFromFlags();
+      if (core) {
+        process.env.OPENBLAS_CORETYPE = core;
+        source = 'cpu-flags';
+      }
+    }
+    // libtorch parallelises itself (OpenMP); OpenBLAS's own threads on top would oversubscribe the cores.
+    if (!process.env.OPENBLAS_NUM_THREADS) process.env.OPENBLAS_NUM_THREADS = '1';
+    // OpenMP's default (active) waiting spins the worker threads between ops; with Node's own threads on 2 cores
+    // that made 2 libtorch threads ~8x slower than 1. Passive waiting: 2 threads as fast as the peer's.
+    if (!process.env.OMP_WAIT_POLICY) process.env.OMP_WAIT_POLICY = 'PASSIVE';
+    const a = loadAddon();
+    const codes = a.codes();
+    registerLibtorchKernels(codes);
+    if (!tf.findBackend(BACKEND_NAME)) {
+      // Priority 0: never picked by tfjs on its own; callers choose it with tf.setBackend('libtorch').
+      tf.registerBackend(BACKEND_NAME, () => new LibtorchBackend(a), 0);
+    }
+    addon = a;
+    info = {
+      torch: a.info().torch,
+      threads,
+      openblasCoreType: process.env.OPENBLAS_CORETYPE ?? 'default',
+      openblasCoreTypeSource: source,
+      openblasThreads: process.env.OPENBLAS_NUM_THREADS ?? 'default',
+      ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default',
+    };
+  }
+  addon.setThreads(threads);
+  info!.threads = addon.info().threads;
+}
+
+/** What was loaded, for the scorecard. Throws before loadLibtorchBackend(). */
+export function libtorchInfo(): LibtorchInfo {
+  if (!info) throw new Error('loadLibtorchBackend() has not been called');
+  return { ...info };
+}
+
+/** Live libtorch tensors held by the addon and the bytes of their storages (for leak checks). */
+export function libtorchNativeStats(): { tensors: number; bytes: number } {
+  if (!addon) throw new Error('loadLibtorchBackend() has not been called');
+  return addon.stats();
+}

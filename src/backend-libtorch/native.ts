@@ -1,0 +1,86 @@
+/**
+ * The libtorch addon (native/, Node-API over Debian's libtorch): its JS interface and how it is found and loaded.
+ * Handles are numbers naming libtorch tensors inside the addon; every op writes its outputs into the return register
+ * (a Float64Array handed over by init): reg[0] = number of outputs, then per output handle, dtype code, rank, dims.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the addon exports (native/src/*.cc). */
+export interface LibtorchAddon {
+  init(register: Float64Array): void;
+  fromArray(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): void;
+  read(h: number): Float32Array | Int32Array | Uint8Array;
+  dispose(h: number): void;
+  identity(h: number): void;
+  stats(): { tensors: number; bytes: number };
+  info(): { torch: string; threads: number; parallel: string; config: string };
+  setThreads(n: number): void;
+  codes(): { unary: Record<string, number>; binary: Record<string, number> };
+  unary(code: number, x: number, alpha: number): void;
+  binary(code: number, a: number, b: number): void;
+  select(c: number, t: number, e: number): void;
+  cast(x: number, dtype: number): void;
+  clip(x: number, lo: number, hi: number): void;
+  addN(hs: number[]): void;
+  fill(shape: number[], value: number, dtype: number): void;
+  fullLike(x: number, value: number): void;
+  reduce(code: number, x: number, axes: number[], keepDims: boolean): void;
+  argReduce(isMin: boolean, x: number, axis: number): void;
+  softmax(x: number, dim: number, log: boolean): void;
+  topk(x: number, k: number, sorted: boolean): void;
+  cumulative(isProd: boolean, x: number, axis: number, exclusive: boolean, reverse: boolean): void;
+  segmentSum(x: number, ids: number, numSegments: number): void;
+  reshape(x: number, shape: number[]): void;
+  transpose(x: number, perm: number[]): void;
+  slice(x: number, begin: number[], size: number[]): void;
+  concat(hs: number[], axis: number): void;
+  split(x: number, sizes: number[], axis: number): void;
+  pad(x: number, paddings: number[], value: number): void;
+  tile(x: number, reps: number[]): void;
+  broadcastTo(x: number, shape: number[]): void;
+  oneHot(indices: number, depth: number, onValue: number, offValue: number, dtype: number): void;
+  gather(x: number, indices: number, axis: number): void;
+  matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): void;
+  depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
+}
+
+/** Where `npm run build:native` puts the addon. */
+export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/topk_libtorch.node', import.meta.url));
+
+export const BUILD_HINT = 'run `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`';
+
+/** OpenBLAS core type for this CPU (Debian's OpenBLAS 0.3.21 misdetects recent CPUs and falls back to SSE3). */
+export function openblasCoreTypeFromFlags(cpuinfo?: string): string | null {
+  let flags = cpuinfo;
+  if (flags === undefined) {
+    try {
+      flags = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return null; // not Linux
+    }
+  }
+  if (/\bavx512f\b/.test(flags)) return 'SkylakeX';
+  if (/\bavx2\b/.test(flags)) return 'Haswell';
+  return null;
+}
+
+let addon: LibtorchAddon | undefined;
+
+/**
+ * Loads the addon once (from `file`, default ADDON_PATH). Throws an Error with the build hint when it is not built
+ * or cannot load (e.g. libtorch's shared libraries are missing).
+ */
+export function loadAddon(file = ADDON_PATH): LibtorchAddon {
+  if (addon && file === ADDON_PATH) return addon;
+  if (!fs.existsSync(file)) throw new Error(`the libtorch addon is not built (${file} is missing): ${BUILD_HINT}`);
+  let loaded: LibtorchAddon;
+  try {
+    loaded = createRequire(import.meta.url)(file) as LibtorchAddon;
+  } catch (err) {
+    throw new Error(`the libtorch addon failed to load: ${(err as Error).message.split('\n')[0]}; ${BUILD_HINT}`);
+  }
+  if (file === ADDON_PATH) addon = loaded;
+  return loaded;
+}
