@@ -12,12 +12,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { HarnessInputError } from '../errors.js';
+import { configDifference } from '../config/compare.js';
 import { readScorecard, asScorecard } from '../scorecard/read.js';
 import { assertValidScorecard } from '../scorecard/schema.js';
 import { writeRunReports } from '../report/run-reports.js';
 import { HEADLINE_METRICS, metricValue, ModelResult, Scorecard } from '../scorecard/scorecard.js';
 import { pairedDifference, PairedDifference, summarize, Summary } from '../scorecard/statistics.js';
-import { stableStringify, writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonAtomic } from '../util/atomic.js';
 import { gitCommit, harnessVersion } from './provenance.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 
@@ -65,37 +66,6 @@ export function seedConfig(config: RunConfig, seed: number): RunConfig {
   return { ...config, seed, seeds: null };
 }
 
-/** The first field where two JSON values differ, as a dotted path with both values; null when they are equal. */
-export function firstDifference(a: unknown, b: unknown, at = ''): { path: string; a: unknown; b: unknown } | null {
-  const here = at || '(root)';
-  if (a === b) return null;
-  const isObj = (v: unknown) => v !== null && typeof v === 'object';
-  if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return { path: here, a, b };
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return { path: here, a, b };
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${at}[${i}]`);
-      if (d) return d;
-    }
-    return null;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort();
-  for (const k of keys) {
-    const d = firstDifference(ra[k], rb[k], at ? `${at}.${k}` : k);
-    if (d) return d;
-  }
-  return null;
-}
-
-/** "train.epochs is 1 in X but 2 in Y" for two config texts (stable JSON). */
-export function describeConfigDifference(aText: string, aName: string, bText: string, bName: string): string {
-  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
-  const d = firstDifference(JSON.parse(aText), JSON.parse(bText));
-  return d ? `${d.path} is ${show(d.a)} in ${aName} but ${show(d.b)} in ${bName}` : `${aName} and ${bName} differ only in formatting`;
-}
-
 /**
  * The finished scorecard of seed `seed` in `dir`, or null when it has not finished. A finished seed is reused only
  * when its config.json equals the seed's configuration; otherwise this throws (the folder holds another run's
@@ -105,14 +75,12 @@ export function describeConfigDifference(aText: string, aName: string, bText: st
 export function finishedSeed(dir: string, config: RunConfig, seed: number, warn: (m: string) => void = defaultWarn): Scorecard | null {
   const done = path.join(dir, 'scorecard.json');
   if (!fs.existsSync(done)) return null;
-  const expected = stableStringify(seedConfig(config, seed));
   const cfgPath = path.join(dir, 'config.json');
   if (!fs.existsSync(cfgPath)) {
     throw new HarnessInputError(`${dir} has a scorecard.json but no config.json, so it cannot be checked against this run's configuration; rerun with --fresh to recompute it`, cfgPath);
   }
-  const saved = fs.readFileSync(cfgPath, 'utf8');
-  if (saved !== expected) {
-    const why = describeConfigDifference(saved, cfgPath, expected, `seed ${seed} of this run`);
+  const why = configDifference(fs.readFileSync(cfgPath, 'utf8'), cfgPath, seedConfig(config, seed), `seed ${seed} of this run`);
+  if (why) {
     throw new HarnessInputError(`${dir} holds a finished seed of another configuration (${why}); rerun with --fresh to recompute it, or choose another --out`, cfgPath);
   }
   const card = asScorecard(readScorecard(done)); // validated; a torn or foreign file is an error, never read as a result

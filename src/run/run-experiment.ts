@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
+import { configDifference } from '../config/compare.js';
 import { Dataset, DataSplits } from '../data/dataset.js';
 import { datasetFingerprint, loadDataset } from '../data/load.js';
 import { limit, splitTrainValidation } from '../data/split.js';
@@ -295,9 +296,8 @@ export function prepareRunDir(outDir: string, config: RunConfig, resume: boolean
     if (!resume) {
       throw new HarnessInputError(`run folder ${outDir} already holds a run; use --resume ${outDir} to continue it or choose another --out`, 'out');
     }
-    if (fs.readFileSync(cfgPath, 'utf8') !== text) {
-      throw new HarnessInputError(`cannot resume ${outDir}: its config.json differs from this run's configuration (resume takes the saved config; drop the other flags)`, 'resume');
-    }
+    const diff = configDifference(fs.readFileSync(cfgPath, 'utf8'), cfgPath, config, "this run's configuration");
+    if (diff) throw new HarnessInputError(`cannot resume ${outDir}: ${diff}`, 'resume');
     return;
   }
   if (resume && fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {

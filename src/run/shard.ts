@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { readConfigFile, resolveConfig } from '../config/schema.js';
 import { HarnessInputError } from '../errors.js';
-import { aggregateSeeds, describeConfigDifference, finishedSeed, runSeed, SeedRunOptions, seedConfig, seedDir } from './multi-seed.js';
+import { configDifference } from '../config/compare.js';
+import { aggregateSeeds, finishedSeed, runSeed, SeedRunOptions, seedConfig, seedDir } from './multi-seed.js';
 import { prepareRunDir, RunOutput } from './run-experiment.js';
 
 /** Shard `index` (1-based) of `count`. */
@@ -160,9 +161,8 @@ export function mergeShards(dirs: string[], outDir: string, opts: MergeOptions =
   const shards = dirs.map(readShardFolder);
   const first = shards[0];
   for (const s of shards.slice(1)) {
-    if (s.configText !== first.configText) {
-      throw new HarnessInputError(`the shard folders come from different configurations: ${describeConfigDifference(first.configText, first.configPath, s.configText, s.configPath)}`, s.configPath);
-    }
+    const why = configDifference(s.configText, s.configPath, first.config, first.configPath); // "X is <s's> in s but <first's> in first"
+    if (why) throw new HarnessInputError(`the shard folders come from different configurations: ${why}`, s.configPath);
   }
   const config = first.config;
   const seeds = config.seeds!;

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, subset } from '../data/dataset.js';
+import { firstDifference } from '../util/diff.js';
 import { HarnessInputError, NonFiniteLossError } from '../errors.js';
 import { predict } from '../eval/predict.js';
 import { accuracy } from '../metrics/accuracy.js';
@@ -112,7 +113,7 @@ export function train(opts: TrainOptions): TrainResult {
     optimizer.dispose();
     throw new HarnessInputError(
       `${opts.checkpointPath ?? 'model'} holds no finished training (epoch ${state.epoch} of ${cfg.epochs}); ` +
-        `finish it with \`topk-harness train --resume <run-dir>\``,
+        `finish it with \`topk-harness run --resume <run-dir>\` (which also trains the models suites add, e.g. label noise)`,
       opts.checkpointPath,
     );
   }
@@ -222,10 +223,11 @@ function step(
 
 function restore(file: string, model: ViT, optimizer: AdamW, identity: unknown): TrainState {
   const { header, values } = loadCheckpoint<TrainState & { optimizerStep: number }>(file);
-  if (identity !== undefined && JSON.stringify(header.identity) !== JSON.stringify(identity)) {
+  const diff = identity === undefined ? null : firstDifference(JSON.parse(JSON.stringify(header.identity)), JSON.parse(JSON.stringify(identity)));
+  if (diff) {
     throw new HarnessInputError(
-      `checkpoint ${file} was written for a different configuration, seed or dataset; refusing to resume. ` +
-        `Delete it or use a new --out directory.`,
+      `checkpoint ${file} was written for a different configuration, seed or dataset (${diff.path} is ` +
+        `${JSON.stringify(diff.a)} there, ${JSON.stringify(diff.b)} now); refusing to resume. Delete it or use a new --out directory.`,
       file,
     );
   }

@@ -93,7 +93,7 @@ describe('training loop', function () {
     const m = new ViT(modelCfg, 3);
     train({ model: m, train: trainSet, validation, config: trainCfg, seed: 3, checkpointPath: ckpt, stopAfterSteps: 3, identity: { lr: 1 } });
     expect(() => train({ model: m, train: trainSet, validation, config: trainCfg, seed: 3, checkpointPath: ckpt, resume: true, identity: { lr: 2 } })).to.throw(
-      /was written for a different configuration, seed or dataset; refusing to resume/,
+      /was written for a different configuration, seed or dataset \(lr is 1 there, 2 now\); refusing to resume/,
     );
     m.dispose();
   });
