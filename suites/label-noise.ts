@@ -76,7 +76,7 @@ export interface NoisyModelResult {
   dropFromClean: TestMetrics;
   /** One point per epoch 0..E; empty when no training label changed (nothing to memorise). */
   memorisation: MemorisationPoint[];
-  /** Per epoch: loss and accuracy against the noisy training labels, accuracy on the clean validation split. */
+  /** Per epoch: loss and accuracy against the noisy training labels; validation accuracy against the validation labels (clean, or noisy with labelNoise.noisyValidation — see validationNoise). */
   curve: { epoch: number; trainLoss: number | null; trainAccuracy: number | null; validationAccuracy: number }[];
 }
 
@@ -372,7 +372,7 @@ function markdown(r: LabelNoiseSuiteResult, variants: ModelVariant[], classNames
   }
   out.push(
     `Each model is retrained from the same initialisation and data order on the ${r.trainExamples} training labels corrupted by each ` +
-      'spec; validation and test labels stay clean. Drop from clean: the clean-label model of the same variant minus its noisy-label ' +
+      `spec; ${r.specs.some((x) => x.validationNoise) ? 'validation labels are corrupted the same way (labelNoise.noisyValidation, a stream of their own) and test labels stay clean' : 'validation and test labels stay clean'}. Drop from clean: the clean-label model of the same variant minus its noisy-label ` +
       'twin for accuracy, noisy minus clean for NLL and ECE (positive = worse under noise). Memorisation: on a fixed seeded probe ' +
       `of up to ${r.memorisationProbe} training examples whose label was changed, the fraction the model predicts as the noisy label, ` +
       'as the true label, or as neither, after the last epoch (every epoch in the JSON and the chart). Δ columns: accuracy and ECE in percentage points.',

@@ -196,16 +196,20 @@ export function mergeShards(dirs: string[], outDir: string, opts: MergeOptions =
   // every seed folder must be a finished seed of this configuration; note seeds from other code versions
   const sources: Record<number, string> = {};
   const versions = new Map<string, number[]>();
+  const backends = new Map<string, number[]>();
   for (const seed of seeds) {
     const dir = holders.get(seed)![0];
-    const p = finishedSeed(dir, config, seed, () => {})!.provenance; // throws, naming the field, when its config.json differs
+    const card = finishedSeed(dir, config, seed, () => {})!; // throws, naming the field, when its config.json differs
+    const p = card.provenance;
     const v = `topk-harness ${p.harnessVersion} (${p.gitCommit ?? 'no git commit'})`;
     versions.set(v, [...(versions.get(v) ?? []), seed]);
+    backends.set(card.backend.name, [...(backends.get(card.backend.name) ?? []), seed]);
     sources[seed] = path.dirname(dir);
   }
-  if (versions.size > 1) {
-    warn(`the seeds were computed by different code versions: ${[...versions].map(([v, s]) => `${v}: seed${s.length > 1 ? 's' : ''} ${s.join(', ')}`).join('; ')}`);
-  }
+  const list = (m: Map<string, number[]>) => [...m].map(([v, s]) => `${v}: seed${s.length > 1 ? 's' : ''} ${s.join(', ')}`).join('; ');
+  if (versions.size > 1) warn(`the seeds were computed by different code versions: ${list(versions)}`);
+  // results are reproducible per backend only: say so when shards ran on different ones
+  if (backends.size > 1) warn(`the seeds were computed on different backends, so the merge differs from any single-backend run: ${list(backends)}`);
 
   prepareRunDir(outDir, config, false);
   for (const seed of seeds) linkTree(holders.get(seed)![0], seedDir(outDir, seed));

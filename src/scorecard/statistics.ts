@@ -10,10 +10,15 @@ const T975 = [
   2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
-/** t_{0.975, df}; beyond 30 degrees of freedom the normal 1.96 is within 2%. */
+/**
+ * t_{0.975, df}: the table up to 30 degrees of freedom, beyond it the Cornish-Fisher expansion around the normal
+ * quantile z = 1.959964 (error below 1e-4 for df > 30; e.g. df 40 gives 2.0211, tables 2.021).
+ */
 export function tCritical95(df: number): number {
   if (!Number.isInteger(df) || df < 1) throw new RangeError(`degrees of freedom must be a positive integer, got ${df}`);
-  return df <= 30 ? T975[df - 1] : 1.96;
+  if (df <= 30) return T975[df - 1];
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
 }
 
 export interface Summary {

@@ -25,7 +25,7 @@ export class AdamW {
   ) {
     for (const [name, p] of params) {
       const zeros = tf.zerosLike(p);
-      this.m.set(name, tf.variable(zeros, false)); // variables copy their initial value
+      this.m.set(name, tf.variable(zeros, false)); // both variables share the zeros' data (tfjs counts references)
       this.v.set(name, tf.variable(zeros, false));
       zeros.dispose();
     }

@@ -27,9 +27,12 @@ describe('statistics over seeds', () => {
     expect(() => pairedDifference([1, 2], [1])).to.throw('paired samples differ in length: 2 vs 1');
   });
 
-  it('uses the tabled t values and the normal limit', () => {
+  it('uses the tabled t values, and the Cornish-Fisher expansion beyond them', () => {
     expect(tCritical95(1)).to.equal(12.706);
     expect(tCritical95(7)).to.equal(2.365);
-    expect(tCritical95(100)).to.equal(1.96);
+    // beyond the table: standard t tables give 2.021 (df 40), 2.000 (df 60), 1.984 (df 100)
+    expect(tCritical95(40)).to.be.closeTo(2.021, 5e-4);
+    expect(tCritical95(60)).to.be.closeTo(2.0, 5e-4);
+    expect(tCritical95(100)).to.be.closeTo(1.984, 5e-4);
   });
 });

@@ -198,7 +198,7 @@ describe('label-noise suite: run() with a stub trainer', function () {
     const before = { train: data.train.labels.slice(), validation: data.validation.labels.slice(), test: data.test.labels.slice() };
     const calls: ExtraCall[] = [];
     const { ctx, dispose } = stubContext(config, data, tmp, calls);
-    // ViT's constructor itself leaves some tensors behind after dispose() (src/models/vit.ts); measure that to
+    // measure what a ViT leaves behind after dispose() (nothing, since the constructor frees its initialisers) to
     // check that the suite leaks nothing else and disposes every model trainExtra gives it
     const n0 = tf.memory().numTensors;
     new ViT(modelConfigFor(config, data.train, null), 0).dispose();
