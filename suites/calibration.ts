@@ -21,6 +21,13 @@ import { writeFileAtomic } from '../src/util/atomic.js';
 /** Bootstrap resamples for the 95% intervals. */
 const RESAMPLES = 1000;
 
+/** Model − baseline on the clean test split, with a paired 95% bootstrap interval (same resamples for both). */
+export interface PairedCalibrationDifference {
+  ece: BootstrapInterval & { estimate: number; excludesZero: boolean };
+  accuracy: BootstrapInterval & { estimate: number; excludesZero: boolean };
+  nll: BootstrapInterval & { estimate: number; excludesZero: boolean };
+}
+
 export interface ModelCalibration {
   /** Every metric on the clean test split, before temperature scaling. */
   test: Omit<CalibrationReport, 'bins'> & { bins: CalibrationReport['bins'] };
@@ -38,6 +45,10 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const result: Record<string, ModelCalibration> = {};
   const diagrams: string[] = [];
   const scaledDiagrams: string[] = [];
+  // One resampling stream per metric, shared by every model: the same bootstrap samples of the test set for all of
+  // them, so their intervals are paired and the model − baseline differences get intervals of their own.
+  const seedStream = (m: string) => ({ seed: ctx.config.seed, resamples: RESAMPLES, stream: `calibration/${m}` });
+  const perExample = new Map<string, { ece: (idx: Int32Array) => number; accuracy: (idx: Int32Array) => number; nll: (idx: Int32Array) => number }>();
   for (const { variant, model } of ctx.models) {
     const p = ctx.testPredictions.get(variant.name)!;
     const logits = { data: p.logits, numClasses: p.numClasses };
@@ -45,11 +56,16 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     // bootstrap over examples: per-example correctness, confidence and NLL computed once
     const tl = topLabel(logits, labels, { logits: true });
     const nll = nllPerExample(logits, labels, { logits: true });
-    const seedStream = (m: string) => ({ seed: ctx.config.seed, resamples: RESAMPLES, stream: `calibration/${variant.name}/${m}` });
+    const stats = {
+      ece: (idx: Int32Array) => eceFromBinSums(binEqualWidth(tl.confidence, tl.correct, bins, rule, idx)),
+      accuracy: (idx: Int32Array) => mean(tl.correct, idx),
+      nll: (idx: Int32Array) => mean(nll, idx),
+    };
+    perExample.set(variant.name, stats);
     const intervals = {
-      ece: bootstrapInterval(p.count, (idx) => eceFromBinSums(binEqualWidth(tl.confidence, tl.correct, bins, rule, idx)), seedStream('ece')),
-      accuracy: bootstrapInterval(p.count, (idx) => mean(tl.correct, idx), seedStream('accuracy')),
-      nll: bootstrapInterval(p.count, (idx) => mean(nll, idx), seedStream('nll')),
+      ece: bootstrapInterval(p.count, stats.ece, seedStream('ece')),
+      accuracy: bootstrapInterval(p.count, stats.accuracy, seedStream('accuracy')),
+      nll: bootstrapInterval(p.count, stats.nll, seedStream('nll')),
     };
     const val = predict(model, ctx.data.validation, { batchSize: ctx.config.train.evalBatchSize });
     const temperature = fitTemperature({ data: val.logits, numClasses: val.numClasses }, ctx.data.validation.labels);
@@ -59,10 +75,22 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     scaledDiagrams.push(reliabilityDiagramSvg(afterTemperature.bins, { title: `${variant.name}, T = ${temperature.toFixed(3)}`, ece: afterTemperature.ece, rule }));
   }
   const names = ctx.models.map((m) => m.variant.name);
+  // paired differences, model − baseline, over the same bootstrap samples
+  const n = labels.length;
+  const base = perExample.get(names[0])!;
+  const differences: Record<string, PairedCalibrationDifference> = {};
+  for (const name of names.slice(1)) {
+    const m = perExample.get(name)!;
+    const diff = (k: 'ece' | 'accuracy' | 'nll') => {
+      const interval = bootstrapInterval(n, (idx) => m[k](idx) - base[k](idx), seedStream(k));
+      return { ...interval, estimate: result[name].test[k] - result[names[0]].test[k], excludesZero: interval.low > 0 || interval.high < 0 };
+    };
+    differences[name] = { ece: diff('ece'), accuracy: diff('accuracy'), nll: diff('nll') };
+  }
   const files = ['calibration/reliability.svg', 'calibration/reliability-temperature-scaled.svg'];
   writeFileAtomic(path.join(ctx.outDir, files[0]), sideBySide(diagrams)); // each panel carries its model's name
   writeFileAtomic(path.join(ctx.outDir, files[1]), sideBySide(scaledDiagrams));
-  return { result: { bins, rule, resamples: RESAMPLES, models: result }, markdown: markdown(result, names, bins, rule, files), files };
+  return { result: { bins, rule, resamples: RESAMPLES, models: result, differences }, markdown: markdown(result, differences, names, bins, rule, files), files };
 }
 
 function mean(v: ArrayLike<number>, idx: Int32Array): number {
@@ -74,7 +102,7 @@ function mean(v: ArrayLike<number>, idx: Int32Array): number {
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const ci = (i: BootstrapInterval, f: (v: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
 
-function markdown(r: Record<string, ModelCalibration>, names: string[], bins: number, rule: string, files: string[]): string {
+function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedCalibrationDifference>, names: string[], bins: number, rule: string, files: string[]): string {
   const rows: [string, (m: ModelCalibration) => string][] = [
     ['accuracy', (m) => `${pct(m.test.accuracy)} ${ci(m.intervals.accuracy, pct)}`],
     [`ECE (${bins} bins, ${rule === 'right' ? '(lo, hi]' : '[lo, hi)'})`, (m) => `${pct(m.test.ece)} ${ci(m.intervals.ece, pct)}`],
@@ -96,7 +124,25 @@ function markdown(r: Record<string, ModelCalibration>, names: string[], bins: nu
     `| --- | ${names.map(() => '---:').join(' | ')} |`,
     ...rows.map(([label, f]) => `| ${label} | ${names.map((n) => f(r[n])).join(' | ')} |`),
     '',
-    `Brackets: 95% bootstrap intervals (${RESAMPLES} seeded resamples of the test set). Reliability diagrams: ` + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
+    `Brackets: 95% bootstrap intervals (${RESAMPLES} seeded resamples of the test set, the same resamples for every model). Reliability diagrams: ` + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
+    '',
+    ...names.slice(1).flatMap((name) => {
+      const x = d[name];
+      const row = (label: string, v: PairedCalibrationDifference['ece'], f: (n: number) => string) =>
+        `| ${label} | ${f(v.estimate)} | [${f(v.low)}, ${f(v.high)}] | ${v.excludesZero ? '**yes**' : 'no (not distinguishable from 0 on this test set)'} |`;
+      const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)} pts`;
+      const num = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
+      return [
+        `Paired difference ${name} − ${names[0]} (test-set resampling only; seeds are a separate source of variation, see --seeds):`,
+        '',
+        '| metric | difference | 95% interval | interval excludes 0 |',
+        '| --- | ---: | ---: | --- |',
+        row('ECE', x.ece, pts),
+        row('accuracy', x.accuracy, pts),
+        row('NLL', x.nll, num),
+        '',
+      ];
+    }),
     '',
   ].join('\n');
 }
