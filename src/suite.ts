@@ -54,6 +54,18 @@ export interface SuiteOutput {
   files: string[];
 }
 
+/** One scalar a suite reports per model, summarised over seeds in multi-seed runs (mean, interval, paired Δ). */
+export interface SuiteHeadline {
+  /** Stable key within the suite, e.g. 'eceAfterTemperature' or 'uniform:0.4:exact/accuracy'. */
+  key: string;
+  /** Row label in the statistics table. */
+  label: string;
+  /** 'fraction' values are 0..1 and print as percentages. */
+  kind: 'fraction' | 'number';
+  /** Model name → value (null when the model has none). */
+  values: Record<string, number | null>;
+}
+
 export interface Suite {
   /** Key in the config's `suites` list and in the scorecard. */
   name: string;
@@ -64,4 +76,11 @@ export interface Suite {
    */
   check?(config: RunConfig, data: DataSplits): void | Promise<void>;
   run(ctx: SuiteContext): Promise<SuiteOutput>;
+  /** The suite's headline scalars from its saved result; multi-seed runs summarise them over seeds. */
+  headline?(result: unknown): SuiteHeadline[];
+}
+
+/** For Suite.headline: values[model] = pick(model's entry), for each model of a result. */
+export function perModel<T>(models: Record<string, T>, pick: (m: T) => number | null): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(models).map(([name, m]) => [name, pick(m)]));
 }

@@ -15,7 +15,7 @@ import { nllPerExample } from '../src/metrics/nll.js';
 import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
 import { topLabel } from '../src/metrics/top-label.js';
 import { reliabilityDiagramSvg, sideBySide } from '../src/report/reliability-diagram.js';
-import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** Bootstrap resamples for the 95% intervals. */
@@ -147,5 +147,21 @@ function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedC
   ].join('\n');
 }
 
-const suite: Suite = { name: 'calibration', description: 'every calibration metric, bootstrap intervals, temperature scaling, reliability diagrams', run };
+
+const suite: Suite = {
+  name: 'calibration',
+  description: 'every calibration metric, bootstrap intervals, temperature scaling, reliability diagrams',
+  run,
+  headline: (result) => {
+    const models = (result as { models: Record<string, ModelCalibration> }).models;
+    return [
+      { key: 'mce', label: 'MCE', kind: 'fraction', values: perModel(models, (m) => m.test.mce) },
+      { key: 'adaptiveEce', label: 'adaptive ECE', kind: 'fraction', values: perModel(models, (m) => m.test.adaptiveEce) },
+      { key: 'classwiseEce', label: 'classwise ECE', kind: 'fraction', values: perModel(models, (m) => m.test.classwiseEce) },
+      { key: 'brier', label: 'Brier score', kind: 'number', values: perModel(models, (m) => m.test.brier) },
+      { key: 'temperature', label: 'fitted temperature', kind: 'number', values: perModel(models, (m) => m.temperature) },
+      { key: 'eceAfterTemperature', label: 'ECE after temperature scaling', kind: 'fraction', values: perModel(models, (m) => m.afterTemperature.ece) },
+    ];
+  },
+};
 export default suite;

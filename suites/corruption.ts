@@ -30,7 +30,7 @@ import { negativeLogLikelihood } from '../src/metrics/nll.js';
 import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
-import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
@@ -659,11 +659,23 @@ function markdown(r: CorruptionResult, names: string[], labels: Record<string, s
   ].join('\n');
 }
 
+
 const suite: Suite = {
   name: 'corruption',
   description: 'accuracy, ECE and MLP sparsity on corrupted test images (ImageNet-C / CIFAR-10-C corruptions and plugins), CE/mCE',
   // before training: load the plugins and check every configured name (did-you-mean)
   check: async (config) => void (await resolveCorruptionPlan(config)),
   run,
+  headline: (result) => {
+    const r = result as CorruptionResult;
+    return [
+      { key: 'noiseAverageAccuracy', label: 'accuracy, mean of gaussian/shot/impulse noise over severities', kind: 'fraction', values: perModel(r.models, (m) => m.noiseAverageAccuracy) },
+      { key: 'benchmarkMeanAccuracy', label: 'accuracy, mean over the benchmark corruptions and severities', kind: 'fraction', values: perModel(r.models, (m) => m.benchmark?.meanAccuracy ?? null) },
+      ...Object.keys(r.models[r.baseline]?.perCorruption ?? {}).map((c) => ({
+        key: `${c}/meanAccuracy`, label: `${c} accuracy (mean over severities)`, kind: 'fraction' as const,
+        values: perModel(r.models, (m) => m.perCorruption[c]?.meanAccuracy ?? null),
+      })),
+    ];
+  },
 };
 export default suite;

@@ -36,7 +36,7 @@ import {
 } from '../src/noise/index.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { permutation, rngFor } from '../src/rng.js';
-import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -501,11 +501,21 @@ function memorisationChart(r: LabelNoiseSuiteResult, names: string[]): string {
   });
 }
 
+
 const suite: Suite = {
   name: 'label-noise',
   description: 'retrain every model on noisy training labels; clean-test accuracy, NLL, ECE, drop from clean, memorisation per epoch',
   // before training: folder datasets' class counts are only known once loaded
   check: (config, data) => void resolveSpecs(config.labelNoise.specs, config.data.dataset, data.train.classNames.length),
   run,
+  headline: (result) =>
+    (result as LabelNoiseSuiteResult).specs.flatMap((s) => [
+      { key: `${s.spec}/accuracy`, label: `${s.spec}: clean-test accuracy`, kind: 'fraction' as const, values: perModel(s.models, (m) => m.test.accuracy) },
+      { key: `${s.spec}/ece`, label: `${s.spec}: clean-test ECE`, kind: 'fraction' as const, values: perModel(s.models, (m) => m.test.ece) },
+      {
+        key: `${s.spec}/memorised`, label: `${s.spec}: noisy labels fitted (last epoch)`, kind: 'fraction' as const,
+        values: perModel(s.models, (m) => m.memorisation[m.memorisation.length - 1]?.noisyLabel ?? null),
+      },
+    ]),
 };
 export default suite;

@@ -22,7 +22,7 @@ import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
 import { SparsityFlops, sparsityFlops, tokensPerImage } from '../src/sparsity/flops.js';
 import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
 import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
-import type { Suite, SuiteContext, SuiteOutput } from '../src/suite.js';
+import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { ProgressSink } from '../src/util/progress.js';
 
@@ -380,9 +380,17 @@ export function sparsityCharts(r: SparsityResult, names: string[]): Record<strin
   };
 }
 
+
 const suite: Suite = {
   name: 'sparsity',
   description: 'per-layer MLP activation sparsity on train and test, neuron usage, sparsity over training, dense vs effective FLOPs',
   run,
+  headline: (result) => {
+    const models = (result as SparsityResult).models;
+    return [
+      { key: 'trainNonzero', label: 'nonzero MLP activations (train, layer mean)', kind: 'fraction', values: perModel(models, (m) => m.train.meanNonzeroFraction) },
+      { key: 'testNonzero', label: 'nonzero MLP activations (test, layer mean)', kind: 'fraction', values: perModel(models, (m) => m.test.meanNonzeroFraction) },
+    ];
+  },
 };
 export default suite;

@@ -30,7 +30,10 @@ export function statisticsMarkdown(s: SeedStatisticsData, card: Pick<ScorecardFi
     `| metric | ${names.join(' | ')} | ${others.map((n) => `Δ ${n} − ${card.baseline}`).join(' | ')} |`,
     `| --- | ${names.map(() => '---:').join(' | ')} | ${others.map(() => '---:').join(' | ')} |`,
   ];
-  for (const m of metrics) {
+  const suiteRows = Object.entries(s.labels ?? {})
+    .filter(([key]) => names.every((n) => s.metrics[n]?.[key] !== undefined))
+    .map(([key, l]) => ({ key, label: l.label, kind: l.kind }));
+  for (const m of [...metrics, ...suiteRows]) {
     const cell = (x: SummaryLike) => `${f(m.kind, x.mean)} ± ${f(m.kind, x.std)} [${f(m.kind, x.low)}, ${f(m.kind, x.high)}]`;
     const d = others.map((n) => {
       const p = s.paired[n][m.key];

@@ -1,8 +1,10 @@
 /**
  * Multi-seed runs: one complete run per seed in <out>/seed-<s>/ (each resumable on its own), then one scorecard in
  * <out> whose `statistics` section gives, per model and metric, the mean, std and 95% interval over seeds, and the
- * paired differences against the baseline model with a significance flag. `models` in that scorecard holds the
- * per-model means of the headline metrics; every seed's full scorecard stays in its folder.
+ * paired differences against the baseline model with a significance flag — for the headline metrics and for each
+ * suite's headline scalars (Suite.headline). `models` in that scorecard holds the per-model means of the headline
+ * metrics; its `seed`, `data.fingerprints`, `provenance` and each model's `training` block are the first seed's, and
+ * `suites` is empty: every seed's full scorecard, suite results and figures stay in its folder.
  *
  * Seeds are the cells of a multi-seed run: independent and deterministic. `runSeed` runs (or reuses) one,
  * `aggregateSeeds` builds the aggregate from the finished seed folders on disk. `runSeeds` is both in a row; a
@@ -20,6 +22,7 @@ import { HEADLINE_METRICS, metricValue, ModelResult, Scorecard } from '../scorec
 import { pairedDifference, PairedDifference, summarize, Summary } from '../scorecard/statistics.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { gitCommit, harnessVersion } from './provenance.js';
+import { SUITES } from '../../suites/index.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
@@ -31,6 +34,8 @@ export interface SeedStatistics {
   metrics: Record<string, Record<string, Summary>>;
   /** non-baseline model → metric key → paired difference (model − baseline) over seeds. */
   paired: Record<string, Record<string, PairedDifference>>;
+  /** Label and kind of each suite metric key ('suites.<suite>.<key>') in metrics and paired. */
+  labels: Record<string, { label: string; kind: 'fraction' | 'number' }>;
 }
 
 export function seedStatistics(cards: Scorecard[], seeds: number[]): SeedStatistics {
@@ -46,7 +51,25 @@ export function seedStatistics(cards: Scorecard[], seeds: number[]): SeedStatist
     paired[name] = {};
     for (const m of SEED_METRICS) paired[name][m.key] = pairedDifference(values(name, m.key), values(first.baseline, m.key));
   }
-  return { seeds, metrics, paired };
+  // the suites' headline scalars (calibration after temperature scaling, label-noise accuracy per rate, the
+  // corruption noise average, ...), under keys 'suites.<suite>.<key>', with their labels for the report
+  const labels: SeedStatistics['labels'] = {};
+  for (const suiteName of first.config.suites) {
+    const suite = SUITES[suiteName];
+    if (!suite?.headline) continue;
+    const perSeed = cards.map((c) => (c.suites[suiteName] === undefined ? [] : suite.headline!(c.suites[suiteName])));
+    for (const h of perSeed[0]) {
+      const key = `suites.${suiteName}.${h.key}`;
+      const series = (model: string) => perSeed.map((hs) => hs.find((x) => x.key === h.key)?.values[model] ?? NaN);
+      if (names.some((n) => series(n).some((v) => !Number.isFinite(v)))) continue; // not measured on every seed
+      labels[key] = { label: `${suiteName}: ${h.label}`, kind: h.kind };
+      for (const name of names) {
+        metrics[name][key] = summarize(series(name));
+        if (name !== first.baseline) paired[name][key] = pairedDifference(series(name), series(first.baseline));
+      }
+    }
+  }
+  return { seeds, metrics, paired, labels };
 }
 
 export interface SeedRunOptions extends RunOptions {

@@ -143,6 +143,10 @@ const statisticsSchema = z.strictObject({
   paired: z
     .record(z.string(), z.record(z.string(), z.strictObject({ ...summaryShape, significant: z.boolean().describe('the 95% interval of the paired differences excludes 0') })))
     .describe('non-baseline model → metric key → paired differences (model − baseline, seed by seed)'),
+  labels: z
+    .record(z.string(), z.strictObject({ label: z.string(), kind: z.enum(['fraction', 'number']) }))
+    .optional()
+    .describe("label and kind of each suite metric key ('suites.<suite>.<key>'); absent before suites were summarised"),
 });
 
 /** scorecard.json, version 1. Key order here is documentation order; the file itself has sorted keys. */

@@ -20,7 +20,7 @@ describe('multi-seed runs', function () {
         model: { patchSize: 8, dim: 16, depth: 1, heads: 2, mlpDim: 32 },
         models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 4 }],
         train: { epochs: 1, batchSize: 50 },
-        suites: [],
+        suites: ['calibration'],
       }),
     ], 'smoke');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-seeds-'));
@@ -35,7 +35,16 @@ describe('multi-seed runs', function () {
       const diffs = per.map((c) => c.models.topk.test.ece - c.models.vanilla.test.ece);
       expect(stats.paired.topk['test.ece'].values).to.deep.equal(diffs);
       expect(out.scorecard.models.topk.test.accuracy).to.equal(stats.metrics.topk['test.accuracy'].mean);
-      expect(fs.readFileSync(path.join(dir, 'scorecard.md'), 'utf8')).to.contain('## Statistics over 3 seeds (3, 4, 5)');
+      const md = fs.readFileSync(path.join(dir, 'scorecard.md'), 'utf8');
+      expect(md).to.contain('## Statistics over 3 seeds (3, 4, 5)');
+      // suite headline scalars are summarised over seeds too, paired against the baseline
+      const key = 'suites.calibration.eceAfterTemperature';
+      type Cal = { models: Record<string, { afterTemperature: { ece: number } }> };
+      const after = per.map((c) => (c.suites.calibration as Cal).models.topk.afterTemperature.ece);
+      expect(stats.metrics.topk[key].values).to.deep.equal(after);
+      expect(stats.paired.topk[key].values).to.deep.equal(per.map((c, i) => after[i] - (c.suites.calibration as Cal).models.vanilla.afterTemperature.ece));
+      expect(stats.labels[key]).to.deep.equal({ label: 'calibration: ECE after temperature scaling', kind: 'fraction' });
+      expect(md).to.contain('| calibration: ECE after temperature scaling |');
       // resuming a finished multi-seed run reuses every seed's scorecard
       const again = await runSeeds({ config, outDir: dir, progress: false, resume: true });
       expect(again.scorecard.statistics).to.deep.equal(stats);
