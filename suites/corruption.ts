@@ -30,7 +30,7 @@ import { negativeLogLikelihood } from '../src/metrics/nll.js';
 import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
-import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
+import { perModel as valuesPerModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
@@ -343,7 +343,8 @@ export function summarise(input: SummariseInput): CorruptionResult {
     for (const c of corruptions) {
       const rows = perModel[m][c.name];
       const meanError = mean(rows.map((r) => r.error));
-      const alex = c.group === 'benchmark' ? (ALEXNET_ERRORS as Record<string, number>)[c.name] : undefined;
+      // AlexNet's figures are means over all five severities: a subset of severities has no comparable denominator
+      const alex = c.group === 'benchmark' && allFive ? (ALEXNET_ERRORS as Record<string, number>)[c.name] : undefined;
       perCorruption[c.name] = {
         severities: rows,
         meanAccuracy: mean(rows.map((r) => r.accuracy)),
@@ -419,7 +420,7 @@ export function summarise(input: SummariseInput): CorruptionResult {
   if (models[baseline].benchmark !== null && models[baseline].benchmark.mceVsBaseline === null) {
     notes.push(`mCE vs ${baseline} is undefined: ${baseline} makes no errors on some benchmark corruption (its CE denominator is 0)`);
   }
-  if (!allFive) notes.push(`only severities ${severities.join(', ')} were evaluated: means over severities (and CE) use those; AlexNet's denominators are means over all five`);
+  if (!allFive) notes.push(`only severities ${severities.join(', ')} were evaluated: means over severities (and CE vs the baseline model) use those; CE vs AlexNet is null, since AlexNet's denominators are means over all five`);
   if (input.test.count < input.fullCount) notes.push(`evaluated on a seeded subset of ${input.test.count} of the ${input.fullCount} test images (corruption.limitTest)`);
   if (input.test.channels === 1) notes.push('grayscale images: colour corruptions act on the one channel as docs/corruptions.md describes (saturate darkens or leaves gray images unchanged)');
   return {
@@ -669,11 +670,11 @@ const suite: Suite = {
   headline: (result) => {
     const r = result as CorruptionResult;
     return [
-      { key: 'noiseAverageAccuracy', label: 'accuracy, mean of gaussian/shot/impulse noise over severities', kind: 'fraction', values: perModel(r.models, (m) => m.noiseAverageAccuracy) },
-      { key: 'benchmarkMeanAccuracy', label: 'accuracy, mean over the benchmark corruptions and severities', kind: 'fraction', values: perModel(r.models, (m) => m.benchmark?.meanAccuracy ?? null) },
+      { key: 'noiseAverageAccuracy', label: 'accuracy, mean of gaussian/shot/impulse noise over severities', kind: 'fraction', values: valuesPerModel(r.models, (m) => m.noiseAverageAccuracy) },
+      { key: 'benchmarkMeanAccuracy', label: 'accuracy, mean over the benchmark corruptions and severities', kind: 'fraction', values: valuesPerModel(r.models, (m) => m.benchmark?.meanAccuracy ?? null) },
       ...Object.keys(r.models[r.baseline]?.perCorruption ?? {}).map((c) => ({
         key: `${c}/meanAccuracy`, label: `${c} accuracy (mean over severities)`, kind: 'fraction' as const,
-        values: perModel(r.models, (m) => m.perCorruption[c]?.meanAccuracy ?? null),
+        values: valuesPerModel(r.models, (m) => m.perCorruption[c]?.meanAccuracy ?? null),
       })),
     ];
   },
