@@ -11,15 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, initBackend } from '../src/backend.js';
 import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../src/models/config.js';
-import { ViT } from '../src/models/vit.js';
-import { rngFor } from '../src/rng.js';
-import { crossEntropy } from '../src/train/loss.js';
-import { AdamW } from '../src/train/adamw.js';
-import { TRAIN_DEFAULTS } from '../src/train/config.js';
 import { benchCalibration } from './calibration.js';
+import { benchModel, Speed } from './model-speed.js';
 import { benchCorruptions, CORRUPTION_BENCH_IMAGES_224, CORRUPTION_BENCH_IMAGES_32, PYTHON_REFERENCE_PX32, type CorruptionSpeed } from './corruptions.js';
 import { PACKAGE_ROOT } from '../src/run/provenance.js';
 
@@ -44,56 +39,6 @@ function parseArgs(argv: string[]): Args {
   }
   for (const k of ['steps', 'isteps', 'warmup'] as const) if (!Number.isInteger(a[k]) || a[k] < (k === 'warmup' ? 0 : 1)) throw new Error(`--${k} must be a positive integer`);
   return a;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function seededUniform(n: number, seed: string): Float32Array {
-  const rng = rngFor(0, 'bench', seed);
-  return Float32Array.from({ length: n }, () => rng());
-}
-
-interface Speed { msPerStep: number; imagesPerSecond: number; gflops: number }
-
-function benchModel(cfg: ViTConfig, a: Args): { train: Speed; infer: Speed } {
-  const batch = 128, ibatch = 512;
-  const model = new ViT(cfg, 0);
-  const opt = new AdamW(model.params, (n) => model.isDecayed(n), TRAIN_DEFAULTS);
-  const vars = [...model.params.values()];
-  const x = tf.tensor4d(seededUniform(batch * 784, 'x'), [batch, 28, 28, 1]);
-  const y = tf.tensor1d(Int32Array.from(seededUniform(batch, 'y'), (v) => Math.floor(v * 10)), 'int32');
-  const xi = tf.tensor4d(seededUniform(ibatch * 784, 'xi'), [ibatch, 28, 28, 1]);
-  const names = [...model.params.keys()];
-  const step = () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x).logits, y), vars);
-      const named: Record<string, tf.Tensor> = {};
-      vars.forEach((v, i) => (named[names[i]] = grads[v.name]));
-      opt.apply(named, 1e-3);
-      value.dataSync();
-    });
-  const infer = () => tf.tidy(() => void tf.softmax(model.forward(xi).logits).dataSync());
-  const time = (f: () => void, n: number) => Array.from({ length: n }, () => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  });
-  for (let i = 0; i < a.warmup; i++) step();
-  const trainMs = median(time(step, a.steps));
-  infer();
-  const inferMs = median(time(infer, a.isteps));
-  const flops = forwardFlops(cfg);
-  opt.dispose();
-  model.dispose();
-  [x, y, xi].forEach((t) => t.dispose());
-  return {
-    train: { msPerStep: trainMs, imagesPerSecond: (batch / trainMs) * 1000, gflops: (3 * flops * batch) / trainMs / 1e6 },
-    infer: { msPerStep: inferMs, imagesPerSecond: (ibatch / inferMs) * 1000, gflops: (flops * ibatch) / inferMs / 1e6 },
-  };
 }
 
 /** OpenBLAS core type from the CPU flags (Debian's OpenBLAS 0.3.21 misdetects these CPUs and falls back to SSE3). */
