@@ -22,18 +22,6 @@ namespace {
 
 using tl::Args;
 
-// matmul(a, b, transposeA, transposeB) → register. a [..., M, K] (or [..., K, M] transposed), b [..., K, N]
-// (or [..., N, K]); output [broadcast(batch), M, N]. Transposes are views: BLAS reads them transposed.
-TL_FN(matmul) {
-  at::Tensor x = a.tensor(0);
-  at::Tensor y = a.tensor(1);
-  if (a.boolean(2)) x = x.transpose(-2, -1);
-  if (a.boolean(3)) y = y.transpose(-2, -1);
-  if (x.dim() == 2 && y.dim() == 2) return tl::result(a.env, at::mm(x, y));
-  if (x.dim() == 3 && y.dim() == 3 && x.size(0) == y.size(0)) return tl::result(a.env, at::bmm(x, y));
-  return tl::result(a.env, at::matmul(x, y));
-}
-
 // ---- Grouped products: many tiny matrices ----------------------------------------------------------------------
 // The attention products are thousands of tiny matrices (49x16 · 16x49 and 49x49 · 49x16 per (image, head) in the
 // reference config), stored in tfjs's depthwise layout where the group index is the fastest-moving one:
@@ -154,7 +142,64 @@ at::Tensor grouped_product(const at::Tensor& x3, const at::Tensor& f3) {
   return y;
 }
 
+// ---- Batched small products -----------------------------------------------------------------------------------
+// The attention products in batched layout: G = B·H products of tiny matrices ([49,16]·[16,49] and [49,49]·[49,16]
+// in the reference config), often with one operand a transposed view. torch's bmm hands each to OpenBLAS, whose
+// per-call packing and dispatch dominate at these sizes (and a transposed B costs it another ~2x). With AVX-512,
+// each product runs the register-blocked kernel above directly: A is read through its strides (transposed or not),
+// B is used in place when its rows are unit-stride, else packed per product into a [K, N] buffer (a few KB, in L1).
+at::Tensor batched_small(const at::Tensor& x, const at::Tensor& y) {
+  const int64_t G = x.size(0), M = x.size(1), K = x.size(2), N = y.size(2);
+  at::Tensor out = at::empty({G, M, N}, x.options());
+#ifdef TL_HAVE_AVX512_KERNEL
+  const float* xp = x.data_ptr<float>();
+  const float* yp = y.data_ptr<float>();
+  float* op = out.data_ptr<float>();
+  const int64_t xs0 = x.stride(0), xs1 = x.stride(1), xs2 = x.stride(2);
+  const int64_t ys0 = y.stride(0), ys1 = y.stride(1), ys2 = y.stride(2);
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, M * N * K));
+  at::parallel_for(0, G, grain, [&](int64_t g0, int64_t g1) {
+    std::vector<float> bbuf(ys2 == 1 ? 0 : static_cast<size_t>(K * N));
+    for (int64_t g = g0; g < g1; g++) {
+      const float* B = yp + g * ys0;
+      int64_t ldb = ys1;
+      if (ys2 != 1) {
+        for (int64_t n = 0; n < N; n++)
+          for (int64_t k = 0; k < K; k++) bbuf[k * N + n] = B[n * ys2 + k * ys1];
+        B = bbuf.data();
+        ldb = N;
+      }
+      small_gemm_avx512(M, N, K, xp + g * xs0, xs1, xs2, B, ldb, op + g * M * N, N);
+    }
+  });
+#endif
+  return out;  // only called when use_batched_small() holds, i.e. with the AVX-512 kernel
+}
+
+bool use_batched_small(const at::Tensor& x, const at::Tensor& y) {
+  if (!kHasAvx512 || std::getenv("TOPK_LIBTORCH_NO_AVX512") != nullptr) return false;
+  if (x.dim() != 3 || y.dim() != 3 || x.size(0) != y.size(0)) return false;
+  if (x.scalar_type() != at::kFloat || y.scalar_type() != at::kFloat) return false;
+  const int64_t G = x.size(0), M = x.size(1), K = x.size(2), N = y.size(2);
+  if (G == 0 || M == 0 || K == 0 || N == 0) return false;
+  return M <= 256 && N <= 256 && K <= 256;  // tiny per-product matrices; bigger ones amortise BLAS's overhead
+}
+
 }  // namespace
+
+// matmul(a, b, transposeA, transposeB) → register. a [..., M, K] (or [..., K, M] transposed), b [..., K, N]
+// (or [..., N, K]); output [broadcast(batch), M, N]. Transposes are views: BLAS (or batched_small) reads them
+// transposed.
+TL_FN(matmul) {
+  at::Tensor x = a.tensor(0);
+  at::Tensor y = a.tensor(1);
+  if (a.boolean(2)) x = x.transpose(-2, -1);
+  if (a.boolean(3)) y = y.transpose(-2, -1);
+  if (x.dim() == 2 && y.dim() == 2) return tl::result(a.env, at::mm(x, y));
+  if (use_batched_small(x, y)) return tl::result(a.env, batched_small(x, y));
+  if (x.dim() == 3 && y.dim() == 3 && x.size(0) == y.size(0)) return tl::result(a.env, at::bmm(x, y));
+  return tl::result(a.env, at::matmul(x, y));
+}
 
 // depthwise(x, filter, strideH, strideW, dilH, dilW, padTop, padBottom, padLeft, padRight) → register.
 // Layouts as tfjs (NHWC): x [B, H, W, C], filter [fh, fw, C, M]; output [B, OH, OW, C·M], channel c·M + m.

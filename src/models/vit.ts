@@ -164,22 +164,16 @@ export class ViT {
   }
 
   /**
-   * Multi-head self-attention on x [B·N, D]. Heads are grouped products in depthwise layout (ops.ts):
-   * scores[i, g, j] = q_g[i]·k_g[j] with g = (b, head) runs as one grouped GEMM.
+   * Multi-head self-attention on x [B·N, D], in the layout the active backend runs fastest (attentionLayout()):
+   * 'grouped' (wasm, cpu) or 'batched' (libtorch). Same parameters and math; outputs equal up to float rounding.
    */
   private attention(x: tf.Tensor2D, bsz: number, n: number, block: string): tf.Tensor2D {
     const { dim: d, heads: hd } = this.config;
     const dh = d / hd;
-    const g = bsz * hd;
-    const q = tf.mul(this.linear(x, `${block}.attn.q`), 1 / Math.sqrt(dh)); // [T, D], scaled once here
+    const q = tf.mul(this.linear(x, `${block}.attn.q`), 1 / Math.sqrt(dh)) as tf.Tensor2D; // [T, D], scaled once here
     const k = this.linear(x, `${block}.attn.k`);
     const v = this.linear(x, `${block}.attn.v`);
-    const q3 = tf.reshape(tf.transpose(tf.reshape(q, [bsz, n, hd, dh]), [1, 3, 0, 2]), [n, dh, g]) as tf.Tensor3D; // [N, dh, G]
-    const kT = tf.reshape(tf.transpose(tf.reshape(k, [bsz, n, hd, dh]), [3, 0, 2, 1]), [dh, g, n]) as tf.Tensor3D; // [dh, G, N]
-    const att = tf.softmax(groupedMatMul(q3, kT)); // [Nq, G, Nk], softmax over keys
-    const v3 = tf.reshape(tf.transpose(tf.reshape(v, [bsz, n, hd, dh]), [1, 0, 2, 3]), [n, g, dh]) as tf.Tensor3D; // [Nk, G, dh]
-    const o = groupedMatMul(tf.transpose(att, [0, 2, 1]) as tf.Tensor3D, v3); // [Nq, Nk, G] x [Nk, G, dh] → [Nq, G, dh]
-    const merged = tf.reshape(tf.transpose(tf.reshape(o, [n, bsz, hd, dh]), [1, 0, 2, 3]), [bsz * n, d]) as tf.Tensor2D; // [T, D]
+    const merged = attentionLayout() === 'batched' ? batchedHeads(q, k, v, bsz, n, hd, dh) : groupedHeads(q, k, v, bsz, n, hd, dh);
     return this.linear(merged, `${block}.attn.o`);
   }
 
@@ -198,4 +192,54 @@ let counter = 0;
 /** tfjs variable names are global: suffix them so several models can coexist. */
 function uid(): number {
   return counter++;
+}
+
+/** How attention's per-head products are laid out: see ViT.attention. */
+export type AttentionLayout = 'grouped' | 'batched';
+
+let layoutOverride: AttentionLayout | null = null;
+
+/**
+ * Forces a layout for every backend (null: choose per backend). For tests and speed comparisons; the env variable
+ * TOPK_VIT_ATTENTION=grouped|batched does the same for a whole process.
+ */
+export function setAttentionLayout(layout: AttentionLayout | null): void {
+  layoutOverride = layout;
+}
+
+/**
+ * The layout for the active backend. 'grouped' suits wasm (XNNPACK's grouped GEMM; tfjs's batched matmul is a
+ * scalar loop there) and cpu; 'batched' suits libtorch, whose BatchMatMul reads transposed operands in place
+ * (BLAS flags), so the grouped layout's extra transposing copies are pure memory traffic.
+ */
+export function attentionLayout(): AttentionLayout {
+  if (layoutOverride) return layoutOverride;
+  const env = typeof process !== 'undefined' ? process.env?.TOPK_VIT_ATTENTION : undefined;
+  if (env === 'grouped' || env === 'batched') return env;
+  return tf.getBackend() === 'libtorch' ? 'batched' : 'grouped';
+}
+
+/**
+ * Heads as grouped products in depthwise layout (ops.ts): scores[i, g, j] = q_g[i]·k_g[j] with g = (b, head) runs
+ * as one grouped GEMM. q, k, v [B·N, D] → merged heads [B·N, D].
+ */
+function groupedHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bsz: number, n: number, hd: number, dh: number): tf.Tensor2D {
+  const g = bsz * hd;
+  const q3 = tf.reshape(tf.transpose(tf.reshape(q, [bsz, n, hd, dh]), [1, 3, 0, 2]), [n, dh, g]) as tf.Tensor3D; // [N, dh, G]
+  const kT = tf.reshape(tf.transpose(tf.reshape(k, [bsz, n, hd, dh]), [3, 0, 2, 1]), [dh, g, n]) as tf.Tensor3D; // [dh, G, N]
+  const att = tf.softmax(groupedMatMul(q3, kT)); // [Nq, G, Nk], softmax over keys
+  const v3 = tf.reshape(tf.transpose(tf.reshape(v, [bsz, n, hd, dh]), [1, 0, 2, 3]), [n, g, dh]) as tf.Tensor3D; // [Nk, G, dh]
+  const o = groupedMatMul(tf.transpose(att, [0, 2, 1]) as tf.Tensor3D, v3); // [Nq, Nk, G] x [Nk, G, dh] → [Nq, G, dh]
+  return tf.reshape(tf.transpose(tf.reshape(o, [n, bsz, hd, dh]), [1, 0, 2, 3]), [bsz * n, hd * dh]) as tf.Tensor2D; // [T, D]
+}
+
+/**
+ * Heads as one batched product per stage, batch G = B·H: q, k, v [B·N, D] → [G, N, dh]; scores = q·kᵀ (kᵀ read
+ * transposed, no copy on libtorch), softmax over keys, out = att·v; merged heads [B·N, D].
+ */
+function batchedHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bsz: number, n: number, hd: number, dh: number): tf.Tensor2D {
+  const split = (t: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(t, [bsz, n, hd, dh]), [0, 2, 1, 3]), [bsz * hd, n, dh]) as tf.Tensor3D;
+  const att = tf.softmax(tf.matMul(split(q), split(k), false, true)); // [G, Nq, Nk]
+  const o = tf.matMul(att, split(v)); // [G, Nq, dh]
+  return tf.reshape(tf.transpose(tf.reshape(o, [bsz, hd, n, dh]), [0, 2, 1, 3]), [bsz * n, hd * dh]) as tf.Tensor2D;
 }

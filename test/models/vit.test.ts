@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { forwardFlops, numPatches, ViTConfig, VIT_DEFAULTS } from '../../src/models/config.js';
-import { ViT } from '../../src/models/vit.js';
+import { attentionLayout, setAttentionLayout, ViT } from '../../src/models/vit.js';
 import { HarnessInputError } from '../../src/errors.js';
 import { useTestBackend } from '../support/backend.js';
 
@@ -106,6 +106,28 @@ describe('ViT', () => {
     } finally {
       await tf.setBackend('wasm');
     }
+    m.dispose();
+  });
+
+  it('runs attention in the grouped layout on this backend; the batched layout gives the same logits (1e-4)', () => {
+    expect(attentionLayout()).to.equal('grouped');
+    const c: ViTConfig = { ...small, heads: 4, pool: 'cls' };
+    const m = new ViT(c, 2);
+    const x = input(3, c);
+    const grouped = m.forward(x).logits.dataSync().slice();
+    setAttentionLayout('batched');
+    let batched: Float32Array;
+    try {
+      batched = m.forward(x).logits.dataSync().slice() as Float32Array;
+    } finally {
+      setAttentionLayout(null);
+    }
+    let diff = 0, scale = 1e-3;
+    grouped.forEach((g, i) => {
+      diff = Math.max(diff, Math.abs(g - batched[i]));
+      scale = Math.max(scale, Math.abs(g));
+    });
+    expect(diff / scale).to.be.below(1e-4);
     m.dispose();
   });
 });

@@ -144,6 +144,11 @@ for (const [sa, sb, ta, tb] of [
   [[3, 4], [4, 5], false, false], [[4, 3], [4, 5], true, false], [[3, 4], [5, 4], false, true], [[4, 3], [5, 4], true, true],
   [[2, 3, 4], [2, 4, 5], false, false], [[2, 4, 3], [2, 5, 4], true, true], [[2, 3, 4], [1, 4, 5], false, false], [[2, 2, 3, 4], [4, 5], false, false],
   [[0, 4], [4, 3], false, false],
+  // batched small products (the AVX-512 kernel where available): attention's shapes, tails of rows and of 16-lanes,
+  // transposed operands read in place, an empty batch, and one past the kernel's size limit (torch's bmm)
+  [[5, 49, 16], [5, 49, 16], false, true], [[5, 49, 49], [5, 49, 16], false, false], [[5, 49, 49], [5, 49, 16], true, false],
+  [[3, 70, 17], [3, 70, 9], true, false], [[3, 5, 67], [3, 33, 67], false, true], [[2, 9, 5], [2, 81, 9], true, true],
+  [[0, 3, 4], [0, 4, 5], false, false], [[2, 3, 300], [2, 300, 4], false, false],
 ] as [number[], number[], boolean, boolean][]) {
   cases.push([`matMul [${sa}]${ta ? 'ᵀ' : ''} x [${sb}]${tb ? 'ᵀ' : ''}`, () => tf.matMul(t(sa, 90), t(sb, 91), ta, tb)]);
   // tfjs's BatchMatMul gradient does not reduce a broadcast batch: gradients only for equal batch shapes.

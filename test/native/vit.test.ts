@@ -9,7 +9,7 @@ import { syntheticDataset } from '../../src/data/synthetic.js';
 import { splitTrainValidation } from '../../src/data/split.js';
 import { predict } from '../../src/eval/predict.js';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
-import { ViT } from '../../src/models/vit.js';
+import { attentionLayout, setAttentionLayout, ViT } from '../../src/models/vit.js';
 import { AdamW } from '../../src/train/adamw.js';
 import { TRAIN_DEFAULTS, TrainConfig } from '../../src/train/config.js';
 import { crossEntropy } from '../../src/train/loss.js';
@@ -72,6 +72,53 @@ describe('libtorch backend: the ViT', function () {
       const got = await stepOn('libtorch', cfg);
       expect(Math.abs(got.loss - ref.loss) / Math.abs(ref.loss)).to.be.below(1e-5);
       expect(relErr(got.logits, ref.logits)).to.be.below(1e-5);
+      for (const [name, g] of ref.grads) expect(relErr(got.grads.get(name)!, g), name).to.be.below(1e-4);
+    });
+  }
+
+  /** Logits and gradients of one step on libtorch with attention forced into `layout`. */
+  async function stepWithLayout(layout: 'grouped' | 'batched', cfg: ViTConfig, bsz: number) {
+    await tf.setBackend('libtorch');
+    setAttentionLayout(layout);
+    try {
+      const model = new ViT(cfg, 3);
+      const vars = [...model.params.values()];
+      const px = cfg.imageHeight * cfg.imageWidth * cfg.channels;
+      const out = scoped(() => {
+        const x = tf.tensor4d(rand(bsz * px, 11, 0, 1), [bsz, cfg.imageHeight, cfg.imageWidth, cfg.channels]);
+        const y = tf.tensor1d(Int32Array.from({ length: bsz }, (_, i) => i % cfg.numClasses), 'int32');
+        let logits!: Float32Array;
+        const { grads } = tf.variableGrads(() => {
+          const l = model.forward(x).logits;
+          logits = l.dataSync().slice() as Float32Array;
+          return crossEntropy(l, y);
+        }, vars);
+        const g = new Map<string, Float32Array>();
+        for (const [name, v] of model.params) g.set(name, grads[v.name].dataSync() as Float32Array);
+        return { logits, grads: g };
+      });
+      model.dispose();
+      return out;
+    } finally {
+      setAttentionLayout(null);
+    }
+  }
+
+  it('uses the batched attention layout on libtorch (the grouped one elsewhere)', async () => {
+    await tf.setBackend('libtorch');
+    expect(attentionLayout()).to.equal('batched');
+    await tf.setBackend('cpu');
+    expect(attentionLayout()).to.equal('grouped');
+  });
+
+  for (const [label, cfg, bsz] of [
+    ['reference config, Top-16', { ...VIT_DEFAULTS, k: 16 }, 6],
+    ['small, cls pooling', { ...small, pool: 'cls' as const }, 5],
+  ] as [string, ViTConfig, number][]) {
+    it(`${label}: the batched attention path gives the grouped path's logits (1e-4) and gradients`, async () => {
+      const ref = await stepWithLayout('grouped', cfg, bsz);
+      const got = await stepWithLayout('batched', cfg, bsz);
+      expect(relErr(got.logits, ref.logits)).to.be.below(1e-4);
       for (const [name, g] of ref.grads) expect(relErr(got.grads.get(name)!, g), name).to.be.below(1e-4);
     });
   }
