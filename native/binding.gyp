@@ -12,7 +12,8 @@
         "src/elementwise.cc",
         "src/reduce.cc",
         "src/layout.cc",
-        "src/linalg.cc"
+        "src/linalg.cc",
+        "src/optim.cc"
       ],
       "include_dirs": [
         "/usr/include/torch/csrc/api/include"

@@ -10,6 +10,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAME, DTYPE_CODE, LibtorchBackend } from './backend.js';
 
+/** The fused AdamW kernel's name (inputs param, grad, m, v; attrs lr, beta1, beta2, epsilon, weightDecay (0: no
+ * decay), c1 = 1−beta1^t, c2 = 1−beta2^t; outputs [p', m', v']). Kept equal to src/train/adamw.ts's constant. */
+export const ADAMW_KERNEL = 'TopkHarnessAdamW';
+
 type Inputs = Record<string, tf.TensorInfo>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Attrs = Record<string, any>;
@@ -143,6 +147,15 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
   });
   reg('TopK', (b, { x }, { k, sorted }) => {
     b.native.topk(b.handle(x), k, sorted ?? true);
+    return b.outputs();
+  });
+
+  // Fused AdamW update (src/train/adamw.ts; a kernel of this backend only): three new tensors [p', m', v'] from
+  // param, grad, m, v, with the scalars rounded as the composed tfjs formula rounds them.
+  reg(ADAMW_KERNEL, (b, { param, grad, m, v }, { lr, beta1, beta2, epsilon, weightDecay, c1, c2 }) => {
+    const decayed = weightDecay > 0;
+    b.native.adamw(b.handle(param), b.handle(grad), b.handle(m), b.handle(v), beta1, 1 - beta1, beta2, 1 - beta2,
+      lr / c1, c2, epsilon, decayed, decayed ? lr * weightDecay : 0);
     return b.outputs();
   });
 

@@ -43,6 +43,7 @@ export interface LibtorchAddon {
   oneHot(indices: number, depth: number, onValue: number, offValue: number, dtype: number): void;
   gather(x: number, indices: number, axis: number): void;
   matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): void;
+  adamw(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepScale: number, c2: number, epsilon: number, decayed: boolean, decayScale: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }
 

@@ -5,6 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * The fused update kernel of the 'libtorch' backend (src/backend-libtorch/kernels.ts): inputs param, grad, m, v;
+ * attrs lr, beta1, beta2, epsilon, weightDecay (0: not decayed), c1, c2; outputs [p', m', v'] computed in one pass
+ * with the same float32 operations as the formula below. Every other backend runs the formula as tfjs ops.
+ */
+export const FUSED_ADAMW_KERNEL = 'TopkHarnessAdamW';
+/** Backends whose AdamW steps run the fused kernel (tests remove 'libtorch' to compare with the composed path). */
+export const fusedAdamWBackends = new Set(['libtorch']);
+
 export interface AdamWOptions {
   beta1: number;
   beta2: number;
@@ -37,12 +46,22 @@ export class AdamW {
     const { beta1, beta2, epsilon, weightDecay } = this.opts;
     const c1 = 1 - Math.pow(beta1, this.step);
     const c2 = 1 - Math.pow(beta2, this.step);
+    const fused = fusedAdamWBackends.has(tf.getBackend());
     tf.tidy(() => {
       for (const [name, p] of this.params) {
         const g = grads[name];
         if (!g) throw new Error(`AdamW: no gradient for ${name}`);
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
+        if (fused) {
+          const wd = weightDecay > 0 && this.decayed(name) ? weightDecay : 0;
+          const attrs = { lr, beta1, beta2, epsilon, weightDecay: wd, c1, c2 };
+          const [p1, m1, v1] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p, grad: g, m, v }, attrs) as tf.Tensor[];
+          m.assign(m1);
+          v.assign(v1);
+          p.assign(p1);
+          continue; // the outputs are disposed by the tidy; the variables keep their data
+        }
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(m1);
