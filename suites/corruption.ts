@@ -30,6 +30,7 @@ import { negativeLogLikelihood } from '../src/metrics/nll.js';
 import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
+import { kLabel } from '../src/report/format.js';
 import { perModel as valuesPerModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
@@ -456,7 +457,7 @@ function ratio(a: number, b: number): number | null {
 }
 
 function modelLabel(name: string, k: number | number[] | null): string {
-  return k === null ? name : `${name} (k=${typeof k === 'number' ? k : k.join('/')})`;
+  return `${name}${kLabel(k)}`;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;

@@ -19,7 +19,9 @@ import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../src/report/ch
 import { sideBySide } from '../src/report/reliability-diagram.js';
 import { permutation, rngFor } from '../src/rng.js';
 import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
-import { SparsityFlops, sparsityFlops, tokensPerImage } from '../src/sparsity/flops.js';
+import { SparsityFlops, sparsityFlops } from '../src/sparsity/flops.js';
+import { kPerLayer, tokensPerImage } from '../src/models/config.js';
+import { kLabel } from '../src/report/format.js';
 import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
 import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
 import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
@@ -114,7 +116,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     const train = measureSparsity(model, trainData, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity train`) });
     const test = measureSparsity(model, ctx.data.test, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity test`) });
     const overTraining = sparsityCurve(state.history);
-    const ks = c.k === null ? new Array(c.depth).fill(null) : typeof c.k === 'number' ? new Array(c.depth).fill(c.k) : c.k;
+    const ks = kPerLayer(c);
     models[variant.name] = {
       k: variant.k,
       topkBound: ks.map((k: number | null) => (k === null ? null : Math.min(1, k / c.mlpDim))),
@@ -154,11 +156,6 @@ const pct1 = (v: number) => `${(100 * v).toFixed(1)}%`;
 const pctShort = (v: number) => `${Number((100 * v).toPrecision(3))}%`;
 /** Small frequencies with 3 significant digits (the paper's least-used neuron fires on 0.001% of tokens). */
 const pctSmall = (v: number) => (v === 0 ? '0%' : `${(100 * v).toPrecision(3)}%`);
-
-function kLabel(k: number | number[] | null): string {
-  if (k === null) return '';
-  return typeof k === 'number' ? ` (k=${k})` : ` (k=${k.join('/')})`;
-}
 
 function formatFlops(v: number): string {
   if (v >= 1e9) return `${(v / 1e9).toFixed(3)} GFLOPs`;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../data/dataset.js';
+import { tokensPerImage } from '../models/config.js';
 import { ViT } from '../models/vit.js';
 import { imageBatch, range } from '../train/batch.js';
 import { ProgressSink, silentProgress } from '../util/progress.js';
@@ -56,14 +57,13 @@ export function predict(model: ViT, data: Dataset, opts: PredictOptions = {}): P
     progress.update(end, data.count, 'images');
   }
   const seconds = (performance.now() - t0) / 1000;
-  const tokensPerImage = model.config.imageHeight * model.config.imageWidth / model.config.patchSize ** 2 + (model.config.pool === 'cls' ? 1 : 0);
   return {
     probs,
     logits: logitsOut,
     numClasses: c,
     count: data.count,
     nonzeroFraction: Array.from(nz, (v) => v / data.count),
-    neuronFiring: firing ? { counts: firing, tokens: data.count * tokensPerImage } : undefined,
+    neuronFiring: firing ? { counts: firing, tokens: data.count * tokensPerImage(model.config) } : undefined,
     seconds,
     imagesPerSecond: data.count / seconds,
   };

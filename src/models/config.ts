@@ -110,9 +110,14 @@ export function numPatches(c: ViTConfig): number {
   return (c.imageHeight / c.patchSize) * (c.imageWidth / c.patchSize);
 }
 
+/** Tokens per image: the patches, plus the class token with cls pooling. */
+export function tokensPerImage(c: ViTConfig): number {
+  return numPatches(c) + (c.pool === 'cls' ? 1 : 0);
+}
+
 /** Forward FLOPs per image (multiply-add = 2), the formula of the peer script, extended for a class token. */
 export function forwardFlops(c: ViTConfig): number {
-  const n = numPatches(c) + (c.pool === 'cls' ? 1 : 0);
+  const n = tokensPerImage(c);
   const d = c.dim;
   const pd = c.patchSize * c.patchSize * c.channels;
   const perLayer = 2 * n * d * 3 * d + 2 * 2 * n * n * d + 2 * n * d * d + 2 * 2 * n * d * c.mlpDim;

@@ -9,7 +9,7 @@
  * dense: finding the active neurons without computing every <k_i, x> needs approximate search, which the paper
  * leaves open. "Effective" FLOPs are therefore dense FLOPs minus the skipped part of the second matmul.
  */
-import { forwardFlops, numPatches, ViTConfig } from '../models/config.js';
+import { forwardFlops, tokensPerImage, ViTConfig } from '../models/config.js';
 
 /** A dense and an effective FLOPs count, and the share saved. */
 export interface FlopsSaving {
@@ -38,11 +38,6 @@ export interface SparsityFlops {
 /** FLOPs of the second MLP matmul for one token with `nonzeros` nonzero activations: 2·d_model·nonzeros. */
 export function secondMatmulFlopsPerToken(dModel: number, nonzeros: number): number {
   return 2 * dModel * nonzeros;
-}
-
-/** Tokens per image of a ViT config. */
-export function tokensPerImage(c: ViTConfig): number {
-  return numPatches(c) + (c.pool === 'cls' ? 1 : 0);
 }
 
 function saving(dense: number, effective: number): FlopsSaving {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../../src/models/config.js';
-import { secondMatmulFlopsPerToken, sparsityFlops, tokensPerImage } from '../../src/sparsity/flops.js';
+import { secondMatmulFlopsPerToken, sparsityFlops } from '../../src/sparsity/flops.js';
+import { tokensPerImage } from '../../src/models/config.js';
 
 describe('sparsity FLOPs', () => {
   // 16×16 image, patch 8: 4 patches; d_model 8, d_ff 32, two layers
