@@ -53,7 +53,7 @@ function seedsFlag(value: string): number[] | number {
 function addRunOptions(cmd: Command): Command {
   const c = cmd
     .option('-c, --config <file>', 'JSON config file (any subset of the fields; see README)')
-    .addOption(new Option('-p, --preset <name>', 'smoke | quick | paper (default quick)').choices(PRESET_NAMES as unknown as string[]))
+    .addOption(new Option('-p, --preset <name>', 'smoke | quick | paper | study (default quick)').choices(PRESET_NAMES as unknown as string[]))
     .option('-s, --seed <n>', 'run seed: every random draw derives from it', intFlag('--seed', 0, 2 ** 31 - 1))
     .option('--seeds <n|list>', 'train and evaluate once per seed: a count (seed, seed+1, ...) or a list like 0,1,5; adds mean, std, 95% intervals and paired differences', seedsFlag)
     .option('-o, --out <dir>', 'run folder (default reports/<time>-<preset>-s<seed>)')
