@@ -36,6 +36,7 @@ import {
 } from '../src/noise/index.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { permutation, rngFor } from '../src/rng.js';
+import { milestoneEpochs } from '../src/train/milestones.js';
 import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.js';
 
@@ -502,6 +503,13 @@ function memorisationChart(r: LabelNoiseSuiteResult, names: string[]): string {
 }
 
 
+/** Milestone epochs before the last at which every model has a memorisation point. */
+function memorisationMilestones(models: Record<string, NoisyModelResult>): number[] {
+  const all = Object.values(models);
+  const last = Math.max(0, ...all.flatMap((m) => m.memorisation.map((p) => p.epoch)));
+  return milestoneEpochs(last).filter((e) => e < last && all.every((m) => m.memorisation.some((p) => p.epoch === e)));
+}
+
 const suite: Suite = {
   name: 'label-noise',
   description: 'retrain every model on noisy training labels; clean-test accuracy, NLL, ECE, drop from clean, memorisation per epoch',
@@ -516,6 +524,16 @@ const suite: Suite = {
         key: `${s.spec}/memorised`, label: `${s.spec}: noisy labels fitted (last epoch)`, kind: 'fraction' as const,
         values: perModel(s.models, (m) => m.memorisation[m.memorisation.length - 1]?.noisyLabel ?? null),
       },
+      {
+        // the best clean validation accuracy over epochs: what early stopping would have kept before memorisation
+        key: `${s.spec}/peakValidationAccuracy`, label: `${s.spec}: best clean validation accuracy over epochs`, kind: 'fraction' as const,
+        values: perModel(s.models, (m) => (m.curve.length === 0 ? null : Math.max(...m.curve.map((c) => c.validationAccuracy)))),
+      },
+      // the memorisation curve at milestone epochs (the last epoch is `memorised` above)
+      ...memorisationMilestones(s.models).map((e) => ({
+        key: `${s.spec}/memorised@${e}`, label: `${s.spec}: noisy labels fitted after epoch ${e}`, kind: 'fraction' as const,
+        values: perModel(s.models, (m) => m.memorisation.find((p) => p.epoch === e)?.noisyLabel ?? null),
+      })),
     ]),
 };
 export default suite;

@@ -24,6 +24,7 @@ import { kPerLayer, tokensPerImage } from '../src/models/config.js';
 import { kLabel } from '../src/report/format.js';
 import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
 import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
+import { milestoneEpochs } from '../src/train/milestones.js';
 import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { ProgressSink } from '../src/util/progress.js';
@@ -377,6 +378,11 @@ export function sparsityCharts(r: SparsityResult, names: string[]): Record<strin
   };
 }
 
+/** The curve's value at epoch `e` (null when not recorded). */
+function atEpoch(curve: SparsityCurve, e: number, values: readonly number[]): number | null {
+  const j = curve.epochs.indexOf(e);
+  return j < 0 ? null : values[j] ?? null;
+}
 
 const suite: Suite = {
   name: 'sparsity',
@@ -384,9 +390,28 @@ const suite: Suite = {
   run,
   headline: (result) => {
     const models = (result as SparsityResult).models;
+    const any = Object.values(models)[0];
+    const layers = any ? [...Array(any.depth).keys()] : [];
+    const epochs = any?.overTraining.epochs ?? [];
+    const milestones = epochs.length > 1 ? milestoneEpochs(epochs[epochs.length - 1]).filter((e) => epochs.includes(e)) : [];
     return [
       { key: 'trainNonzero', label: 'nonzero MLP activations (train, layer mean)', kind: 'fraction', values: perModel(models, (m) => m.train.meanNonzeroFraction) },
       { key: 'testNonzero', label: 'nonzero MLP activations (test, layer mean)', kind: 'fraction', values: perModel(models, (m) => m.test.meanNonzeroFraction) },
+      ...layers.map((i) => ({
+        key: `testNonzero/layer${i}`, label: `nonzero MLP activations (test, layer ${i})`, kind: 'fraction' as const,
+        values: perModel(models, (m) => m.test.nonzeroFraction[i] ?? null),
+      })),
+      // the lazy-neuron curve at milestone epochs: when sparsity emerges, with an interval over seeds
+      ...milestones.flatMap((e) => [
+        {
+          key: `validationNonzero@${e}`, label: `nonzero MLP activations (validation, layer mean) after epoch ${e}`, kind: 'fraction' as const,
+          values: perModel(models, (m) => atEpoch(m.overTraining, e, m.overTraining.meanValidation)),
+        },
+        ...layers.map((i) => ({
+          key: `validationNonzero@${e}/layer${i}`, label: `nonzero MLP activations (validation, layer ${i}) after epoch ${e}`, kind: 'fraction' as const,
+          values: perModel(models, (m) => atEpoch(m.overTraining, e, m.overTraining.validation.map((r) => r[i]))),
+        })),
+      ]),
     ];
   },
 };
