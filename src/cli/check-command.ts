@@ -3,10 +3,11 @@
  *
  *   check --baseline BASELINE.json --scorecard RUN/scorecard.json [--tolerances FILE] [--junit out.xml] [--all]
  *
- * Compares the scorecard with the baseline metric by metric and model by model (src/gate/), prints a table of what
- * moved and a verdict. Exit codes: 0 nothing regressed; 1 a metric regressed beyond its tolerance; 2 bad input
- * (a missing or invalid file, another schema version, or configs that differ where results depend on them: the
- * message names each field). Exit 2 is a thrown HarnessInputError; 0/1 is handed to `setExitCode`.
+ * Compares the scorecard with the baseline metric by metric and model by model (src/gate/): each model's headline
+ * metrics, then every suite headline scalar ('suites.<suite>.<key>'; a multi-seed aggregate's means over seeds),
+ * prints a table of what moved and a verdict. Exit codes: 0 nothing regressed; 1 a metric regressed beyond its
+ * tolerance; 2 bad input (a missing or invalid file, another schema version, a suite result this version cannot
+ * read, or configs that differ where results depend on them: the message names each field). Exit 2 is a thrown HarnessInputError; 0/1 is handed to `setExitCode`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ export interface CheckOptions {
   baseline: string;
   /** The scorecard to check, or its run folder. */
   scorecard: string;
-  /** JSON file of per-metric-key tolerance overrides (src/gate/tolerances.ts). */
+  /** JSON file of per-metric-key tolerance overrides, suite keys 'suites.<suite>.<key>' included (src/gate/tolerances.ts). */
   tolerances?: string;
   /** Also write JUnit XML here. */
   junit?: string;
@@ -60,9 +61,9 @@ export function registerCheckCommand(program: Command, setExitCode: (code: 0 | 1
     .description('regression gate: compare a scorecard with a baseline, metric by metric with direction-aware tolerances (exit 0 pass, 1 regression, 2 bad input)')
     .requiredOption('--baseline <file>', 'baseline scorecard.json (e.g. reports/baselines/smoke.json)')
     .requiredOption('--scorecard <file>', 'scorecard.json to check (or its run folder)')
-    .option('--tolerances <file>', 'JSON: metric key → absolute number, {"relative": r} or "ignore" (defaults: accuracy −0.02, ECE +0.02, NLL +0.05, nonzero fraction ±0.02, structure exact, timings ignored)')
+    .option('--tolerances <file>', 'JSON: metric key (or suites.<suite>.<key>) → absolute number, {"relative": r} or "ignore" (defaults: accuracy −0.02, ECE +0.02, NLL +0.05, nonzero fraction ±0.02, structure exact, timings ignored; suite scalars by kind, see docs/scorecards.md)')
     .option('--junit <file>', 'also write JUnit XML (one testcase per metric and model)')
-    .option('--all', 'list every compared metric, not only those that moved')
+    .option('--all', 'list every compared metric (model metrics and suite scalars), not only those that moved')
     .action((opts: CheckOptions) => {
       const out = runCheck(opts);
       process.stdout.write(out.output);

@@ -1,12 +1,13 @@
 /**
  * The regression gate's comparison: a current scorecard against a baseline, metric by metric and model by model,
- * with direction-aware tolerances. Pure functions: scorecards in, a result (data) out; src/cli/check-command.ts
- * prints it and sets the exit code.
+ * with direction-aware tolerances: each model's headline metrics (GATE_METRICS), then every suite headline scalar
+ * ('suites.<suite>.<key>', src/gate/metrics.ts suiteGateValues). Pure functions: scorecards in, a result (data)
+ * out; src/cli/check-command.ts prints it and sets the exit code.
  */
 import { HarnessInputError } from '../errors.js';
 import type { ScorecardFile } from '../scorecard/read.js';
 import { stableStringify } from '../util/atomic.js';
-import { GATE_METRICS, GateMetric, metricAt } from './metrics.js';
+import { GATE_METRICS, GateMetric, metricAt, SuiteGateValues, suiteGateValues } from './metrics.js';
 import { allowedChange, Tolerance, toleranceFor, ToleranceOverrides } from './tolerances.js';
 
 /**
@@ -80,8 +81,11 @@ export interface GateRow {
 }
 
 export interface GateResult {
+  /** The model headline metrics first (metric by metric, model by model), then the suite scalars (same order). */
   rows: GateRow[];
   regressions: GateRow[];
+  /** Keys of the tolerance overrides that matched no compared metric (e.g. a suite key this run does not report). */
+  unmatchedOverrides: string[];
   /** 0: nothing regressed; 1: at least one metric regressed. */
   exitCode: 0 | 1;
 }
@@ -110,8 +114,33 @@ export function compareMetric(metric: GateMetric, model: string, baseline: numbe
 }
 
 /**
- * Compare every gate metric of every model. The scorecards must be comparable (assertComparable); the models are
- * those of the baseline's config, in order.
+ * The suite scalars of both scorecards, matched by key: the baseline's in order, each key only the current has
+ * placed after the last key of its suite (at the end when the baseline has none of that suite).
+ */
+function matchSuiteScalars(baseline: SuiteGateValues[], current: SuiteGateValues[]): { metric: GateMetric; baseline?: SuiteGateValues; current?: SuiteGateValues }[] {
+  const cur = new Map(current.map((c) => [c.metric.key, c]));
+  const out: { metric: GateMetric; baseline?: SuiteGateValues; current?: SuiteGateValues }[] = baseline.map((b) => {
+    const c = cur.get(b.metric.key);
+    return { metric: c?.metric ?? b.metric, baseline: b, current: c };
+  });
+  const known = new Set(baseline.map((b) => b.metric.key));
+  for (const c of current) {
+    if (known.has(c.metric.key)) continue;
+    let at = out.length;
+    for (let i = out.length - 1; i >= 0; i--) {
+      if (out[i].metric.suite === c.metric.suite) {
+        at = i + 1;
+        break;
+      }
+    }
+    out.splice(at, 0, { metric: c.metric, current: c });
+  }
+  return out;
+}
+
+/**
+ * Compare every gate metric of every model, then every suite headline scalar of every model. The scorecards must be
+ * comparable (assertComparable); the models are those of the baseline's config, in order.
  */
 export function compareScorecards(baseline: ScorecardFile, current: ScorecardFile, overrides: ToleranceOverrides = {}): GateResult {
   assertComparable(baseline, current);
@@ -122,6 +151,12 @@ export function compareScorecards(baseline: ScorecardFile, current: ScorecardFil
       rows.push(compareMetric(metric, model, metricAt(baseline, model, metric.key), metricAt(current, model, metric.key), toleranceFor(metric.key, metric.tolerance, overrides)));
     }
   }
+  for (const s of matchSuiteScalars(suiteGateValues(baseline, 'baseline'), suiteGateValues(current, 'current scorecard'))) {
+    const tolerance = toleranceFor(s.metric.key, s.metric.tolerance, overrides);
+    for (const model of models) rows.push(compareMetric(s.metric, model, s.baseline?.values[model] ?? null, s.current?.values[model] ?? null, tolerance));
+  }
   const regressions = rows.filter((r) => r.status === 'regressed');
-  return { rows, regressions, exitCode: regressions.length > 0 ? 1 : 0 };
+  const compared = new Set(rows.map((r) => r.metric.key));
+  const unmatchedOverrides = Object.keys(overrides).filter((k) => !compared.has(k));
+  return { rows, regressions, unmatchedOverrides, exitCode: regressions.length > 0 ? 1 : 0 };
 }

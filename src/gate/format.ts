@@ -1,6 +1,14 @@
 /** The gate's result in words: an aligned GitHub-flavoured table of what moved and a one-line verdict. */
 import type { GateResult, GateRow } from './compare.js';
 
+/**
+ * How a row's metric is named in the table, the verdict and JUnit: its key, and for a suite scalar also its label
+ * ('suites.label-noise.uniform:0.4/accuracy (label-noise: uniform:0.4: clean-test accuracy)').
+ */
+export function gateMetricName(row: GateRow): string {
+  return row.metric.suite === undefined ? row.metric.key : `${row.metric.key} (${row.metric.label})`;
+}
+
 /** A metric value in the scorecard's units: counts with separators, seconds and rates with 1 decimal, others with 4. */
 export function formatGateValue(v: number | null, row: GateRow): string {
   if (v === null) return 'n/a';
@@ -35,7 +43,7 @@ export function movedRows(result: GateResult, all = false): GateRow[] {
 export function gateTable(rows: readonly GateRow[]): string {
   const header = ['metric', 'model', 'baseline', 'current', 'delta', 'tolerance', 'status'];
   const right = [false, false, true, true, true, false, false];
-  const body = rows.map((r) => [r.metric.key, r.model, formatGateValue(r.baseline, r), formatGateValue(r.current, r), formatGateDelta(r.delta, r), describeTolerance(r), STATUS[r.status]]);
+  const body = rows.map((r) => [gateMetricName(r), r.model, formatGateValue(r.baseline, r), formatGateValue(r.current, r), formatGateDelta(r.delta, r), describeTolerance(r), STATUS[r.status]]);
   const widths = header.map((h, i) => Math.max(h.length, 3, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (right[i] ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
@@ -49,7 +57,7 @@ export function gateSummary(result: GateResult): string {
   const ignored = result.rows.length - gated.length;
   const counts = `${gated.length} comparisons, ${result.regressions.length} regressed, ${improved} improved, ${ignored} not gated`;
   if (result.exitCode === 0) return `check passed: ${counts}.`;
-  const what = result.regressions.map((r) => `${r.metric.key} of ${r.model} ${r.reason}`).join('; ');
+  const what = result.regressions.map((r) => `${gateMetricName(r)} of ${r.model} ${r.reason}`).join('; ');
   return `check FAILED: ${counts}. ${what}.`;
 }
 
@@ -63,6 +71,7 @@ export function gateReport(result: GateResult, options: { all?: boolean; baselin
     rows.length ? gateTable(rows) : 'No gated metric moved.',
     '',
     ...(ignoredKeys.length ? [`Not gated: ${ignoredKeys.join(', ')} (give them a tolerance in --tolerances to gate them).`] : []),
+    ...(result.unmatchedOverrides.length ? [`Tolerances that matched no compared metric: ${result.unmatchedOverrides.join(', ')}.`] : []),
     gateSummary(result),
     '',
   ].join('\n');

@@ -1,10 +1,11 @@
 /**
  * The gate's result as JUnit XML (the format CI systems show as test results): one <testsuite>, one <testcase> per
- * compared metric and model (classname gate.<model>, name <metric key>), <failure> for a regression and <skipped>
- * for a metric that is not gated.
+ * compared metric and model (classname gate.<model>, name <metric key>; suite scalars have keys
+ * 'suites.<suite>.<key>' and their label in the messages), <failure> for a regression and <skipped> for a metric that
+ * is not gated.
  */
 import type { GateResult } from './compare.js';
-import { describeTolerance, formatGateDelta, formatGateValue } from './format.js';
+import { describeTolerance, formatGateDelta, formatGateValue, gateMetricName } from './format.js';
 
 /** Escape text for XML content and attribute values; drop characters XML 1.0 cannot hold. */
 export function escapeXmlText(s: string): string {
@@ -32,7 +33,7 @@ export function gateJUnitXml(result: GateResult, options: { baseline: string; sc
     const open = `    <testcase classname="${a(`gate.${r.model}`)}" name="${a(r.metric.key)}" time="0">`;
     const detail = `${r.metric.label} (${r.model}): baseline ${formatGateValue(r.baseline, r)}, current ${formatGateValue(r.current, r)}, delta ${formatGateDelta(r.delta, r)}, tolerance ${describeTolerance(r)}`;
     if (r.status === 'regressed') {
-      out.push(open, `      <failure type="regression" message="${a(`${r.metric.key} of ${r.model} ${r.reason}`)}">${a(detail)}</failure>`, '    </testcase>');
+      out.push(open, `      <failure type="regression" message="${a(`${gateMetricName(r)} of ${r.model} ${r.reason}`)}">${a(detail)}</failure>`, '    </testcase>');
     } else if (r.status === 'ignored') {
       out.push(open, `      <skipped message="${a(`not gated (${describeTolerance(r)})`)}"/>`, '    </testcase>');
     } else {
