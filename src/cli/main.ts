@@ -19,6 +19,7 @@ import { registerCalibrationCommand } from './calibration-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerMergeCommand } from './merge-command.js';
+import { registerStudyCommand } from './study-command.js';
 import { addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags } from './corruptions-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
@@ -163,6 +164,7 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
 
   registerCalibrationCommand(program);
   registerReportCommand(program);
+  registerStudyCommand(program);
   registerCorruptionsCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program, (code) => {

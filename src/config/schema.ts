@@ -156,6 +156,8 @@ function checkCorruptionSection(c: z.infer<typeof corruptionSchema>, ctx: z.Refi
 
 /** The file form: every field optional (deeply), same strictness. */
 const fileSchema = z.strictObject({
+  /** A note for readers of the file; not part of the resolved config. */
+  description: z.string().optional(),
   preset: z.enum(PRESET_NAMES).optional(),
   seed: fullSchema.shape.seed.optional(),
   seeds: fullSchema.shape.seeds.optional(),

@@ -20,6 +20,13 @@ describe('run configuration', () => {
     expect(() => parseOverrides({ train: { learningRate: 'fast' } })).to.throw(HarnessInputError, /train\.learningRate: .*expected number.*\(got "fast"\)/);
   });
 
+  it('accepts a top-level description for readers of the file, and leaves it out of the resolved config', () => {
+    const c = resolveConfig([parseOverrides({ description: 'why this config', train: { epochs: 2 } })]);
+    expect(c.train.epochs).to.equal(2);
+    expect(c).to.not.have.property('description');
+    expect(() => parseOverrides({ description: 3 })).to.throw(/description: .*expected string/);
+  });
+
   it('rejects unknown keys, so a typo is not silently ignored', () => {
     expect(() => parseOverrides({ train: { epoch: 3 } })).to.throw(/train: Unrecognized key.*"epoch"/);
   });

@@ -1,0 +1,268 @@
+/**
+ * The study report (STUDY.md): claim-by-claim tables from a multi-seed scorecard's statistics, and figures averaged
+ * over its seed folders. Every number in the tables is a value of the aggregate scorecard (`statistics.metrics` means
+ * and `statistics.paired` differences with their 95% t intervals over seeds), formatted as scorecard.md formats
+ * them; the paper's numbers come from REFERENCE.md §1.6 (the ICLR submission's Table 1: ViT-B/16 vs Top-128 ViT on
+ * ImageNet-1k), and are labelled as the paper's.
+ *
+ * A claim's verdict: "not distinguishable from 0" when the paired 95% interval covers zero, else "Top-k better" or
+ * "Top-k worse" in the claim's direction. Paired = the same seed gives both models the same data, init, noise and
+ * batch order; the interval is over seeds (t with n − 1 degrees of freedom; src/scorecard/statistics.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HarnessInputError } from '../errors.js';
+import { asScorecard, readScorecard } from '../scorecard/read.js';
+import type { Scorecard } from '../scorecard/scorecard.js';
+import type { PairedDifference, Summary } from '../scorecard/statistics.js';
+import { milestoneEpochs } from '../train/milestones.js';
+import { lineChartSvg, PALETTE } from './charts.js';
+import { formatDelta, formatValue, kLabel, percentTick } from './format.js';
+import { sideBySide } from './reliability-diagram.js';
+
+/** A measure the study reports: a scorecard statistics key, its direction, and the paper's values where it has one. */
+export interface StudyMeasure {
+  label: string;
+  /** Key in statistics.metrics / statistics.paired: a headline metric ('test.accuracy') or 'suites.<suite>.<key>'. */
+  key: string;
+  kind: 'fraction' | 'number';
+  better: 'higher' | 'lower';
+  /** The paper's ViT and Top-128 ViT values (REFERENCE.md §1.6), or null. */
+  paper: { vanilla: number; topk: number } | null;
+}
+
+/** The paper's Table 1 (REFERENCE.md §1.6), row by row, with the scorecard key that measures the same thing here. */
+export const PAPER_CLAIMS: readonly StudyMeasure[] = [
+  { label: 'clean test accuracy', key: 'test.accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.7485, topk: 0.7483 } },
+  { label: 'accuracy, trained with 40% label noise', key: 'suites.label-noise.uniform:0.4:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.5944, topk: 0.6213 } },
+  { label: 'accuracy, trained with 80% label noise', key: 'suites.label-noise.uniform:0.8:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.2535, topk: 0.308 } },
+  { label: 'Gaussian noise (mean of 5 severities)', key: 'suites.corruption.gaussian_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3954, topk: 0.4229 } },
+  { label: 'impulse noise', key: 'suites.corruption.impulse_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3737, topk: 0.4007 } },
+  { label: 'shot noise', key: 'suites.corruption.shot_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3856, topk: 0.4068 } },
+  { label: 'mean of the three noises', key: 'suites.corruption.noiseAverageAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3849, topk: 0.4101 } },
+  { label: 'ECE on clean test data', key: 'test.ece', kind: 'fraction', better: 'lower', paper: { vanilla: 0.0842, topk: 0.0748 } },
+];
+
+/** Further measures of the same runs (no counterpart in the paper's table). */
+export const MORE_MEASURES: readonly StudyMeasure[] = [
+  { label: 'clean test NLL', key: 'test.nll', kind: 'number', better: 'lower', paper: null },
+  { label: 'ECE after temperature scaling', key: 'suites.calibration.eceAfterTemperature', kind: 'fraction', better: 'lower', paper: null },
+  { label: 'accuracy, mean of the 15 corruptions x 5 severities', key: 'suites.corruption.benchmarkMeanAccuracy', kind: 'fraction', better: 'higher', paper: null },
+  ...(['0.4', '0.8'] as const).flatMap((p): StudyMeasure[] => [
+    { label: `${Number(p) * 100}% noise: ECE on clean test data`, key: `suites.label-noise.uniform:${p}:exact/ece`, kind: 'fraction', better: 'lower', paper: null },
+    { label: `${Number(p) * 100}% noise: wrong labels fitted (last epoch)`, key: `suites.label-noise.uniform:${p}:exact/memorised`, kind: 'fraction', better: 'lower', paper: null },
+    { label: `${Number(p) * 100}% noise: best clean validation accuracy over epochs`, key: `suites.label-noise.uniform:${p}:exact/peakValidationAccuracy`, kind: 'fraction', better: 'higher', paper: null },
+  ]),
+];
+
+/** What a paired difference says about a measure. */
+export function verdict(d: PairedDifference, better: 'higher' | 'lower'): string {
+  if (d.low === null || d.high === null) return 'one seed: no interval';
+  if (!d.significant) return 'not distinguishable from 0';
+  const topkBetter = better === 'higher' ? d.mean > 0 : d.mean < 0;
+  return topkBetter ? 'Top-k better' : 'Top-k worse';
+}
+
+/** "6/8": the seeds on which the Top-k model did better than the baseline (ties count as not better). */
+export function seedsBetter(d: Summary, better: 'higher' | 'lower'): string {
+  const n = d.values.filter((v) => (better === 'higher' ? v > 0 : v < 0)).length;
+  return `${n}/${d.values.length}`;
+}
+
+/** '+0.83 pts [−0.12, +1.78]' (fractions) or '−0.0120 [−0.0300, +0.0060]'. */
+export function deltaWithInterval(d: Summary, kind: 'fraction' | 'number'): string {
+  const interval = d.low === null || d.high === null ? '' : ` [${formatDelta(d.low, kind).replace(' pts', '')}, ${formatDelta(d.high, kind).replace(' pts', '')}]`;
+  return `${formatDelta(d.mean, kind)}${interval}`;
+}
+
+function statistics(card: Scorecard): NonNullable<Scorecard['statistics']> {
+  if (!card.statistics) throw new HarnessInputError(`scorecard ${card.runId} has no statistics over seeds: the study report needs a multi-seed run (--seeds)`, 'statistics');
+  return card.statistics;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** The Top-k models of the run (every model but the baseline), with their k. */
+function topkModels(card: Scorecard): { name: string; label: string }[] {
+  return card.config.models.filter((m) => m.name !== card.baseline).map((m) => ({ name: m.name, label: `${m.name}${kLabel(m.k)}` }));
+}
+
+function measureRows(card: Scorecard, measures: readonly StudyMeasure[], withPaper: boolean): string[][] {
+  const st = statistics(card);
+  const rows: string[][] = [];
+  for (const m of measures) {
+    const base = st.metrics[card.baseline]?.[m.key];
+    if (!base) continue; // not measured by this run (e.g. a suite it did not run)
+    for (const t of topkModels(card)) {
+      const v = st.metrics[t.name][m.key];
+      const d = st.paired[t.name][m.key];
+      const paper = m.paper ? `${formatValue(m.paper.vanilla, m.kind)} → ${formatValue(m.paper.topk, m.kind)} (${formatDelta(m.paper.topk - m.paper.vanilla, m.kind)})` : '—';
+      rows.push([m.label, ...(withPaper ? [paper] : []), t.label, formatValue(base.mean, m.kind), formatValue(v.mean, m.kind), deltaWithInterval(d, m.kind), seedsBetter(d, m.better), verdict(d, m.better)]);
+    }
+  }
+  return rows;
+}
+
+/** Corruption names measured by the run, from the statistics keys 'suites.corruption.<name>/meanAccuracy'. */
+function corruptionNames(card: Scorecard): string[] {
+  const prefix = 'suites.corruption.';
+  return Object.keys(statistics(card).metrics[card.baseline])
+    .filter((k) => k.startsWith(prefix) && k.endsWith('/meanAccuracy'))
+    .map((k) => k.slice(prefix.length, -'/meanAccuracy'.length));
+}
+
+/** Milestone epochs present in the statistics for a key pattern (key(e) must exist for the baseline). */
+function presentMilestones(card: Scorecard, key: (e: number) => string): number[] {
+  const metrics = statistics(card).metrics[card.baseline];
+  return milestoneEpochs(card.config.train.epochs).filter((e) => metrics[key(e)] !== undefined);
+}
+
+/** The markdown tables of STUDY.md, from a multi-seed scorecard. Deterministic: the same scorecard gives the same text. */
+export function studyTables(card: Scorecard): string {
+  const st = statistics(card);
+  const n = st.seeds.length;
+  const base = card.baseline;
+  const topk = topkModels(card);
+  const out: string[] = [];
+  const head = ['measure', 'model', base, 'Top-k', `Δ Top-k − ${base} [95% CI]`, 'seeds Top-k better', 'verdict'];
+
+  out.push(`### The paper's Table 1, claim by claim (${n} paired seeds)`, '');
+  out.push(table([head[0], "paper: ViT → Top-128 (Δ)", ...head.slice(1)], measureRows(card, PAPER_CLAIMS, true)), '');
+
+  out.push('### More measures of the same runs', '');
+  out.push(table(head, measureRows(card, MORE_MEASURES, false)), '');
+
+  const corruptions = corruptionNames(card);
+  if (corruptions.length) {
+    out.push('### Accuracy per corruption (mean of the evaluated severities)', '');
+    const rows = corruptions.map((c) => {
+      const key = `suites.corruption.${c}/meanAccuracy`;
+      return [c, formatValue(st.metrics[base][key].mean, 'fraction'), ...topk.flatMap((t) => [formatValue(st.metrics[t.name][key].mean, 'fraction'), deltaWithInterval(st.paired[t.name][key], 'fraction')])];
+    });
+    out.push(table(['corruption', base, ...topk.flatMap((t) => [t.label, `Δ ${t.name} [95% CI]`])], rows), '');
+  }
+
+  const sparsityKey = (e: number, layer?: number) => `suites.sparsity.validationNonzero@${e}${layer === undefined ? '' : `/layer${layer}`}`;
+  const sparsityEpochs = presentMilestones(card, (e) => sparsityKey(e));
+  if (sparsityEpochs.length) {
+    const layers = [...Array(card.config.model.depth).keys()];
+    out.push('### Nonzero MLP activations over training (validation split, mean over seeds; epoch 0 = initialisation)', '');
+    const rows = sparsityEpochs.map((e) => {
+      const s = st.metrics[base][sparsityKey(e)];
+      const ci = s.low === null ? '' : ` [${formatValue(s.low, 'fraction')}, ${formatValue(s.high, 'fraction')}]`;
+      return [
+        String(e),
+        `${formatValue(s.mean, 'fraction')}${ci}`,
+        ...layers.map((i) => formatValue(st.metrics[base][sparsityKey(e, i)]?.mean, 'fraction')),
+        ...topk.map((t) => formatValue(st.metrics[t.name][sparsityKey(e)]?.mean, 'fraction')),
+      ];
+    });
+    out.push(table(['epoch', `${base}, layer mean [95% CI]`, ...layers.map((i) => `${base} layer ${i}`), ...topk.map((t) => `${t.label}, layer mean`)], rows), '');
+  }
+
+  // the noise specs as the suite names them ('uniform:0.4:exact'), from the statistics keys
+  const specs = Object.keys(st.metrics[base]).map((k) => /^suites\.label-noise\.(.+)\/memorised$/.exec(k)?.[1]).filter((s): s is string => s !== undefined);
+  for (const spec of specs) {
+    const key = (e: number) => `suites.label-noise.${spec}/memorised@${e}`;
+    const last = `suites.label-noise.${spec}/memorised`;
+    if (!st.metrics[base][last]) continue;
+    out.push(`### ${spec}: wrong training labels fitted over training (memorisation probe, mean over seeds)`, '');
+    const rows = presentMilestones(card, key).filter((e) => e < card.config.train.epochs).map((e) => [String(e), ...[base, ...topk.map((t) => t.name)].map((m) => formatValue(st.metrics[m][key(e)]?.mean, 'fraction'))]);
+    rows.push([
+      `${card.config.train.epochs} (last)`,
+      formatValue(st.metrics[base][last].mean, 'fraction'),
+      ...topk.map((t) => `${formatValue(st.metrics[t.name][last].mean, 'fraction')} (Δ ${deltaWithInterval(st.paired[t.name][last], 'fraction')})`),
+    ]);
+    out.push(table(['epoch', base, ...topk.map((t) => t.label)], rows), '');
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Figures averaged over the seed folders.
+
+/** The finished seed scorecards of a multi-seed run folder (with their suite results), in the config's seed order. */
+export function readSeedScorecards(runDir: string, card: Scorecard): Scorecard[] {
+  return statistics(card).seeds.map((s) => {
+    const file = path.join(runDir, `seed-${s}`, 'scorecard.json');
+    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${s} of ${runDir} has no scorecard: ${file} is missing`, file);
+    return asScorecard(readScorecard(file));
+  });
+}
+
+/** Mean over seeds of equally long series (positions that are missing in any seed are dropped). */
+function meanSeries(series: (readonly number[] | undefined)[]): number[] {
+  const ok = series.filter((s): s is readonly number[] => s !== undefined);
+  if (ok.length === 0) return [];
+  const len = Math.min(...ok.map((s) => s.length));
+  return Array.from({ length: len }, (_, j) => ok.reduce((a, s) => a + s[j], 0) / ok.length);
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- suite results are read as stored JSON */
+const suite = (c: Scorecard, name: string): any => c.suites[name];
+
+/** SVG figures (file name → SVG) from the seed scorecards of a multi-seed run: curves are means over seeds. */
+export function studyFigures(card: Scorecard, seeds: Scorecard[]): Record<string, string> {
+  const base = card.baseline;
+  const names = card.config.models.map((m) => m.name);
+  const color = (name: string) => PALETTE[names.indexOf(name) % PALETTE.length];
+  const label = (name: string) => `${name}${kLabel(card.config.models.find((m) => m.name === name)!.k)}`;
+  const figures: Record<string, string> = {};
+  const n = seeds.length;
+
+  if (seeds.every((c) => suite(c, 'sparsity'))) {
+    const curve = (name: string) => suite(seeds[0], 'sparsity').models[name].overTraining.epochs as number[];
+    const layers = [...Array(card.config.model.depth).keys()];
+    const perLayer = (name: string, i: number) => meanSeries(seeds.map((c) => (suite(c, 'sparsity').models[name].overTraining.validation as number[][]).map((r) => r[i])));
+    const layerMean = (name: string) => meanSeries(seeds.map((c) => suite(c, 'sparsity').models[name].overTraining.meanValidation as number[]));
+    const layerColors = ['#08306b', '#2171b5', '#4292c6', '#6baed6', '#9ecae1', '#c6dbef']; // vanilla layers: shades of blue, deeper first
+    figures['sparsity-over-training.svg'] = lineChartSvg({
+      title: `Nonzero MLP activations over training (mean of ${n} seeds)`,
+      xLabel: 'epoch (0 = initialisation)', yLabel: 'nonzero fraction', yFormat: percentTick, yDomain: [0, 0.6],
+      series: [
+        ...layers.map((i) => ({ name: `${base} layer ${i}`, points: perLayer(base, i).map((v, j) => [curve(base)[j], v] as const), color: layerColors[i % layerColors.length], markers: false })),
+        ...names.filter((m) => m !== base).map((m, i) => ({ name: `${label(m)} layer mean`, points: layerMean(m).map((v, j) => [curve(m)[j], v] as const), color: ['#dd8452', '#c44e52', '#8172b3'][i % 3], dash: '6,4', markers: false })),
+      ],
+    });
+  }
+
+  const noise = seeds.every((c) => suite(c, 'label-noise')) ? (suite(seeds[0], 'label-noise').specs as { spec: string }[]).map((s) => s.spec) : [];
+  if (noise.length) {
+    const spec = (c: Scorecard, sp: string) => (suite(c, 'label-noise').specs as any[]).find((s) => s.spec === sp);
+    const panels = (what: 'memorisation' | 'validation') => noise.map((sp) => lineChartSvg({
+      title: what === 'memorisation' ? `${sp}: wrong labels fitted` : `${sp}: clean validation accuracy`,
+      xLabel: 'epoch', yLabel: what === 'memorisation' ? 'fraction of changed labels predicted as given' : 'accuracy', yFormat: percentTick, yDomain: [0, 1],
+      series: names.map((m) => {
+        const pts = what === 'memorisation'
+          ? { x: (spec(seeds[0], sp).models[m].memorisation as any[]).map((p) => p.epoch as number), y: meanSeries(seeds.map((c) => (spec(c, sp).models[m].memorisation as any[]).map((p) => p.noisyLabel as number))) }
+          : { x: (spec(seeds[0], sp).models[m].curve as any[]).map((p) => p.epoch as number), y: meanSeries(seeds.map((c) => (spec(c, sp).models[m].curve as any[]).map((p) => p.validationAccuracy as number))) };
+        return { name: label(m), points: pts.y.map((v, j) => [pts.x[j], v] as const), color: color(m), markers: false };
+      }),
+    }));
+    figures['memorisation.svg'] = sideBySide(panels('memorisation'));
+    figures['noisy-training-validation.svg'] = sideBySide(panels('validation'));
+  }
+
+  if (seeds.every((c) => suite(c, 'corruption'))) {
+    const severities = card.config.corruption.severities;
+    const bySeverity = (m: string, which: (c: string) => boolean) => severities.map((_, j) => {
+      const perSeed = seeds.map((c) => {
+        const per = suite(c, 'corruption').models[m].perCorruption as Record<string, { severities: { accuracy: number }[] }>;
+        const chosen = Object.entries(per).filter(([name]) => which(name));
+        return chosen.reduce((a, [, r]) => a + r.severities[j].accuracy, 0) / chosen.length;
+      });
+      return perSeed.reduce((a, v) => a + v, 0) / perSeed.length;
+    });
+    const noises = new Set(['gaussian_noise', 'shot_noise', 'impulse_noise']);
+    figures['accuracy-vs-severity.svg'] = lineChartSvg({
+      title: `Accuracy vs severity (mean of ${n} seeds)`, xLabel: 'severity', yLabel: 'accuracy', yFormat: percentTick, yDomain: [0, 1],
+      series: names.flatMap((m) => [
+        { name: `${label(m)}: all corruptions`, points: bySeverity(m, () => true).map((v, j) => [severities[j], v] as const), color: color(m) },
+        { name: `${label(m)}: the 3 noises`, points: bySeverity(m, (c) => noises.has(c)).map((v, j) => [severities[j], v] as const), color: color(m), dash: '6,4' },
+      ]),
+    });
+  }
+  return figures;
+}
