@@ -4,7 +4,7 @@
 # and figures. Interrupted? Run it again with the same OUT: every shard resumes from its checkpoints and finished
 # seeds are reused.
 #
-#   npm run study                       # -> reports/study-rerun/ (scorecard.json, report.html, study/)
+#   npm run study                       # -> reports/study-rerun/ (scorecard.json, report.html, study-tables.md, figures/)
 #   OUT=/tmp/s SHARDS=4 BACKEND=libtorch npm run study
 #   npm run study -- --config reports/baselines/study-short.config.json   # extra flags go to every `run`
 set -euo pipefail

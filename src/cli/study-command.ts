@@ -1,7 +1,7 @@
 /**
  * `topk-harness study-report RUN_DIR`: the tables and figures of STUDY.md from a finished multi-seed run folder
  * (its aggregate scorecard.json and seed-<s>/ folders): <out>/study-tables.md and <out>/figures/*.svg (out defaults to
- * RUN_DIR/study). The tables are what STUDY.md quotes between its `study-tables` markers; a test regenerates them from
+ * RUN_DIR). The tables are what STUDY.md quotes between its `study-tables` markers; a test regenerates them from
  * the committed scorecard and compares.
  */
 import * as fs from 'node:fs';
@@ -17,12 +17,12 @@ export function registerStudyCommand(program: Command): void {
     .command('study-report')
     .description('write the claim-by-claim tables (markdown) and seed-averaged figures (SVG) of a multi-seed run, as STUDY.md uses them')
     .argument('<run-dir>', 'a finished multi-seed run folder (scorecard.json with statistics, seed-<s>/ folders)')
-    .option('-o, --out <dir>', 'where to write study-tables.md and figures/ (default <run-dir>/study)')
+    .option('-o, --out <dir>', 'where to write study-tables.md and figures/ (default: the run folder)')
     .action((dir: string, opts: { out?: string }) => {
       const file = path.join(dir, 'scorecard.json');
       if (!fs.existsSync(file)) throw new HarnessInputError(`${dir} is not a finished run folder: ${file} is missing`, file);
       const card = asScorecard(readScorecard(file));
-      const out = opts.out ?? path.join(dir, 'study');
+      const out = opts.out ?? dir;
       fs.mkdirSync(path.join(out, 'figures'), { recursive: true });
       const tablesPath = path.join(out, 'study-tables.md');
       writeFileAtomic(tablesPath, `${studyTables(card)}\n`);
