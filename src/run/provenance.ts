@@ -13,7 +13,19 @@ export function harnessVersion(): string {
   return (require(path.join(PACKAGE_ROOT, 'package.json')) as { version: string }).version;
 }
 
+let commitAtStart: string | null | undefined;
+
+/**
+ * The git commit of the package ('<sha>-dirty' when tracked files differ from it; null outside git), as it was when
+ * this module loaded: a run of hours records the code it started with, even when the working tree moves on under it.
+ */
 export function gitCommit(): string | null {
+  if (commitAtStart === undefined) commitAtStart = readGitCommit();
+  return commitAtStart;
+}
+gitCommit(); // captured at import, i.e. when the process starts
+
+function readGitCommit(): string | null {
   try {
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
