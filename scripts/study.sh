@@ -6,7 +6,7 @@
 #
 #   npm run study                       # -> reports/study-rerun/ (scorecard.json, report.html, study-tables.md, figures/)
 #   OUT=/tmp/s SHARDS=4 BACKEND=libtorch npm run study
-#   npm run study -- --config reports/baselines/study-short.config.json   # extra flags go to every `run`
+#   npm run study -- --config reports/baselines/study-short.config.json   # extra flags go to every new shard
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-reports/study-rerun}
@@ -16,8 +16,14 @@ cli=(npx tsx src/cli/main.ts)
 mkdir -p "$out-shards"
 pids=()
 for i in $(seq 1 "$shards"); do
-  "${cli[@]}" run --preset study --backend "$backend" --shard "$i/$shards" --resume "$out-shards/shard-$i" "$@" \
-    2> >(sed -u "s/^/[shard $i] /" >&2) &
+  dir="$out-shards/shard-$i"
+  if [ -f "$dir/config.json" ]; then
+    # resume: the shard's saved config (finished seeds are reused, the others continue from their checkpoints)
+    args=(run --resume "$dir" --shard "$i/$shards" ${BACKEND:+--backend "$BACKEND"})
+  else
+    args=(run --preset study --backend "$backend" --shard "$i/$shards" --out "$dir" "$@")
+  fi
+  "${cli[@]}" "${args[@]}" 2> >(sed -u "s/^/[shard $i] /" >&2) &
   pids+=($!)
 done
 failed=0
