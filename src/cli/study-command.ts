@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { HarnessInputError } from '../errors.js';
-import { readSeedScorecards, studyFigures, studyTables } from '../report/study.js';
+import { readStudySeeds, studyFigures, studyTables } from '../report/study.js';
 import { asScorecard, readScorecard } from '../scorecard/read.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -27,7 +27,7 @@ export function registerStudyCommand(program: Command): void {
       const tablesPath = path.join(out, 'study-tables.md');
       writeFileAtomic(tablesPath, `${studyTables(card)}\n`);
       process.stdout.write(`${tablesPath}\n`);
-      for (const [name, svg] of Object.entries(studyFigures(card, readSeedScorecards(dir, card)))) {
+      for (const [name, svg] of Object.entries(studyFigures(card, readStudySeeds(dir, card)))) {
         const p = path.join(out, 'figures', name);
         writeFileAtomic(p, svg);
         process.stdout.write(`${p}\n`);

@@ -9,10 +9,8 @@
  * "Top-k worse" in the claim's direction. Paired = the same seed gives both models the same data, init, noise and
  * batch order; the interval is over seeds (t with n − 1 degrees of freedom; src/scorecard/statistics.ts).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { HarnessInputError } from '../errors.js';
-import { asScorecard, readScorecard } from '../scorecard/read.js';
+import { readSeedScorecards } from '../run/multi-seed.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import type { PairedDifference, Summary } from '../scorecard/statistics.js';
 import { milestoneEpochs } from '../train/milestones.js';
@@ -183,13 +181,9 @@ export function studyTables(card: Scorecard): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Figures averaged over the seed folders.
 
-/** The finished seed scorecards of a multi-seed run folder (with their suite results), in the config's seed order. */
-export function readSeedScorecards(runDir: string, card: Scorecard): Scorecard[] {
-  return statistics(card).seeds.map((s) => {
-    const file = path.join(runDir, `seed-${s}`, 'scorecard.json');
-    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${s} of ${runDir} has no scorecard: ${file} is missing`, file);
-    return asScorecard(readScorecard(file));
-  });
+/** The finished seed scorecards of a multi-seed run folder (with their suite results), in the statistics' seed order. */
+export function readStudySeeds(runDir: string, card: Scorecard): Scorecard[] {
+  return readSeedScorecards(runDir, statistics(card).seeds);
 }
 
 /** Mean over seeds of equally long series (positions that are missing in any seed are dropped). */

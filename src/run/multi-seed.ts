@@ -140,6 +140,15 @@ export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
   return aggregateSeeds(outDir, config);
 }
 
+/** The finished scorecards of `seeds` in <outDir>/seed-<s>/, read back validated, in list order (throws naming an unfinished seed). */
+export function readSeedScorecards(outDir: string, seeds: readonly number[]): Scorecard[] {
+  return seeds.map((seed) => {
+    const file = path.join(seedDir(outDir, seed), 'scorecard.json');
+    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${seed} has not finished: ${file} is missing`, file);
+    return asScorecard(readScorecard(file));
+  });
+}
+
 /**
  * Build the aggregate of a multi-seed run from its finished seed folders <outDir>/seed-<s>/ (every seed of
  * `config.seeds`, read back validated, in list order): scorecard.json with the statistics over seeds, scorecard.md
@@ -148,11 +157,7 @@ export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
 export function aggregateSeeds(outDir: string, config: RunConfig): RunOutput {
   const seeds = config.seeds;
   if (!seeds || seeds.length === 0) throw new HarnessInputError(`${outDir}: aggregating seeds needs a multi-seed configuration (config.seeds)`, 'seeds');
-  const cards = seeds.map((seed) => {
-    const file = path.join(seedDir(outDir, seed), 'scorecard.json');
-    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${seed} has not finished: ${file} is missing`, file);
-    return asScorecard(readScorecard(file));
-  });
+  const cards = readSeedScorecards(outDir, seeds);
   const statistics = seedStatistics(cards, seeds);
   const means: Record<string, ModelResult> = {};
   for (const [name, model] of Object.entries(cards[0].models)) {
