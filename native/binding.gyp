@@ -13,7 +13,8 @@
         "src/reduce.cc",
         "src/layout.cc",
         "src/linalg.cc",
-        "src/optim.cc"
+        "src/optim.cc",
+        "src/fused.cc"
       ],
       "include_dirs": [
         "/usr/include/torch/csrc/api/include"
@@ -21,7 +22,7 @@
       "defines": [ "NAPI_VERSION=8" ],
       "cflags!": [ "-fno-exceptions", "-fno-rtti" ],
       "cflags_cc!": [ "-fno-exceptions", "-fno-rtti", "-std=gnu++17" ],
-      "cflags_cc": [ "-std=c++17", "-fexceptions", "-frtti", "-Wno-unused-parameter" ],
+      "cflags_cc": [ "-std=c++17", "-fexceptions", "-frtti", "-fopenmp-simd", "-Wno-unused-parameter" ],
       "libraries": [ "-ltorch", "-ltorch_cpu", "-lc10", "-l:libblas.so.3" ]
     }
   ]

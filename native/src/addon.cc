@@ -1,5 +1,6 @@
 // Entry point of the libtorch addon for the tfjs 'libtorch' backend (src/backend-libtorch/). Each concern
-// registers its functions: io.cc (lifetime, transfer), elementwise.cc, reduce.cc, layout.cc, linalg.cc, optim.cc.
+// registers its functions: io.cc (lifetime, transfer), elementwise.cc, reduce.cc, layout.cc, linalg.cc, optim.cc,
+// fused.cc.
 #include <malloc.h>
 
 #include <cstdlib>
@@ -14,6 +15,7 @@ void register_reduce(napi_env env, napi_value exports);
 void register_layout(napi_env env, napi_value exports);
 void register_linalg(napi_env env, napi_value exports);
 void register_optim(napi_env env, napi_value exports);
+void register_fused(napi_env env, napi_value exports);
 }  // namespace tl
 
 // glibc returns freed blocks above its trim threshold to the kernel, and serves large blocks by mmap; every new
@@ -37,6 +39,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     tl::register_layout(env, exports);
     tl::register_linalg(env, exports);
     tl::register_optim(env, exports);
+    tl::register_fused(env, exports);
   } catch (const std::exception& e) {
     napi_throw_error(env, nullptr, e.what());
   }

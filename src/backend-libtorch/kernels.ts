@@ -8,11 +8,8 @@
  * evaluation of the harness's ViT run (native/tools/trace-kernels.ts prints them), plus close relatives.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS } from '../fused-kernels.js';
 import { BACKEND_NAME, DTYPE_CODE, LibtorchBackend } from './backend.js';
-
-/** The fused AdamW kernel's name (inputs param, grad, m, v; attrs lr, beta1, beta2, epsilon, weightDecay (0: no
- * decay), c1 = 1−beta1^t, c2 = 1−beta2^t; outputs [p', m', v']). Kept equal to src/train/adamw.ts's constant. */
-export const ADAMW_KERNEL = 'TopkHarnessAdamW';
 
 type Inputs = Record<string, tf.TensorInfo>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -150,12 +147,44 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     return b.outputs();
   });
 
-  // Fused AdamW update (src/train/adamw.ts; a kernel of this backend only): three new tensors [p', m', v'] from
-  // param, grad, m, v, with the scalars rounded as the composed tfjs formula rounds them.
-  reg(ADAMW_KERNEL, (b, { param, grad, m, v }, { lr, beta1, beta2, epsilon, weightDecay, c1, c2 }) => {
+  // The harness's fused kernels (src/fused-kernels.ts; native/src/optim.cc, fused.cc). AdamW: three new tensors
+  // [p', m', v'] from param, grad, m, v, with the scalars rounded as the composed tfjs formula rounds them.
+  reg(FUSED_KERNELS.adamW, (b, { param, grad, m, v }, { lr, beta1, beta2, epsilon, weightDecay, c1, c2 }) => {
     const decayed = weightDecay > 0;
     b.native.adamw(b.handle(param), b.handle(grad), b.handle(m), b.handle(v), beta1, 1 - beta1, beta2, 1 - beta2,
       lr / c1, c2, epsilon, decayed, decayed ? lr * weightDecay : 0);
+    return b.outputs();
+  });
+  reg(FUSED_KERNELS.layerNorm, (b, { x, gain, bias }, { epsilon }) => {
+    b.native.layerNorm(b.handle(x), b.handle(gain), b.handle(bias), epsilon);
+    return b.outputs();
+  });
+  reg(FUSED_KERNELS.layerNormGrad, (b, { dy, x, gain, mean, rstd }) => {
+    b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd));
+    return b.outputs();
+  });
+  reg(FUSED_KERNELS.softmax, (b, { x }, { scale }) => {
+    b.native.softmaxScaled(b.handle(x), scale);
+    return b.output();
+  });
+  reg(FUSED_KERNELS.softmaxGrad, (b, { dy, y }, { scale }) => {
+    b.native.softmaxGrad(b.handle(dy), b.handle(y), scale);
+    return b.output();
+  });
+  reg(FUSED_KERNELS.reluTopK, (b, { x }, { k }) => {
+    b.native.reluTopK(b.handle(x), k);
+    return b.output();
+  });
+  reg(FUSED_KERNELS.reluGrad, (b, { dy, y }) => {
+    b.native.reluGrad(b.handle(dy), b.handle(y));
+    return b.output();
+  });
+  reg(FUSED_KERNELS.linear, (b, { x, w, bias }) => {
+    b.native.linear(b.handle(x), b.handle(w), b.handle(bias));
+    return b.output();
+  });
+  reg(FUSED_KERNELS.linearGrad, (b, { dy, x, w }) => {
+    b.native.linearGrad(b.handle(dy), b.handle(x), b.handle(w));
     return b.outputs();
   });
 

@@ -44,6 +44,14 @@ export interface LibtorchAddon {
   gather(x: number, indices: number, axis: number): void;
   matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): void;
   adamw(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepScale: number, c2: number, epsilon: number, decayed: boolean, decayScale: number): void;
+  layerNorm(x: number, gain: number, bias: number, epsilon: number): void;
+  layerNormGrad(dy: number, x: number, gain: number, mean: number, rstd: number): void;
+  softmaxScaled(x: number, scale: number): void;
+  softmaxGrad(dy: number, y: number, scale: number): void;
+  reluTopK(x: number, k: number): void;
+  reluGrad(dy: number, y: number): void;
+  linear(x: number, w: number, bias: number): void;
+  linearGrad(dy: number, x: number, w: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }
 

@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { groupedMatMul, matMul2d } from './ops.js';
-import { topKMask } from './topk.js';
+import { layerNorm, linear, reluTopK, scaledSoftmax } from './fused.js';
+import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
 export interface ForwardOptions {
@@ -109,7 +109,7 @@ export class ViT {
     const d = c.dim;
     // Patchify by reshape: [B, H, W, C] → [B·gh, P, gw, P·C] → [B·gh, gw, P, P·C] → [B·N, P·P·C]; patch vector order (py, px, c).
     const patches = tf.reshape(tf.transpose(tf.reshape(x, [bsz * gh, p, gw, p * ch]), [0, 2, 1, 3]), [bsz * n, p * p * ch]);
-    let h = tf.add(matMul2d(patches as tf.Tensor2D, this.p('patch.w') as tf.Tensor2D), this.p('patch.b')) as tf.Tensor2D; // [B·N, D]
+    let h = this.linear(patches as tf.Tensor2D, 'patch'); // [B·N, D]
     let tokens = n;
     if (c.pool === 'cls') {
       const cls = tf.tile(tf.reshape(this.p('cls'), [1, 1, d]), [bsz, 1, 1]); // [B, 1, D]
@@ -136,7 +136,7 @@ export class ViT {
       c.pool === 'cls'
         ? tf.reshape(tf.slice(tf.reshape(h, [bsz, tokens, d]), [0, 0, 0], [bsz, 1, d]), [bsz, d])
         : tf.mean(tf.reshape(h, [bsz, tokens, d]), 1); // [B, D]
-    const logits = tf.add(matMul2d(pooled as tf.Tensor2D, this.p('head.w') as tf.Tensor2D), this.p('head.b')) as tf.Tensor2D;
+    const logits = this.linear(pooled as tf.Tensor2D, 'head'); // [B, classes]
     const out: ForwardResult = { logits };
     if (opts.nonzeroFraction) out.nonzeroFraction = nonzero;
     if (opts.neuronFiring) out.neuronFiring = firing;
@@ -145,22 +145,17 @@ export class ViT {
 
   /** x [T, in] → [T, out] through `${name}.w`, `${name}.b`. */
   private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return tf.add(matMul2d(x, this.p(`${name}.w`) as tf.Tensor2D), this.p(`${name}.b`)) as tf.Tensor2D;
+    return linear(x, this.p(`${name}.w`) as tf.Tensor2D, this.p(`${name}.b`) as tf.Tensor1D);
   }
 
-  /** LayerNorm over the last axis of [T, D]. */
+  /** LayerNorm over the last axis of [T, D] (biased variance, as PyTorch). */
   private layerNorm(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    const mean = tf.mean(x, -1, true); // [T, 1]
-    const xc = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(xc), -1, true); // [T, 1], biased as PyTorch
-    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, this.config.layerNormEps)));
-    return tf.add(tf.mul(y, this.p(`${name}.g`)), this.p(`${name}.b`)) as tf.Tensor2D;
+    return layerNorm(x, this.p(`${name}.g`) as tf.Tensor1D, this.p(`${name}.b`) as tf.Tensor1D, this.config.layerNormEps);
   }
 
   /** ReLU(x·W1 + b1), then the Top-k mask when this layer has a k: [T, D] → [T, d_ff]. */
   private mlpActivation(x: tf.Tensor2D, block: string, k: number | null): tf.Tensor2D {
-    const a = tf.relu(this.linear(x, `${block}.mlp.fc1`));
-    return k === null ? a : topKMask(a, k);
+    return reluTopK(this.linear(x, `${block}.mlp.fc1`), k);
   }
 
   /**
@@ -170,7 +165,7 @@ export class ViT {
   private attention(x: tf.Tensor2D, bsz: number, n: number, block: string): tf.Tensor2D {
     const { dim: d, heads: hd } = this.config;
     const dh = d / hd;
-    const q = tf.mul(this.linear(x, `${block}.attn.q`), 1 / Math.sqrt(dh)) as tf.Tensor2D; // [T, D], scaled once here
+    const q = this.linear(x, `${block}.attn.q`); // [T, D]
     const k = this.linear(x, `${block}.attn.k`);
     const v = this.linear(x, `${block}.attn.v`);
     const merged = attentionLayout() === 'batched' ? batchedHeads(q, k, v, bsz, n, hd, dh) : groupedHeads(q, k, v, bsz, n, hd, dh);
@@ -221,11 +216,12 @@ export function attentionLayout(): AttentionLayout {
 
 /**
  * Heads as grouped products in depthwise layout (ops.ts): scores[i, g, j] = q_g[i]·k_g[j] with g = (b, head) runs
- * as one grouped GEMM. q, k, v [B·N, D] → merged heads [B·N, D].
+ * as one grouped GEMM. q, k, v [B·N, D] → merged heads [B·N, D]; q is scaled by 1/√dh before the product.
  */
 function groupedHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bsz: number, n: number, hd: number, dh: number): tf.Tensor2D {
   const g = bsz * hd;
-  const q3 = tf.reshape(tf.transpose(tf.reshape(q, [bsz, n, hd, dh]), [1, 3, 0, 2]), [n, dh, g]) as tf.Tensor3D; // [N, dh, G]
+  const qs = tf.mul(q, 1 / Math.sqrt(dh)); // [T, D]
+  const q3 = tf.reshape(tf.transpose(tf.reshape(qs, [bsz, n, hd, dh]), [1, 3, 0, 2]), [n, dh, g]) as tf.Tensor3D; // [N, dh, G]
   const kT = tf.reshape(tf.transpose(tf.reshape(k, [bsz, n, hd, dh]), [3, 0, 2, 1]), [dh, g, n]) as tf.Tensor3D; // [dh, G, N]
   const att = tf.softmax(groupedMatMul(q3, kT)); // [Nq, G, Nk], softmax over keys
   const v3 = tf.reshape(tf.transpose(tf.reshape(v, [bsz, n, hd, dh]), [1, 0, 2, 3]), [n, g, dh]) as tf.Tensor3D; // [Nk, G, dh]
@@ -235,11 +231,12 @@ function groupedHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bsz: numbe
 
 /**
  * Heads as one batched product per stage, batch G = B·H: q, k, v [B·N, D] → [G, N, dh]; scores = q·kᵀ (kᵀ read
- * transposed, no copy on libtorch), softmax over keys, out = att·v; merged heads [B·N, D].
+ * transposed, no copy on libtorch), softmax(scores/√dh) over keys (one fused kernel on libtorch), out = att·v;
+ * merged heads [B·N, D].
  */
 function batchedHeads(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, bsz: number, n: number, hd: number, dh: number): tf.Tensor2D {
   const split = (t: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(t, [bsz, n, hd, dh]), [0, 2, 1, 3]), [bsz * hd, n, dh]) as tf.Tensor3D;
-  const att = tf.softmax(tf.matMul(split(q), split(k), false, true)); // [G, Nq, Nk]
+  const att = scaledSoftmax(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)); // [G, Nq, Nk]
   const o = tf.matMul(att, split(v)); // [G, Nq, dh]
   return tf.reshape(tf.transpose(tf.reshape(o, [bsz, hd, n, dh]), [0, 2, 1, 3]), [bsz * n, hd * dh]) as tf.Tensor2D;
 }

@@ -4,15 +4,12 @@
  * checkpointed by parameter name and a resumed run continues bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, fusedAdamWBackends } from '../fused-kernels.js';
 
-/**
- * The fused update kernel of the 'libtorch' backend (src/backend-libtorch/kernels.ts): inputs param, grad, m, v;
- * attrs lr, beta1, beta2, epsilon, weightDecay (0: not decayed), c1, c2; outputs [p', m', v'] computed in one pass
- * with the same float32 operations as the formula below. Every other backend runs the formula as tfjs ops.
- */
-export const FUSED_ADAMW_KERNEL = 'TopkHarnessAdamW';
-/** Backends whose AdamW steps run the fused kernel (tests remove 'libtorch' to compare with the composed path). */
-export const fusedAdamWBackends = new Set(['libtorch']);
+// On the backends in fusedAdamWBackends (libtorch) each parameter's update is one kernel, FUSED_KERNELS.adamW, which
+// computes [p', m', v'] in one pass with the same float32 operations as the formula below; every other backend runs
+// the formula as tfjs ops.
+export { fusedAdamWBackends };
 
 export interface AdamWOptions {
   beta1: number;
@@ -56,7 +53,7 @@ export class AdamW {
         if (fused) {
           const wd = weightDecay > 0 && this.decayed(name) ? weightDecay : 0;
           const attrs = { lr, beta1, beta2, epsilon, weightDecay: wd, c1, c2 };
-          const [p1, m1, v1] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p, grad: g, m, v }, attrs) as tf.Tensor[];
+          const [p1, m1, v1] = tf.engine().runKernel(FUSED_KERNELS.adamW, { param: p, grad: g, m, v }, attrs) as tf.Tensor[];
           m.assign(m1);
           v.assign(v1);
           p.assign(p1);

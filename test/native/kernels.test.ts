@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { libtorchKernelNames } from '../../src/backend-libtorch/index.js';
+import { FUSED_KERNELS } from '../../src/fused-kernels.js';
 import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';
 
 type Case = [string, () => tf.Tensor | tf.Tensor[] | tf.NamedTensorMap];
@@ -200,8 +201,9 @@ describe('libtorch backend: kernels against the cpu backend', function () {
   });
 
   it('implements every kernel the ViT training step and evaluation hit', () => {
-    // From native/tools/trace-kernels.ts (training with clipping, validation, prediction; vanilla and Top-k; mean and cls).
-    const used = ['Add', 'AddN', 'ArgMax', 'BatchMatMul', 'Cast', 'Concat', 'DepthwiseConv2dNative', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean', 'Multiply', 'Neg', 'OneHot', 'PadV2', 'Pow', 'RealDiv', 'Relu', 'Reshape', 'Rsqrt', 'Slice', 'Softmax', 'SplitV', 'Sqrt', 'Square', 'Step', 'Sub', 'Sum', 'Tile', 'TopK', 'Transpose', 'ZerosLike', 'Fill', 'OnesLike'];
+    // From native/tools/trace-kernels.ts (training with clipping, validation, prediction; vanilla and Top-k; mean and cls),
+    // with the fused kernels of src/fused-kernels.ts (the libtorch path) and the composed ops they replace.
+    const used = [...Object.values(FUSED_KERNELS), 'Add', 'AddN', 'ArgMax', 'BatchMatMul', 'Cast', 'Concat', 'DepthwiseConv2dNative', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean', 'Multiply', 'Neg', 'OneHot', 'PadV2', 'Pow', 'RealDiv', 'Relu', 'Reshape', 'Rsqrt', 'Slice', 'Softmax', 'SplitV', 'Sqrt', 'Square', 'Step', 'Sub', 'Sum', 'Tile', 'TopK', 'Transpose', 'ZerosLike', 'Fill', 'OnesLike'];
     const have = new Set(libtorchKernelNames());
     expect(used.filter((k) => !have.has(k))).to.deep.equal([]);
   });

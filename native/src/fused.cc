@@ -1,0 +1,378 @@
+// Fused kernels for the ViT's hot spots, a kernel set of the libtorch backend only. src/models/fused.ts calls them
+// through tf.customGrad when the active backend has them; every other backend runs the composed tfjs ops. Each one
+// replaces 5-20 elementwise passes (and as many tfjs dispatches) over [tokens, width] tensors with one or two:
+//   layer_norm       x [T, D], g [D], b [D]           → y [T, D], mean [T], rstd [T]   (biased variance, as PyTorch)
+//   layer_norm_grad  dy, x [T, D], g [D], mean, rstd  → dx [T, D], dg [D], db [D]
+//   softmax          x [..., N], scale > 0            → softmax(scale·x) over the last axis
+//   softmax_grad     dy, y [..., N], scale            → scale · y ⊙ (dy − Σ dy⊙y)
+//   relu_topk        h [T, D], k (0: none)            → ReLU, then keep entries ≥ the row's k-th largest (topk.ts's rule)
+//   relu_grad        dy, y                            → dy ⊙ [y > 0]   (the gradient of relu_topk: see fused.ts)
+//   linear           x [T, I], w [I, O], b [O]        → x·w + b (one addmm)
+//   linear_grad      dy [T, O], x, w                  → dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
+// Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
+// the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
+// blocks of rows in a fixed order, so results do not depend on the number of threads.
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "napi_util.h"
+#include "store.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TL_CLONES
+#endif
+
+namespace {
+
+using tl::Args;
+
+constexpr int64_t kRowBlock = 256;  // rows per block of the row reductions (dg, db)
+
+at::Tensor float_tensor(const Args& a, size_t i, const char* what) {
+  const at::Tensor& t = a.tensor(i);
+  if (t.scalar_type() != at::kFloat) throw tl::ArgError(std::string(what) + ": float32 tensors only");
+  return t.contiguous();
+}
+
+// ---- LayerNorm ---------------------------------------------------------------------------------------------------
+
+TL_CLONES void ln_rows(const float* __restrict x, const float* __restrict g, const float* __restrict b,
+                       float* __restrict y, float* __restrict mean, float* __restrict rstd, int64_t r0, int64_t r1,
+                       int64_t D, float eps) {
+  const float inv_d = 1.0f / static_cast<float>(D);
+  for (int64_t r = r0; r < r1; r++) {
+    const float* xr = x + r * D;
+    float* yr = y + r * D;
+    float s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < D; i++) s += xr[i];
+    const float mu = s * inv_d;
+    float v = 0;
+#pragma omp simd reduction(+ : v)
+    for (int64_t i = 0; i < D; i++) {
+      const float c = xr[i] - mu;
+      v += c * c;
+    }
+    const float rs = 1.0f / std::sqrt(v * inv_d + eps);
+#pragma omp simd
+    for (int64_t i = 0; i < D; i++) yr[i] = (xr[i] - mu) * rs * g[i] + b[i];
+    mean[r] = mu;
+    rstd[r] = rs;
+  }
+}
+
+// dx = rstd · (dy⊙g − mean(dy⊙g) − x̂ · mean(dy⊙g⊙x̂)), x̂ = (x − mean)·rstd; this block's Σ dy⊙x̂ and Σ dy into dg, db.
+TL_CLONES void ln_grad_rows(const float* __restrict dy, const float* __restrict x, const float* __restrict g,
+                            const float* __restrict mean, const float* __restrict rstd, float* __restrict dx,
+                            float* __restrict dg, float* __restrict db, int64_t r0, int64_t r1, int64_t D) {
+  const float inv_d = 1.0f / static_cast<float>(D);
+  for (int64_t r = r0; r < r1; r++) {
+    const float* dyr = dy + r * D;
+    const float* xr = x + r * D;
+    float* dxr = dx + r * D;
+    const float mu = mean[r], rs = rstd[r];
+    float s1 = 0, s2 = 0;
+#pragma omp simd reduction(+ : s1, s2)
+    for (int64_t i = 0; i < D; i++) {
+      const float xh = (xr[i] - mu) * rs;
+      const float gd = dyr[i] * g[i];
+      s1 += gd;
+      s2 += gd * xh;
+      dg[i] += dyr[i] * xh;
+      db[i] += dyr[i];
+    }
+    const float m1 = s1 * inv_d, m2 = s2 * inv_d;
+#pragma omp simd
+    for (int64_t i = 0; i < D; i++) {
+      const float xh = (xr[i] - mu) * rs;
+      dxr[i] = rs * (dyr[i] * g[i] - m1 - xh * m2);
+    }
+  }
+}
+
+void check_ln(const at::Tensor& x, const at::Tensor& g, const at::Tensor& b) {
+  if (x.dim() != 2) throw tl::ArgError("layerNorm: x must be [T, D]");
+  const int64_t D = x.size(1);
+  if (g.dim() != 1 || g.size(0) != D || b.dim() != 1 || b.size(0) != D) throw tl::ArgError("layerNorm: gain and bias must be [D]");
+}
+
+// layerNorm(x, g, b, eps) → register [y, mean, rstd].
+TL_FN(layer_norm) {
+  at::Tensor x = float_tensor(a, 0, "layerNorm"), g = float_tensor(a, 1, "layerNorm"), b = float_tensor(a, 2, "layerNorm");
+  check_ln(x, g, b);
+  const float eps = static_cast<float>(a.num(3));
+  const int64_t T = x.size(0), D = x.size(1);
+  at::Tensor y = at::empty({T, D}, x.options()), mean = at::empty({T}, x.options()), rstd = at::empty({T}, x.options());
+  const float *xp = x.data_ptr<float>(), *gp = g.data_ptr<float>(), *bp = b.data_ptr<float>();
+  float *yp = y.data_ptr<float>(), *mp = mean.data_ptr<float>(), *rp = rstd.data_ptr<float>();
+  if (D > 0) {
+    at::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) { ln_rows(xp, gp, bp, yp, mp, rp, r0, r1, D, eps); });
+  }
+  tl::begin(3);
+  tl::emit(std::move(y));
+  tl::emit(std::move(mean));
+  tl::emit(std::move(rstd));
+  return nullptr;
+}
+
+// layerNormGrad(dy, x, g, mean, rstd) → register [dx, dg, db].
+TL_FN(layer_norm_grad) {
+  at::Tensor dy = float_tensor(a, 0, "layerNormGrad"), x = float_tensor(a, 1, "layerNormGrad"), g = float_tensor(a, 2, "layerNormGrad"),
+             mean = float_tensor(a, 3, "layerNormGrad"), rstd = float_tensor(a, 4, "layerNormGrad");
+  check_ln(x, g, g);
+  const int64_t T = x.size(0), D = x.size(1);
+  if (dy.sizes() != x.sizes() || mean.numel() != T || rstd.numel() != T) throw tl::ArgError("layerNormGrad: dy, mean or rstd does not match x");
+  at::Tensor dx = at::empty({T, D}, x.options());
+  const int64_t blocks = (T + kRowBlock - 1) / kRowBlock;
+  std::vector<float> part(static_cast<size_t>(std::max<int64_t>(blocks, 1) * 2 * D), 0.0f);  // per block: dg [D], db [D]
+  const float *dyp = dy.data_ptr<float>(), *xp = x.data_ptr<float>(), *gp = g.data_ptr<float>(), *mp = mean.data_ptr<float>(),
+              *rp = rstd.data_ptr<float>();
+  float* dxp = dx.data_ptr<float>();
+  if (D > 0) {
+    at::parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) {
+      for (int64_t k = k0; k < k1; k++) {
+        float* pk = part.data() + k * 2 * D;
+        ln_grad_rows(dyp, xp, gp, mp, rp, dxp, pk, pk + D, k * kRowBlock, std::min(T, (k + 1) * kRowBlock), D);
+      }
+    });
+  }
+  at::Tensor dg = at::zeros({D}, x.options()), db = at::zeros({D}, x.options());
+  float *dgp = dg.data_ptr<float>(), *dbp = db.data_ptr<float>();
+  for (int64_t k = 0; k < blocks; k++) {
+    const float* pk = part.data() + k * 2 * D;
+    for (int64_t i = 0; i < D; i++) {
+      dgp[i] += pk[i];
+      dbp[i] += pk[D + i];
+    }
+  }
+  tl::begin(3);
+  tl::emit(std::move(dx));
+  tl::emit(std::move(dg));
+  tl::emit(std::move(db));
+  return nullptr;
+}
+
+// ---- Softmax over the last axis ----------------------------------------------------------------------------------
+
+// e^x for x ≤ 0 (softmax's shifted scores), Cephes's expf: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-7
+// polynomial (relative error ~1e-7), 2^n from the exponent bits. Below −87.3 (2^−126) it returns 2^−126 instead of
+// a denormal or 0: far below float32's resolution next to the row's maximum term, which is 1. NaN stays NaN.
+// Rounding by the 1.5·2^23 trick instead of floor() keeps the loop vectorisable on every x86-64.
+inline float exp_nonpositive(float x) {
+  x = x < -87.33654f ? -87.33654f : x;
+  const float magic = 12582912.0f;  // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
+  const float t = x * 1.44269504088896341f + magic;
+  const float n = t - magic;
+  int32_t tb;
+  std::memcpy(&tb, &t, 4);
+  const int32_t ni = tb - 0x4B400000;  // the integer n, in [−126, 0]
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  const int32_t eb = static_cast<int32_t>(static_cast<uint32_t>(ni + 127) << 23);
+  float scale;
+  std::memcpy(&scale, &eb, 4);
+  return p * scale;
+}
+
+TL_CLONES void softmax_rows(const float* __restrict x, float* __restrict y, int64_t r0, int64_t r1, int64_t N, float scale) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* xr = x + r * N;
+    float* yr = y + r * N;
+    // The row's maximum, for a stable exp. A NaN in the row may be skipped here but makes Σ, and so the row, NaN.
+    float m = xr[0];
+#pragma omp simd reduction(max : m)
+    for (int64_t i = 1; i < N; i++) m = xr[i] > m ? xr[i] : m;
+    float s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < N; i++) {
+      const float e = exp_nonpositive((xr[i] - m) * scale);
+      yr[i] = e;
+      s += e;
+    }
+    const float inv = 1.0f / s;
+#pragma omp simd
+    for (int64_t i = 0; i < N; i++) yr[i] *= inv;
+  }
+}
+
+TL_CLONES void softmax_grad_rows(const float* __restrict dy, const float* __restrict y, float* __restrict dx, int64_t r0,
+                                 int64_t r1, int64_t N, float scale) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* dyr = dy + r * N;
+    const float* yr = y + r * N;
+    float* dxr = dx + r * N;
+    float s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < N; i++) s += dyr[i] * yr[i];
+#pragma omp simd
+    for (int64_t i = 0; i < N; i++) dxr[i] = scale * (yr[i] * (dyr[i] - s));
+  }
+}
+
+float positive_scale(const Args& a, size_t i, const char* what) {
+  const double s = a.num(i);
+  if (!(s > 0) || !std::isfinite(s)) throw tl::ArgError(std::string(what) + ": scale must be a positive finite number, got " + std::to_string(s));
+  return static_cast<float>(s);
+}
+
+// softmax(x, scale) → register: softmax(scale·x) over the last axis.
+TL_FN(softmax_scaled) {
+  at::Tensor x = float_tensor(a, 0, "softmax");
+  const float scale = positive_scale(a, 1, "softmax");
+  if (x.dim() == 0) throw tl::ArgError("softmax: x must have at least one axis");
+  at::Tensor y = at::empty_like(x, at::MemoryFormat::Contiguous);
+  const int64_t N = x.size(-1), rows = N > 0 ? x.numel() / N : 0;
+  const float* xp = x.data_ptr<float>();
+  float* yp = y.data_ptr<float>();
+  if (N > 0) at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_rows(xp, yp, r0, r1, N, scale); });
+  return tl::result(a.env, y);
+}
+
+// softmaxGrad(dy, y, scale) → register.
+TL_FN(softmax_grad) {
+  at::Tensor dy = float_tensor(a, 0, "softmaxGrad"), y = float_tensor(a, 1, "softmaxGrad");
+  const float scale = positive_scale(a, 2, "softmaxGrad");
+  if (dy.sizes() != y.sizes() || y.dim() == 0) throw tl::ArgError("softmaxGrad: dy and y must have one shape of rank ≥ 1");
+  at::Tensor dx = at::empty_like(y, at::MemoryFormat::Contiguous);
+  const int64_t N = y.size(-1), rows = N > 0 ? y.numel() / N : 0;
+  const float *dyp = dy.data_ptr<float>(), *yp = y.data_ptr<float>();
+  float* dxp = dx.data_ptr<float>();
+  if (N > 0) at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_grad_rows(dyp, yp, dxp, r0, r1, N, scale); });
+  return tl::result(a.env, dx);
+}
+
+// ---- ReLU with the Top-k mask ------------------------------------------------------------------------------------
+
+// The k-th largest of a row (1 ≤ k < n), buf holding k floats. Small k (the harness's 16-32 of 256): one pass keeping
+// the k largest in a sorted buffer, most entries rejected by one comparison with the current k-th. Larger k: a
+// selection (nth_element) on a copy of the row, buf holding n floats.
+constexpr int64_t kSmallK = 64;
+float kth_largest(const float* p, int64_t n, int64_t k, float* buf) {
+  if (k > kSmallK) {
+    std::copy(p, p + n, buf);
+    std::nth_element(buf, buf + (k - 1), buf + n, [](float x, float y) { return x > y; });
+    return buf[k - 1];
+  }
+  int64_t cnt = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const float v = p[i];
+    int64_t pos;
+    if (cnt == k) {
+      if (!(v > buf[k - 1])) continue;
+      pos = k - 1;
+    } else {
+      pos = cnt++;
+    }
+    while (pos > 0 && v > buf[pos - 1]) {
+      buf[pos] = buf[pos - 1];
+      pos--;
+    }
+    buf[pos] = v;
+  }
+  return buf[k - 1];
+}
+
+TL_CLONES void relu_rows(const float* __restrict h, float* __restrict y, int64_t r0, int64_t r1, int64_t D) {
+#pragma omp simd
+  for (int64_t i = r0 * D; i < r1 * D; i++) y[i] = h[i] < 0.0f ? 0.0f : h[i];  // NaN stays NaN, as tfjs's Relu
+}
+
+TL_CLONES void keep_at_least(float* __restrict y, int64_t D, float thr) {
+#pragma omp simd
+  for (int64_t i = 0; i < D; i++) y[i] = y[i] >= thr ? y[i] : 0.0f;
+}
+
+// reluTopK(h, k) → register: ReLU, then (k ≥ 1 and k < D) zero every entry below its row's k-th largest ReLU value.
+// Ties with the k-th are all kept; with fewer than k positive entries the threshold is 0 and the row is just ReLU.
+TL_FN(relu_topk) {
+  at::Tensor h = float_tensor(a, 0, "reluTopK");
+  const int64_t k = a.i64(1);
+  if (h.dim() != 2) throw tl::ArgError("reluTopK: h must be [T, D]");
+  const int64_t T = h.size(0), D = h.size(1);
+  if (k < 0) throw tl::ArgError("reluTopK: k must be ≥ 0 (0: ReLU only), got " + std::to_string(k));
+  at::Tensor y = at::empty({T, D}, h.options());
+  const float* hp = h.data_ptr<float>();
+  float* yp = y.data_ptr<float>();
+  if (D > 0) {
+    at::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) {
+      relu_rows(hp, yp, r0, r1, D);
+      if (k == 0 || k >= D) return;
+      std::vector<float> buf(static_cast<size_t>(k > kSmallK ? D : k));
+      for (int64_t r = r0; r < r1; r++) keep_at_least(yp + r * D, D, kth_largest(yp + r * D, D, k, buf.data()));
+    });
+  }
+  return tl::result(a.env, y);
+}
+
+TL_CLONES void relu_grad_range(const float* __restrict dy, const float* __restrict y, float* __restrict dx, int64_t i0, int64_t i1) {
+#pragma omp simd
+  for (int64_t i = i0; i < i1; i++) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+// reluGrad(dy, y) → register: dy where y > 0, else 0.
+TL_FN(relu_grad) {
+  at::Tensor dy = float_tensor(a, 0, "reluGrad"), y = float_tensor(a, 1, "reluGrad");
+  if (dy.sizes() != y.sizes()) throw tl::ArgError("reluGrad: dy and y must have one shape");
+  at::Tensor dx = at::empty_like(y, at::MemoryFormat::Contiguous);
+  const float *dyp = dy.data_ptr<float>(), *yp = y.data_ptr<float>();
+  float* dxp = dx.data_ptr<float>();
+  at::parallel_for(0, y.numel(), 1 << 15, [&](int64_t i0, int64_t i1) { relu_grad_range(dyp, yp, dxp, i0, i1); });
+  return tl::result(a.env, dx);
+}
+
+// ---- Linear layer ------------------------------------------------------------------------------------------------
+
+void check_linear(const at::Tensor& x, const at::Tensor& w) {
+  if (x.dim() != 2 || w.dim() != 2 || x.size(1) != w.size(0)) throw tl::ArgError("linear: x must be [T, I] and w [I, O]");
+}
+
+// linear(x, w, b) → register: x·w + b in one addmm (the bias is the product's starting value).
+TL_FN(linear) {
+  const at::Tensor& x = a.tensor(0);
+  const at::Tensor& w = a.tensor(1);
+  const at::Tensor& b = a.tensor(2);
+  check_linear(x, w);
+  if (b.dim() != 1 || b.size(0) != w.size(1)) throw tl::ArgError("linear: b must be [O]");
+  return tl::result(a.env, at::addmm(b, x, w));
+}
+
+// linearGrad(dy, x, w) → register [dx, dw, db]; transposes are views that BLAS reads in place.
+TL_FN(linear_grad) {
+  const at::Tensor& dy = a.tensor(0);
+  const at::Tensor& x = a.tensor(1);
+  const at::Tensor& w = a.tensor(2);
+  check_linear(x, w);
+  if (dy.dim() != 2 || dy.size(0) != x.size(0) || dy.size(1) != w.size(1)) throw tl::ArgError("linearGrad: dy must be [T, O]");
+  tl::begin(3);
+  tl::emit(at::mm(dy, w.t()));
+  tl::emit(at::mm(x.t(), dy));
+  tl::emit(dy.sum(0));
+  return nullptr;
+}
+
+}  // namespace
+
+namespace tl {
+void register_fused(napi_env env, napi_value exports) {
+  define(env, exports, "layerNorm", layer_norm);
+  define(env, exports, "layerNormGrad", layer_norm_grad);
+  define(env, exports, "softmaxScaled", softmax_scaled);
+  define(env, exports, "softmaxGrad", softmax_grad);
+  define(env, exports, "reluTopK", relu_topk);
+  define(env, exports, "reluGrad", relu_grad);
+  define(env, exports, "linear", linear);
+  define(env, exports, "linearGrad", linear_grad);
+}
+}  // namespace tl

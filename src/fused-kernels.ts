@@ -1,0 +1,34 @@
+/**
+ * The harness's own tfjs kernels: fused forms of a training step's hot spots, which a backend may register (the
+ * libtorch backend does: src/backend-libtorch/kernels.ts, native/src/fused.cc and optim.cc). Callers use them only
+ * when the active backend is in the matching set below and otherwise run the same math as composed tfjs ops, so a
+ * backend without them (wasm, cpu) is unaffected. Tests remove a backend from a set to compare both paths on it.
+ *
+ * Inputs, attributes and outputs of each kernel (shapes: T tokens, D/I/O widths, N the softmax axis):
+ */
+export const FUSED_KERNELS = {
+  /** {param, grad, m, v}; {lr, beta1, beta2, epsilon, weightDecay (0: none), c1 = 1−beta1^t, c2 = 1−beta2^t} → [p', m', v']. */
+  adamW: 'TopkHarnessAdamW',
+  /** {x [T,D], gain [D], bias [D]}; {epsilon} → [y [T,D], mean [T], rstd [T]] (biased variance, as PyTorch). */
+  layerNorm: 'TopkHarnessLayerNorm',
+  /** {dy, x [T,D], gain [D], mean [T], rstd [T]} → [dx [T,D], dGain [D], dBias [D]]. */
+  layerNormGrad: 'TopkHarnessLayerNormGrad',
+  /** {x [..., N]}; {scale > 0} → softmax(scale·x) over the last axis. */
+  softmax: 'TopkHarnessSoftmax',
+  /** {dy, y [..., N]}; {scale} → scale·y⊙(dy − Σ_N dy⊙y). */
+  softmaxGrad: 'TopkHarnessSoftmaxGrad',
+  /** {x [T,D]}; {k (0: ReLU only)} → ReLU(x) with entries below the row's k-th largest zeroed (models/topk.ts's rule). */
+  reluTopK: 'TopkHarnessReluTopK',
+  /** {dy, y} → dy where y > 0, else 0. */
+  reluGrad: 'TopkHarnessReluGrad',
+  /** {x [T,I], w [I,O], bias [O]} → x·w + bias. */
+  linear: 'TopkHarnessLinear',
+  /** {dy [T,O], x [T,I], w [I,O]} → [dx [T,I], dw [I,O], dBias [O]]. */
+  linearGrad: 'TopkHarnessLinearGrad',
+} as const;
+
+/** Backends whose AdamW steps run FUSED_KERNELS.adamW (src/train/adamw.ts). */
+export const fusedAdamWBackends = new Set(['libtorch']);
+
+/** Backends whose ViT layers run the fused layer kernels (src/models/fused.ts). */
+export const fusedLayerBackends = new Set(['libtorch']);

@@ -1,0 +1,87 @@
+/**
+ * The ViT's layer operations, each in two forms with the same math:
+ * - fused, on backends in fusedLayerBackends (libtorch): one native kernel forward and one backward per operation
+ *   (src/fused-kernels.ts), joined by tf.customGrad. A LayerNorm is then 2 kernels per step instead of ~29, a linear
+ *   layer 2 instead of ~8; the activation and the attention softmax likewise.
+ * - composed, everywhere else (wasm, cpu): tfjs ops whose gradients tfjs derives. These are the ops the model always
+ *   ran on those backends, so their results there are unchanged.
+ * The two agree to float rounding (test/native/fused.test.ts compares values and gradients).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, fusedLayerBackends } from '../fused-kernels.js';
+import { matMul2d } from './ops.js';
+import { topKMask } from './topk.js';
+
+type Grad = Parameters<typeof tf.customGrad>[0];
+
+function useFused(): boolean {
+  return fusedLayerBackends.has(tf.getBackend());
+}
+
+function run(kernel: string, inputs: tf.NamedTensorMap, attrs: Record<string, number> = {}): tf.Tensor[] {
+  const out = tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap);
+  return Array.isArray(out) ? out : [out as tf.Tensor];
+}
+
+/** LayerNorm over the last axis: x [T, D], gain and bias [D] → [T, D]; biased variance, as PyTorch. */
+export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): tf.Tensor2D {
+  if (!useFused()) {
+    const mean = tf.mean(x, -1, true); // [T, 1]
+    const xc = tf.sub(x, mean);
+    const variance = tf.mean(tf.square(xc), -1, true); // [T, 1]
+    const y = tf.mul(xc, tf.rsqrt(tf.add(variance, epsilon)));
+    return tf.add(tf.mul(y, gain), bias) as tf.Tensor2D;
+  }
+  const f = tf.customGrad(((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, mean, rstd] = run(FUSED_KERNELS.layerNorm, { x: xi, gain: g, bias: b }, { epsilon }); // mean, rstd [T]
+    save([xi, g, mean, rstd]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [sx, sg, sm, sr]: tf.Tensor[]) => run(FUSED_KERNELS.layerNormGrad, { dy, x: sx, gain: sg, mean: sm, rstd: sr }),
+    };
+  }) as unknown as Grad);
+  return f(x, gain, bias) as tf.Tensor2D;
+}
+
+/** x [T, I] · w [I, O] + bias [O] → [T, O]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!useFused()) return tf.add(matMul2d(x, w), bias) as tf.Tensor2D;
+  const f = tf.customGrad(((xi: tf.Tensor, wi: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xi, wi]);
+    return {
+      value: run(FUSED_KERNELS.linear, { x: xi, w: wi, bias: b })[0],
+      gradFunc: (dy: tf.Tensor, [sx, sw]: tf.Tensor[]) => run(FUSED_KERNELS.linearGrad, { dy, x: sx, w: sw }), // [dx, dw, dBias]
+    };
+  }) as unknown as Grad);
+  return f(x, w, bias) as tf.Tensor2D;
+}
+
+/** softmax(scale · x) over the last axis, scale > 0 (attention's 1/√d_head). */
+export function scaledSoftmax<T extends tf.Tensor>(x: T, scale: number): T {
+  if (!useFused()) return tf.softmax(scale === 1 ? x : tf.mul(x, scale)) as T;
+  const f = tf.customGrad(((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y] = run(FUSED_KERNELS.softmax, { x: xi }, { scale });
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, [sy]: tf.Tensor[]) => run(FUSED_KERNELS.softmaxGrad, { dy, y: sy }, { scale }) };
+  }) as unknown as Grad);
+  return f(x) as T;
+}
+
+/**
+ * The MLP activation: ReLU, then with k the Top-k mask of models/topk.ts (keep entries ≥ the row's k-th largest
+ * ReLU value; the mask is a constant for autodiff). h [T, d_ff] → [T, d_ff].
+ * Fused, the gradient is dy where the output is > 0: an entry passes gradient in the composed form exactly when
+ * it is kept (mask 1) and h > 0 (ReLU's step), which is when the output is positive.
+ */
+export function reluTopK(h: tf.Tensor2D, k: number | null): tf.Tensor2D {
+  if (!useFused()) {
+    const a = tf.relu(h);
+    return k === null ? a : topKMask(a, k);
+  }
+  const f = tf.customGrad(((hi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y] = run(FUSED_KERNELS.reluTopK, { x: hi }, { k: k ?? 0 });
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, [sy]: tf.Tensor[]) => run(FUSED_KERNELS.reluGrad, { dy, y: sy }) };
+  }) as unknown as Grad);
+  return f(h) as tf.Tensor2D;
+}

@@ -1,0 +1,143 @@
+/**
+ * The fused layer kernels (src/models/fused.ts → native/src/fused.cc) on the libtorch backend against the composed
+ * tfjs ops on the cpu backend: values and gradients, odd and empty shapes, the Top-k tie rule, NaN, bad arguments.
+ * Skipped when the addon is not built (`npm run build:native`).
+ */
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
+import { layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';
+
+const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+const t2 = (shape: [number, number], seed: number, lo = -1, hi = 1) => t(shape, seed, lo, hi) as tf.Tensor2D;
+const t1 = (n: number, seed: number, lo = -1, hi = 1) => t([n], seed, lo, hi) as tf.Tensor1D;
+
+/** Value and the gradients of sum(f(xs) ⊙ w) for a fixed random w (a non-uniform dy). */
+function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor[] {
+  const { value, grads } = tf.valueAndGrads((...a: tf.Tensor[]) => {
+    const y = f(...a);
+    return tf.sum(tf.mul(y, tf.tensor(rand(y.size, 99), y.shape)));
+  })(xs);
+  return [f(...xs), value, ...grads];
+}
+
+/** Runs f on cpu (composed ops) and on libtorch (fused kernels) and checks that they agree to tol. */
+async function agree(f: () => tf.Tensor | tf.Tensor[], tol = 1e-5): Promise<void> {
+  const ref = await runOn('cpu', f);
+  const got = await runOn('libtorch', f);
+  const bad = mismatch(got, ref, tol);
+  expect(bad, bad ?? '').to.equal(null);
+}
+
+/** The kernels f runs on libtorch. */
+async function kernelsOf(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {
+  await tf.setBackend('libtorch');
+  const info = await tf.profile(() => {
+    tf.tidy(f);
+  });
+  return info.kernels.map((k) => k.name);
+}
+
+describe('libtorch backend: fused layer kernels', function () {
+  this.timeout(60_000);
+  let restore: () => Promise<void>;
+  before(async function () {
+    await requireLibtorch.call(this);
+    restore = rememberBackend();
+  });
+  after(async () => restore?.());
+
+  describe('layerNorm', () => {
+    for (const [rows, d] of [[5, 7], [1, 64], [300, 64], [3, 1], [600, 17]] as const) {
+      it(`[${rows},${d}]: values and gradients of x, gain and bias`, () =>
+        agree(() => valueAndGrads((x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), t2([rows, d], 1, -2, 3), t1(d, 2, 0.5, 1.5), t1(d, 3))));
+    }
+    it('empty [0,6]: empty output, zero gain and bias gradients', () =>
+      agree(() => valueAndGrads((x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), t2([0, 6], 1), t1(6, 2), t1(6, 3))));
+    it('a constant row normalises to the bias (variance 0, only epsilon under the root)', async () => {
+      const [out] = await runOn('libtorch', () => layerNorm(tf.fill([2, 4], 3) as tf.Tensor2D, tf.ones([4]) as tf.Tensor1D, tf.tensor1d([1, 2, 3, 4]), 1e-5));
+      expect(out.values).to.deep.equal([1, 2, 3, 4, 1, 2, 3, 4]);
+    });
+    it('dg and db do not depend on the number of threads (fixed row blocks)', async () => {
+      const f = () => valueAndGrads((x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), t2([1000, 24], 4), t1(24, 5), t1(24, 6));
+      const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
+      const one = await runOn('libtorch', f);
+      await loadLibtorchBackend({ threads: 2 });
+      try {
+        const two = await runOn('libtorch', f);
+        expect(two.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
+      } finally {
+        await loadLibtorchBackend({ threads: 1 });
+      }
+    });
+  });
+
+  describe('scaledSoftmax', () => {
+    for (const [shape, scale] of [[[3, 5, 49], 0.25], [[2, 1], 1], [[4, 33], 3], [[2, 2, 2, 16], 0.5]] as [number[], number][]) {
+      it(`[${shape}] scale ${scale}: values and gradient`, () => agree(() => valueAndGrads((x) => scaledSoftmax(x, scale), t(shape, 7, -4, 4))));
+    }
+    it('large and very negative scores: no overflow, underflowing terms vanish', () =>
+      agree(() => scaledSoftmax(tf.tensor2d([[1000, 999, -1000, 0], [-1e30, 0, 1, 2]]), 1)));
+    it('empty [0,5] and [3,0]', () => agree(() => [scaledSoftmax(t([0, 5], 1), 0.5), scaledSoftmax(t([3, 0], 1), 0.5)]));
+    it('a NaN makes its row NaN and leaves the other rows alone (as tfjs)', async () => {
+      const [out] = await runOn('libtorch', () => scaledSoftmax(tf.tensor2d([[0, NaN, 1], [0, 0, 0]]), 1));
+      expect(out.values.slice(0, 3).every(Number.isNaN)).to.equal(true);
+      expect(out.values.slice(3).map((v) => +v.toFixed(6))).to.deep.equal([0.333333, 0.333333, 0.333333]);
+    });
+  });
+
+  describe('reluTopK', () => {
+    for (const [rows, d, k] of [[6, 40, 5], [6, 40, null], [4, 40, 40], [3, 200, 100], [7, 256, 16], [2, 9, 1]] as [number, number, number | null][]) {
+      it(`[${rows},${d}] k=${k}: values and gradient`, () => agree(() => valueAndGrads((h) => reluTopK(h as tf.Tensor2D, k), t2([rows, d], 11))));
+    }
+    it('keeps every entry tied with the k-th largest, and the whole ReLU row when fewer than k are positive', async () => {
+      const h = () => tf.tensor2d([[3, 1, 2, 2, 2, 0, -1, 5], [-1, 0.5, -2, 0, -3, 0.25, -1, -1]]);
+      const [out] = await runOn('libtorch', () => reluTopK(h(), 3));
+      expect(out.values).to.deep.equal([3, 0, 2, 2, 2, 0, 0, 5, 0, 0.5, 0, 0, 0, 0.25, 0, 0]);
+      await agree(() => valueAndGrads((x) => reluTopK(x as tf.Tensor2D, 3), h()));
+    });
+    it('empty [0,8]', () => agree(() => reluTopK(t2([0, 8], 1), 3)));
+  });
+
+  describe('linear', () => {
+    for (const [rows, i, o] of [[7, 5, 3], [1, 64, 10], [6272 / 49, 64, 256], [0, 4, 3]] as const) {
+      it(`[${rows},${i}]·[${i},${o}] + [${o}]: values and gradients of x, w and bias`, () =>
+        agree(() => valueAndGrads((x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([rows, i], 21), t2([i, o], 22), t1(o, 23))));
+    }
+    it('a transposed input (a view) gives the same product', () =>
+      agree(() => valueAndGrads((x, w, b) => linear(tf.transpose(x) as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([9, 5], 24), t2([9, 4], 25), t1(4, 26))));
+  });
+
+  it('on libtorch each op runs its fused kernels; with libtorch out of fusedLayerBackends, the composed ops', async () => {
+    const f = () => valueAndGrads((x, g, b) => scaledSoftmax(linear(layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), x as tf.Tensor2D, b as tf.Tensor1D), 2), t2([4, 4], 1), t1(4, 2), t1(4, 3));
+    const fused = await kernelsOf(f);
+    for (const k of [FUSED_KERNELS.layerNorm, FUSED_KERNELS.layerNormGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad, FUSED_KERNELS.softmax, FUSED_KERNELS.softmaxGrad]) {
+      expect(fused).to.include(k);
+    }
+    expect(fused).not.to.include('Softmax');
+    fusedLayerBackends.delete('libtorch');
+    try {
+      const composed = await kernelsOf(f);
+      expect(composed.filter((k) => k.startsWith('TopkHarness'))).to.deep.equal([]);
+      expect(composed).to.include('Softmax');
+    } finally {
+      fusedLayerBackends.add('libtorch');
+    }
+    const act = await kernelsOf(() => valueAndGrads((h) => reluTopK(h as tf.Tensor2D, 2), t2([3, 6], 1)));
+    expect(act).to.include.members([FUSED_KERNELS.reluTopK, FUSED_KERNELS.reluGrad]);
+    expect(act).not.to.include('TopK');
+  });
+
+  it('rejects bad arguments with a message naming them', async () => {
+    await tf.setBackend('libtorch');
+    const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, number> = {}) => () =>
+      tf.tidy(() => tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap));
+    expect(run(FUSED_KERNELS.softmax, { x: t([2, 3], 1) }, { scale: 0 })).to.throw(/kernel TopkHarnessSoftmax: softmax: scale must be a positive finite number, got 0/);
+    expect(run(FUSED_KERNELS.layerNorm, { x: t([2, 3], 1), gain: t([4], 2), bias: t([3], 3) }, { epsilon: 1e-5 })).to.throw(/layerNorm: gain and bias must be \[D\]/);
+    expect(run(FUSED_KERNELS.reluTopK, { x: t([2, 3, 4], 1) }, { k: 2 })).to.throw(/reluTopK: h must be \[T, D\]/);
+    expect(run(FUSED_KERNELS.reluTopK, { x: t([2, 3], 1) }, { k: -1 })).to.throw(/reluTopK: k must be ≥ 0/);
+    expect(run(FUSED_KERNELS.linear, { x: t([2, 3], 1), w: t([4, 5], 2), bias: t([5], 3) })).to.throw(/linear: x must be \[T, I\] and w \[I, O\]/);
+    expect(run(FUSED_KERNELS.layerNorm, { x: tf.tensor2d([[1, 2]], [1, 2], 'int32'), gain: t([2], 2), bias: t([2], 3) }, { epsilon: 1e-5 })).to.throw(/float32 tensors only/);
+  });
+});
