@@ -98,6 +98,15 @@ describe('libtorch backend: fused layer kernels', function () {
       await agree(() => valueAndGrads((x) => reluTopK(x as tf.Tensor2D, 3), h()));
     });
     it('empty [0,8]', () => agree(() => reluTopK(t2([0, 8], 1), 3)));
+    it('the portable selection (CPUs without AVX-512) gives the same values and gradients', async () => {
+      process.env.TOPK_LIBTORCH_NO_AVX512 = '1';
+      try {
+        for (const [rows, d, k] of [[7, 256, 16], [3, 200, 100], [2, 9, 1]] as const) await agree(() => valueAndGrads((h) => reluTopK(h as tf.Tensor2D, k), t2([rows, d], 12)));
+        await agree(() => reluTopK(tf.tensor2d([[3, 1, 2, 2, 2, 0, -1, 5], [-1, 0.5, -2, 0, -3, 0.25, -1, -1]]), 3));
+      } finally {
+        delete process.env.TOPK_LIBTORCH_NO_AVX512;
+      }
+    });
   });
 
   describe('linear', () => {
