@@ -14,7 +14,8 @@
         "src/layout.cc",
         "src/linalg.cc",
         "src/optim.cc",
-        "src/fused.cc"
+        "src/fused.cc",
+        "src/pool.cc"
       ],
       "include_dirs": [
         "/usr/include/torch/csrc/api/include"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rerun the study of STUDY.md: the `study` preset's 8 seeds as SHARDS shards in parallel (default 2, one per core;
-# the libtorch backend uses one thread per process), then merge them into one scorecard and write STUDY.md's tables
+# Rerun the study of STUDY.md: the `study` preset's 8 seeds as SHARDS shards in parallel (default 2; the libtorch
+# backend gets each shard its share of the cores, TOPK_LIBTORCH_THREADS), then merge them into one scorecard and write STUDY.md's tables
 # and figures. Interrupted? Run it again with the same OUT: every shard resumes from its checkpoints and finished
 # seeds are reused.
 #
@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 out=${OUT:-reports/study-rerun}
 shards=${SHARDS:-2}
 backend=${BACKEND:-auto}
+cores=$(nproc)
+export TOPK_LIBTORCH_THREADS=${TOPK_LIBTORCH_THREADS:-$(( cores / shards > 0 ? cores / shards : 1 ))}
 cli=(npx tsx src/cli/main.ts)
 mkdir -p "$out-shards"
 pids=()

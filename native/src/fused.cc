@@ -20,7 +20,9 @@
 #include <cstring>
 #include <vector>
 
+#include "mm.h"
 #include "napi_util.h"
+#include "pool.h"
 #include "store.h"
 
 #if defined(__x86_64__)
@@ -117,7 +119,7 @@ TL_FN(layer_norm) {
   const float *xp = x.data_ptr<float>(), *gp = g.data_ptr<float>(), *bp = b.data_ptr<float>();
   float *yp = y.data_ptr<float>(), *mp = mean.data_ptr<float>(), *rp = rstd.data_ptr<float>();
   if (D > 0) {
-    at::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) { ln_rows(xp, gp, bp, yp, mp, rp, r0, r1, D, eps); });
+    tl::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) { ln_rows(xp, gp, bp, yp, mp, rp, r0, r1, D, eps); });
   }
   tl::begin(3);
   tl::emit(std::move(y));
@@ -140,7 +142,7 @@ TL_FN(layer_norm_grad) {
               *rp = rstd.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
   if (D > 0) {
-    at::parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) {
+    tl::parallel_for(0, blocks, 1, [&](int64_t k0, int64_t k1) {
       for (int64_t k = k0; k < k1; k++) {
         float* pk = part.data() + k * 2 * D;
         ln_grad_rows(dyp, xp, gp, mp, rp, dxp, pk, pk + D, k * kRowBlock, std::min(T, (k + 1) * kRowBlock), D);
@@ -241,7 +243,7 @@ TL_FN(softmax_scaled) {
   const int64_t N = x.size(-1), rows = N > 0 ? x.numel() / N : 0;
   const float* xp = x.data_ptr<float>();
   float* yp = y.data_ptr<float>();
-  if (N > 0) at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_rows(xp, yp, r0, r1, N, scale); });
+  if (N > 0) tl::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_rows(xp, yp, r0, r1, N, scale); });
   return tl::result(a.env, y);
 }
 
@@ -254,7 +256,7 @@ TL_FN(softmax_grad) {
   const int64_t N = y.size(-1), rows = N > 0 ? y.numel() / N : 0;
   const float *dyp = dy.data_ptr<float>(), *yp = y.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
-  if (N > 0) at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_grad_rows(dyp, yp, dxp, r0, r1, N, scale); });
+  if (N > 0) tl::parallel_for(0, rows, std::max<int64_t>(1, 32768 / N), [&](int64_t r0, int64_t r1) { softmax_grad_rows(dyp, yp, dxp, r0, r1, N, scale); });
   return tl::result(a.env, dx);
 }
 
@@ -350,7 +352,7 @@ TL_FN(relu_topk) {
   const float* hp = h.data_ptr<float>();
   float* yp = y.data_ptr<float>();
   if (D > 0) {
-    at::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) {
+    tl::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) {
       relu_rows(hp, yp, r0, r1, D);
       if (k == 0 || k >= D) return;
       if (select) {
@@ -376,7 +378,7 @@ TL_FN(relu_grad) {
   at::Tensor dx = at::empty_like(y, at::MemoryFormat::Contiguous);
   const float *dyp = dy.data_ptr<float>(), *yp = y.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
-  at::parallel_for(0, y.numel(), 1 << 15, [&](int64_t i0, int64_t i1) { relu_grad_range(dyp, yp, dxp, i0, i1); });
+  tl::parallel_for(0, y.numel(), 1 << 15, [&](int64_t i0, int64_t i1) { relu_grad_range(dyp, yp, dxp, i0, i1); });
   return tl::result(a.env, dx);
 }
 
@@ -393,7 +395,7 @@ TL_FN(linear) {
   const at::Tensor& b = a.tensor(2);
   check_linear(x, w);
   if (b.dim() != 1 || b.size(0) != w.size(1)) throw tl::ArgError("linear: b must be [O]");
-  return tl::result(a.env, at::addmm(b, x, w));
+  return tl::result(a.env, tl::mm(x, w, &b));
 }
 
 // linearGrad(dy, x, w) → register [dx, dw, db]; transposes are views that BLAS reads in place.
@@ -404,8 +406,8 @@ TL_FN(linear_grad) {
   check_linear(x, w);
   if (dy.dim() != 2 || dy.size(0) != x.size(0) || dy.size(1) != w.size(1)) throw tl::ArgError("linearGrad: dy must be [T, O]");
   tl::begin(3);
-  tl::emit(at::mm(dy, w.t()));
-  tl::emit(at::mm(x.t(), dy));
+  tl::emit(tl::mm(dy, w.t()));
+  tl::emit(tl::mm(x.t(), dy));
   tl::emit(dy.sum(0));
   return nullptr;
 }

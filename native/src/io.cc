@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "napi_util.h"
+#include "pool.h"
 #include "store.h"
 
 namespace {
@@ -111,18 +112,21 @@ TL_FN(info) {
   napi_value o, th;
   napi_create_object(a.env, &o);
   napi_set_named_property(a.env, o, "torch", str(a.env, TORCH_VERSION));
-  napi_create_int32(a.env, at::get_num_threads(), &th);
+  napi_create_int32(a.env, tl::pool_threads(), &th);
   napi_set_named_property(a.env, o, "threads", th);
   napi_set_named_property(a.env, o, "parallel", str(a.env, at::get_parallel_info()));
   napi_set_named_property(a.env, o, "config", str(a.env, at::show_config()));
   return o;
 }
 
-// setThreads(n): libtorch's intra-op threads.
+// setThreads(n): threads of the addon's pool (pool.h), which runs the parallel loops and splits large products.
+// ATen's own intra-op threads stay at 1: its parallel_for did not parallelise when called from here, and more
+// OpenMP threads only slowed its elementwise kernels.
 TL_FN(setThreads) {
   int64_t n = a.i64(0);
-  if (n < 1) throw tl::ArgError("setThreads: n must be >= 1");
-  at::set_num_threads(static_cast<int>(n));
+  if (n < 1 || n > 256) throw tl::ArgError("setThreads: n must be in [1, 256], got " + std::to_string(n));
+  at::set_num_threads(1);
+  tl::set_pool_threads(static_cast<int>(n));
   return nullptr;
 }
 

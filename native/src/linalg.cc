@@ -15,7 +15,9 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
 #include <cstdlib>
 #include <vector>
 
+#include "mm.h"
 #include "napi_util.h"
+#include "pool.h"
 #include "store.h"
 
 namespace {
@@ -108,7 +110,7 @@ at::Tensor grouped_product(const at::Tensor& x3, const at::Tensor& f3) {
     const float* xp = x3.data_ptr<float>();
     const int64_t xr = x3.stride(0), xk = x3.stride(1), xg = x3.stride(2), RK = R * K;
     constexpr int64_t GB = 64;
-    at::parallel_for(0, (G + GB - 1) / GB, 1, [&](int64_t b0, int64_t b1) {
+    tl::parallel_for(0, (G + GB - 1) / GB, 1, [&](int64_t b0, int64_t b1) {
       std::vector<float> abuf(static_cast<size_t>(GB * RK)), bbuf(static_cast<size_t>(K * N));
       for (int64_t blk = b0; blk < b1; blk++) {
         const int64_t g0 = blk * GB, gn = std::min(GB, G - g0);
@@ -133,7 +135,7 @@ at::Tensor grouped_product(const at::Tensor& x3, const at::Tensor& f3) {
   const int n = static_cast<int>(N), r = static_cast<int>(R), k = static_cast<int>(K);
   const int ldb = static_cast<int>(fk), ldc32 = static_cast<int>(ldc);
   const float one = 1.0f, zero = 0.0f;
-  at::parallel_for(0, G, 16, [&](int64_t g0, int64_t g1) {
+  tl::parallel_for(0, G, 16, [&](int64_t g0, int64_t g1) {
     for (int64_t g = g0; g < g1; g++) {
       // Row-major C[R,N] = A[R,K]·B[K,N] is column-major Cᵀ = Bᵀ·Aᵀ: gemm(n=N, m=R, k=K).
       sgemm_("N", "N", &n, &r, &k, &one, fp + g * fg, &ldb, xp + g * R * K, &k, &zero, yp + g * N, &ldc32);
@@ -158,7 +160,7 @@ at::Tensor batched_small(const at::Tensor& x, const at::Tensor& y) {
   const int64_t xs0 = x.stride(0), xs1 = x.stride(1), xs2 = x.stride(2);
   const int64_t ys0 = y.stride(0), ys1 = y.stride(1), ys2 = y.stride(2);
   const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, M * N * K));
-  at::parallel_for(0, G, grain, [&](int64_t g0, int64_t g1) {
+  tl::parallel_for(0, G, grain, [&](int64_t g0, int64_t g1) {
     std::vector<float> bbuf(ys2 == 1 ? 0 : static_cast<size_t>(K * N));
     for (int64_t g = g0; g < g1; g++) {
       const float* B = yp + g * ys0;
@@ -195,7 +197,7 @@ TL_FN(matmul) {
   at::Tensor y = a.tensor(1);
   if (a.boolean(2)) x = x.transpose(-2, -1);
   if (a.boolean(3)) y = y.transpose(-2, -1);
-  if (x.dim() == 2 && y.dim() == 2) return tl::result(a.env, at::mm(x, y));
+  if (x.dim() == 2 && y.dim() == 2) return tl::result(a.env, tl::mm(x, y));
   if (use_batched_small(x, y)) return tl::result(a.env, batched_small(x, y));
   if (x.dim() == 3 && y.dim() == 3 && x.size(0) == y.size(0)) return tl::result(a.env, at::bmm(x, y));
   return tl::result(a.env, at::matmul(x, y));
@@ -230,6 +232,22 @@ TL_FN(depthwise) {
 }  // namespace
 
 namespace tl {
+at::Tensor mm(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias) {
+  const int64_t M = x.size(0), K = x.size(1), N = y.size(1);
+  const int64_t rows_per_part = 32;  // keeps each BLAS call's row blocks efficient
+  if (pool_threads() < 2 || M < 2 * rows_per_part || M * N * K < (int64_t{2} << 20) || x.scalar_type() != at::kFloat) {
+    return bias ? at::addmm(*bias, x, y) : at::mm(x, y);
+  }
+  at::Tensor out = at::empty({M, N}, x.options());
+  parallel_for(0, M, rows_per_part, [&](int64_t r0, int64_t r1) {
+    at::Tensor o = out.narrow(0, r0, r1 - r0);
+    const at::Tensor xs = x.narrow(0, r0, r1 - r0);
+    if (bias) at::addmm_out(o, *bias, xs, y);
+    else at::mm_out(o, xs, y);
+  });
+  return out;
+}
+
 void register_linalg(napi_env env, napi_value exports) {
   define(env, exports, "matmul", matmul);
   define(env, exports, "depthwise", depthwise);

@@ -11,6 +11,7 @@
 #endif
 
 #include "napi_util.h"
+#include "pool.h"
 #include "store.h"
 
 namespace {
@@ -74,7 +75,7 @@ TL_FN(adamw) {
              vo = at::empty_like(p, at::MemoryFormat::Contiguous);
   const float *pp = p.data_ptr<float>(), *gp = g.data_ptr<float>(), *mp = m.data_ptr<float>(), *vp = v.data_ptr<float>();
   float *pop = po.data_ptr<float>(), *mop = mo.data_ptr<float>(), *vop = vo.data_ptr<float>();
-  at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t b, int64_t e) {
+  tl::parallel_for(0, p.numel(), 1 << 15, [&](int64_t b, int64_t e) {
     if (s.decayed) adamw_range<true>(pp, gp, mp, vp, pop, mop, vop, b, e, s);
     else adamw_range<false>(pp, gp, mp, vp, pop, mop, vop, b, e, s);
   });

@@ -1,6 +1,7 @@
 // Reductions (Sum, Mean, Max, Min, Prod, All, Any over a list of axes), ArgMax/ArgMin, Softmax/LogSoftmax over
 // one axis, TopK along the last axis. Axes arrive normalised to [0, rank) by the TypeScript side.
 #include "napi_util.h"
+#include "pool.h"
 #include "store.h"
 
 #include <ATen/Parallel.h>
@@ -77,7 +78,7 @@ TL_FN(softmax) {
 // buffer (insertion; most entries are rejected by one comparison with the current k-th). About 7x faster than
 // at::topk for the harness's rows of d_ff = 256 with k = 16. Ties keep the lower index first, as tfjs does.
 void topk_small(const float* x, int64_t rows, int64_t n, int64_t k, float* vals, int32_t* idx) {
-  at::parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
+  tl::parallel_for(0, rows, 256, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       const float* p = x + r * n;
       float* v = vals + r * k;

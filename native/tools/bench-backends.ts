@@ -1,7 +1,7 @@
 /**
  * Training and inference speed of the reference ViT (bench/bench.ts's config and step: batch 128 with AdamW,
  * inference batch 512) on one backend per process: `npx tsx native/tools/bench-backends.ts <wasm|libtorch|cpu>
- * [--threads N] [--steps 8] [--isteps 4] [--warmup 2] [--topk 0|16]`. Prints one JSON line. Interleave processes
+ * [--threads N (default: every core)] [--steps 8] [--isteps 4] [--warmup 2] [--topk 0|16]`. Prints one JSON line. Interleave processes
  * (native/tools/compare.sh) and take medians: these machines are noisy.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +16,8 @@ const opt = (name: string, def: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : def;
 };
-const steps = opt('steps', 8), isteps = opt('isteps', 4), warmup = opt('warmup', 2), topk = opt('topk', 0), threads = opt('threads', 1);
+const steps = opt('steps', 8), isteps = opt('isteps', 4), warmup = opt('warmup', 2), topk = opt('topk', 0);
+const threads = argv.includes('--threads') ? opt('threads', 1) : undefined; // default: the harness's (every core)
 
 async function main(): Promise<void> {
   if (backend === 'libtorch') await loadLibtorchBackend({ threads });

@@ -7,6 +7,7 @@
  *   await tf.setBackend('libtorch');
  *   libtorchInfo();                     // torch version, threads, OpenBLAS core type, for the scorecard
  */
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAME, LibtorchBackend } from './backend.js';
 import { registerLibtorchKernels } from './kernels.js';
@@ -19,7 +20,7 @@ export { ADDON_PATH, BUILD_HINT, loadAddon, openblasCoreTypeFromFlags } from './
 export interface LibtorchInfo {
   /** libtorch version, e.g. '1.13.0'. */
   torch: string;
-  /** libtorch intra-op threads. */
+  /** Threads of the addon's pool (parallel loops, large products split by rows), the calling thread included. */
   threads: number;
   /** OPENBLAS_CORETYPE in effect: what this module set from the CPU flags, the user's own value, or 'default'. */
   openblasCoreType: string;
@@ -32,8 +33,20 @@ export interface LibtorchInfo {
 }
 
 export interface LibtorchOptions {
-  /** libtorch intra-op threads; default TOPK_LIBTORCH_THREADS or 1 (measured fastest on the 2-core machines). */
+  /** The addon's threads; default TOPK_LIBTORCH_THREADS, else every core os.availableParallelism() reports. */
   threads?: number;
+}
+
+/**
+ * The default thread count: TOPK_LIBTORCH_THREADS when set (processes sharing the cores, as the study's shards, set
+ * it to their share), else every available core. Throws on a value that is not a positive integer.
+ */
+export function defaultLibtorchThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TOPK_LIBTORCH_THREADS;
+  if (raw === undefined || raw === '') return os.availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`TOPK_LIBTORCH_THREADS must be an integer from 1 to 256, got '${raw}'`);
+  return n;
 }
 
 let addon: LibtorchAddon | undefined;
@@ -46,7 +59,8 @@ let info: LibtorchInfo | undefined;
  * addon is not built.
  */
 export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<void> {
-  const threads = opts.threads ?? (Number(process.env.TOPK_LIBTORCH_THREADS) || 1);
+  const threads = opts.threads ?? defaultLibtorchThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`libtorch threads must be an integer from 1 to 256, got ${threads}`);
   if (!addon) {
     let source: LibtorchInfo['openblasCoreTypeSource'] = 'default';
     if (process.env.OPENBLAS_CORETYPE) source = 'environment';
