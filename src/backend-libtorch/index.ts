@@ -71,10 +71,11 @@ export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<v
         source = 'cpu-flags';
       }
     }
-    // libtorch parallelises itself (OpenMP); OpenBLAS's own threads on top would oversubscribe the cores.
+    // The addon splits large products over its own thread pool, one single-threaded BLAS call per block; OpenBLAS's
+    // own threads on top would oversubscribe the cores (and made the peer train ~35% slower).
     if (!process.env.OPENBLAS_NUM_THREADS) process.env.OPENBLAS_NUM_THREADS = '1';
-    // OpenMP's default (active) waiting spins the worker threads between ops; with Node's own threads on 2 cores
-    // that made 2 libtorch threads ~8x slower than 1. Passive waiting: 2 threads as fast as the peer's.
+    // ATen's OpenMP threads stay at 1 (setThreads sizes the addon's pool instead). Should any OpenMP team start,
+    // passive waiting keeps it from spinning against Node's threads: active waiting once made 2 threads ~8x slower.
     if (!process.env.OMP_WAIT_POLICY) process.env.OMP_WAIT_POLICY = 'PASSIVE';
     const a = loadAddon();
     const codes = a.codes();
