@@ -120,6 +120,9 @@ TL_FN(layer_norm) {
   float *yp = y.data_ptr<float>(), *mp = mean.data_ptr<float>(), *rp = rstd.data_ptr<float>();
   if (D > 0) {
     tl::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) { ln_rows(xp, gp, bp, yp, mp, rp, r0, r1, D, eps); });
+  } else {
+    mean.fill_(NAN);  // the mean and variance of an empty row
+    rstd.fill_(NAN);
   }
   tl::begin(3);
   tl::emit(std::move(y));
@@ -289,15 +292,18 @@ TL_CLONES float kth_largest_bisect(const float* __restrict p, int64_t n, int64_t
 // AVX-512: quickselect with a three-way split. Each round counts the entries > and ≥ a median-of-three pivot (16
 // lanes a compare), returns the pivot when the k-th largest equals it, else compresses the side holding it into a
 // scratch buffer (register compress + full store: the memory form of vcompressps is slow on some CPUs). Every round
-// drops at least the pivot, so it ends; a NaN pivot drops the NaNs. buf0, buf1: n + 16 floats each.
+// drops at least the pivot, so it ends. NaNs fail every comparison, so a row with NaNs can run out of entries (or
+// get a NaN pivot): then it returns NaN and the caller asks the bisection, which ignores NaNs, so both paths give
+// the same threshold. buf0, buf1: n + 16 floats each.
 __attribute__((target("avx512f,popcnt"))) float kth_largest_select(const float* p, int64_t n, int64_t k, float* buf0, float* buf1) {
   const float* a = p;
   int64_t m = n;
   float* out = buf0;
   for (;;) {
-    if (m == 0) return NAN;  // only NaNs were left
+    if (m == 0) return NAN;  // NaNs were dropped: the caller falls back to the bisection
     const float x0 = a[0], x1 = a[m / 2], x2 = a[m - 1];
     const float piv = std::max(std::min(x0, x1), std::min(std::max(x0, x1), x2));
+    if (piv != piv) return NAN;
     const __m512 pv = _mm512_set1_ps(piv);
     int64_t gt = 0, ge = 0;
     for (int64_t j = 0; j < m; j += 16) {
@@ -357,7 +363,11 @@ TL_FN(relu_topk) {
       if (k == 0 || k >= D) return;
       if (select) {
         std::vector<float> buf(static_cast<size_t>(2 * (D + 16)));
-        for (int64_t r = r0; r < r1; r++) keep_at_least(yp + r * D, D, kth_largest_select(yp + r * D, D, k, buf.data(), buf.data() + D + 16));
+        for (int64_t r = r0; r < r1; r++) {
+          float t = kth_largest_select(yp + r * D, D, k, buf.data(), buf.data() + D + 16);
+          if (t != t) t = kth_largest_bisect(yp + r * D, D, k);  // a row with NaNs
+          keep_at_least(yp + r * D, D, t);
+        }
       } else {
         for (int64_t r = r0; r < r1; r++) keep_at_least(yp + r * D, D, kth_largest_bisect(yp + r * D, D, k));
       }

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -34,6 +35,8 @@ class Pool {
 
   void resize(int n) {
     if (n < 1) n = 1;
+    if (inside_) throw std::runtime_error("the thread count cannot change inside a parallel loop");
+    std::lock_guard<std::mutex> serial(run_mu_);  // never while a job runs
     if (n == threads()) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -70,8 +73,16 @@ class Pool {
     }
     cv_.notify_all();
     chunk(0);
-    while (pending_.load(std::memory_order_acquire) > 0) pause();
-    if (error_) std::rethrow_exception(error_);
+    // Wait for the workers; yield now and then in case there are more threads than cores.
+    for (int spin = 0; pending_.load(std::memory_order_acquire) > 0; spin++) {
+      if (spin % 10000 == 9999) std::this_thread::yield();
+      else pause();
+    }
+    if (error_) {
+      std::exception_ptr e = error_;
+      error_ = nullptr;
+      std::rethrow_exception(e);
+    }
   }
 
  private:

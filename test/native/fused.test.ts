@@ -98,6 +98,19 @@ describe('libtorch backend: fused layer kernels', function () {
       await agree(() => valueAndGrads((x) => reluTopK(x as tf.Tensor2D, 3), h()));
     });
     it('empty [0,8]', () => agree(() => reluTopK(t2([0, 8], 1), 3)));
+    it('a row with NaNs gets the same threshold on both selection paths (NaNs ignored, then zeroed by the mask)', async () => {
+      const h = () => tf.tensor2d([[NaN, 1, 2, 3, 0.5, 4], [1, NaN, NaN, NaN, NaN, NaN], [NaN, 5, 4, 3, 2, 1]]);
+      const want = [0, 0, 0, 3, 0, 4, 1, 0, 0, 0, 0, 0, 0, 5, 4, 0, 0, 0];
+      const [fast] = await runOn('libtorch', () => reluTopK(h(), 2));
+      expect(fast.values).to.deep.equal(want);
+      process.env.TOPK_LIBTORCH_NO_AVX512 = '1';
+      try {
+        const [portable] = await runOn('libtorch', () => reluTopK(h(), 2));
+        expect(portable.values).to.deep.equal(want);
+      } finally {
+        delete process.env.TOPK_LIBTORCH_NO_AVX512;
+      }
+    });
     it('the portable selection (CPUs without AVX-512) gives the same values and gradients', async () => {
       process.env.TOPK_LIBTORCH_NO_AVX512 = '1';
       try {
