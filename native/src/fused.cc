@@ -12,8 +12,6 @@
 // Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
 // the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
 // blocks of rows in a fixed order, so results do not depend on the number of threads.
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>

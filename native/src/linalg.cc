@@ -1,5 +1,4 @@
 // Products: BatchMatMul (with tfjs's transposeA/transposeB and broadcast batch dims) and DepthwiseConv2dNative.
-#include <ATen/Parallel.h>
 
 // Fortran BLAS sgemm from libblas.so.3: the library libtorch itself uses (Debian's alternatives point it at OpenBLAS
 // once libopenblas0-pthread is installed). Column-major.

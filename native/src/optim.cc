@@ -3,8 +3,6 @@
 // element, in float32 and in the same operation order as src/train/adamw.ts's tfjs formula, each scalar rounded to
 // float32 as tfjs rounds its scalar operands, so the result matches the composed kernels bit for bit:
 //   m' = m·b1 + g·(1−b1);  v' = v·b2 + (g·g)·(1−b2);  u = (m'·(lr/c1)) / (√(v'/c2) + ε) [+ p·(lr·wd)];  p' = p − u
-#include <ATen/Parallel.h>
-
 #include <cmath>
 #if defined(__SSE2__)
 #include <immintrin.h>

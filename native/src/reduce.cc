@@ -4,8 +4,6 @@
 #include "pool.h"
 #include "store.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <vector>
 
