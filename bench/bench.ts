@@ -17,6 +17,7 @@ import { benchCalibration } from './calibration.js';
 import { benchModel, Speed } from './model-speed.js';
 import { benchCorruptions, CORRUPTION_BENCH_IMAGES_224, CORRUPTION_BENCH_IMAGES_32, PYTHON_REFERENCE_PX32, type CorruptionSpeed } from './corruptions.js';
 import { PACKAGE_ROOT } from '../src/run/provenance.js';
+import { openblasCoreTypeFromFlags } from '../src/backend-libtorch/native.js';
 
 interface Args { json: boolean; steps: number; isteps: number; warmup: number; backend: BackendChoice; peer: string | null }
 
@@ -41,20 +42,8 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** OpenBLAS core type from the CPU flags (Debian's OpenBLAS 0.3.21 misdetects these CPUs and falls back to SSE3). */
-export function openblasCoreType(): string | null {
-  try {
-    const flags = fs.readFileSync('/proc/cpuinfo', 'utf8');
-    if (/\bavx512f\b/.test(flags)) return 'SkylakeX';
-    if (/\bavx2\b/.test(flags)) return 'Haswell';
-  } catch {
-    /* not Linux */
-  }
-  return null;
-}
-
 function runPeer(script: string, topk: number): Record<string, number | string> {
-  const core = openblasCoreType();
+  const core = openblasCoreTypeFromFlags(); // the same rule the libtorch backend applies to itself
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE', ...(core ? { OPENBLAS_CORETYPE: core } : {}) };
   const out = execFileSync('/usr/bin/python3', [script, '--topk', String(topk), '--threads', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   return { ...JSON.parse(out.trim().split('\n').pop()!), openblasCoreType: core ?? 'default' };
