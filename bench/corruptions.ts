@@ -58,7 +58,7 @@ export async function benchCorruptions(onCorruption?: (name: string, speed: Corr
     px224: { table: 'imagenet' as SeverityTable, timed: seededImages(CORRUPTION_BENCH_IMAGES_224, 224, 'corruptions-224'), warm: seededImages(CORRUPTION_WARMUP_IMAGES_224, 224, 'corruptions-224-warmup') },
   };
   const out: Record<string, CorruptionSpeed> = {};
-  for (const c of builtinCorruptions()) {
+  for (const c of await builtinCorruptions()) {
     const speed = { px32: 0, px224: 0 };
     for (const key of ['px32', 'px224'] as const) {
       const { table, timed, warm } = sets[key];

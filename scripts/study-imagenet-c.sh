@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 shards=${1:-reports/study-rerun-shards}
 out=${2:-reports/study-imagenet-c}
 cfg=scripts/study-imagenet-c.config.json
-cli=(npx tsx src/cli/main.ts)
+cli=(npx tsx api/cli.ts)
 seeds=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$shards/shard-1/config.json','utf8')).seeds.join(' '))")
 mkdir -p "$out"
 for s in $seeds; do
@@ -28,7 +28,7 @@ for s in $seeds; do
   "
 done
 # two seeds at a time (one libtorch thread each)
-printf '%s\n' $seeds | xargs -P 2 -I{} sh -c '[ -f "'"$out"'/seed-{}/scorecard.json" ] || npx tsx src/cli/main.ts eval "'"$out"'/seed-{}" --quiet'
+printf '%s\n' $seeds | xargs -P 2 -I{} sh -c '[ -f "'"$out"'/seed-{}/scorecard.json" ] || npx tsx api/cli.ts eval "'"$out"'/seed-{}" --quiet'
 # aggregate: the finished seed folders are reused (their configs match), nothing is trained
 if [ -f "$out/config.json" ]; then
   "${cli[@]}" run --resume "$out" --quiet

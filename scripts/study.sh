@@ -14,7 +14,7 @@ shards=${SHARDS:-2}
 backend=${BACKEND:-auto}
 cores=$(nproc)
 export TOPK_LIBTORCH_THREADS=${TOPK_LIBTORCH_THREADS:-$(( cores / shards > 0 ? cores / shards : 1 ))}
-cli=(npx tsx src/cli/main.ts)
+cli=(npx tsx api/cli.ts)
 mkdir -p "$out-shards"
 pids=()
 for i in $(seq 1 "$shards"); do

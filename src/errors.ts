@@ -51,11 +51,14 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** The allowed choice closest to `value` when it is close enough to be a likely misspelling, else undefined. */
+export function nearestChoice(value: string, allowed: readonly string[]): string | undefined {
+  const best = [...allowed].sort((x, y) => editDistance(value, x) - editDistance(value, y))[0];
+  return best !== undefined && editDistance(value, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
 /** "unknown dataset 'mnsit'. Did you mean mnist? Allowed: mnist, fashion-mnist, ..." */
 export function unknownChoiceMessage(what: string, value: string, allowed: readonly string[]): string {
-  const ranked = [...allowed].sort((x, y) => editDistance(value, x) - editDistance(value, y));
-  const best = ranked[0];
-  const hint = best !== undefined && editDistance(value, best) <= Math.max(2, Math.floor(best.length / 3))
-    ? ` Did you mean ${best}?` : '';
-  return `unknown ${what} '${value}'.${hint} Allowed: ${allowed.join(', ')}`;
+  const best = nearestChoice(value, allowed);
+  return `unknown ${what} '${value}'.${best !== undefined ? ` Did you mean ${best}?` : ''} Allowed: ${allowed.join(', ')}`;
 }

@@ -6,7 +6,6 @@
  * by side, before and after temperature scaling) as SVG.
  */
 import * as path from 'node:path';
-import { predict } from '../src/eval/predict.js';
 import { binEqualWidth } from '../src/metrics/binning.js';
 import { bootstrapInterval, BootstrapInterval } from '../src/metrics/bootstrap.js';
 import { calibrationReport, CalibrationReport } from '../src/metrics/calibration-report.js';
@@ -15,7 +14,7 @@ import { nllPerExample } from '../src/metrics/nll.js';
 import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
 import { topLabel } from '../src/metrics/top-label.js';
 import { reliabilityDiagramSvg, sideBySide } from '../src/report/reliability-diagram.js';
-import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
+import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** Bootstrap resamples for the 95% intervals. */
@@ -49,7 +48,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   // them, so their intervals are paired and the model − baseline differences get intervals of their own.
   const seedStream = (m: string) => ({ seed: ctx.config.seed, resamples: RESAMPLES, stream: `calibration/${m}` });
   const perExample = new Map<string, { ece: (idx: Int32Array) => number; accuracy: (idx: Int32Array) => number; nll: (idx: Int32Array) => number }>();
-  for (const { variant, model } of ctx.models) {
+  for (const { variant, classifier } of ctx.models) {
     const p = ctx.testPredictions.get(variant.name)!;
     const logits = { data: p.logits, numClasses: p.numClasses };
     const test = calibrationReport(logits, labels, { bins, rule, logits: true });
@@ -67,7 +66,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
       accuracy: bootstrapInterval(p.count, stats.accuracy, seedStream('accuracy')),
       nll: bootstrapInterval(p.count, stats.nll, seedStream('nll')),
     };
-    const val = predict(model, ctx.data.validation, { batchSize: ctx.config.train.evalBatchSize });
+    const val = await predictDataset(classifier, ctx.data.validation, { batchSize: ctx.config.train.evalBatchSize, model: variant.name });
     const temperature = fitTemperature({ data: val.logits, numClasses: val.numClasses }, ctx.data.validation.labels);
     const afterTemperature = calibrationReport(applyTemperature(logits, temperature), labels, { bins, rule });
     result[variant.name] = { test, intervals, temperature, afterTemperature };
@@ -148,8 +147,9 @@ function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedC
 }
 
 
-const suite: Suite = {
+export default defineSuite({
   name: 'calibration',
+  version: 1,
   description: 'every calibration metric, bootstrap intervals, temperature scaling, reliability diagrams',
   run,
   headline: (result) => {
@@ -163,5 +163,4 @@ const suite: Suite = {
       { key: 'eceAfterTemperature', label: 'ECE after temperature scaling', kind: 'fraction', values: perModel(models, (m) => m.afterTemperature.ece) },
     ];
   },
-};
-export default suite;
+});

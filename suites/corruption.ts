@@ -31,7 +31,7 @@ import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
 import { kLabel } from '../src/report/format.js';
-import { perModel as valuesPerModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
+import { defineSuite, perModel as valuesPerModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
@@ -265,10 +265,12 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const { severities } = plan;
   const names = ctx.models.map((m) => m.variant.name);
   const baseline = names[0];
+  // MLP sparsity under corruption needs the harness ViT's activation probes
+  const vits = ctx.models.map((m) => ({ variant: m.variant, model: requireVit(m, 'corruption', 'activation probes (MLP sparsity under corruption)').model }));
 
   // clean metrics on exactly the evaluated images
   const clean: Record<string, EvalMetrics> = {};
-  for (const { variant, model } of ctx.models) {
+  for (const { variant, model } of vits) {
     const p = test === full && ctx.testPredictions.has(variant.name) ? ctx.testPredictions.get(variant.name)! : predict(model, test, { batchSize });
     clean[variant.name] = evalMetrics(p, test.labels, bins, rule);
   }
@@ -288,7 +290,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
       corruptSeconds += (performance.now() - t0) / 1000;
       progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
       const t1 = performance.now();
-      for (const { variant, model } of ctx.models) {
+      for (const { variant, model } of vits) {
         const p = predict(model, corrupted, { batchSize });
         perModel[variant.name][c.name].push({ severity: s, ...evalMetrics(p, corrupted.labels, bins, rule) });
       }
@@ -662,8 +664,9 @@ function markdown(r: CorruptionResult, names: string[], labels: Record<string, s
 }
 
 
-const suite: Suite = {
+export default defineSuite({
   name: 'corruption',
+  version: 1,
   description: 'accuracy, ECE and MLP sparsity on corrupted test images (ImageNet-C / CIFAR-10-C corruptions and plugins), CE/mCE',
   // before training: load the plugins and check every configured name (did-you-mean)
   check: async (config) => void (await resolveCorruptionPlan(config)),
@@ -679,5 +682,4 @@ const suite: Suite = {
       })),
     ];
   },
-};
-export default suite;
+});

@@ -37,7 +37,7 @@ import {
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { permutation, rngFor } from '../src/rng.js';
 import { milestoneEpochs } from '../src/train/milestones.js';
-import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
+import { defineSuite, perModel, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -251,6 +251,7 @@ function trainOnNoisyLabels(
     const file: ProgressFile = { key, spec: canonical, probeSize: probe.set.count, points: [...points.values()].sort((a, b) => a.epoch - b.epoch) };
     writeJsonAtomic(progressFile, file);
   };
+  if (ctx.trainExtra === undefined) throw new HarnessInputError("suite 'label-noise' does not apply to models the harness did not train: it retrains each model on noisy labels", 'suites');
   const tm = ctx.trainExtra(key, variant, { trainLabels: noisyLabels, validationLabels: noisyValidation, onEpoch });
   try {
     const epochs = tm.state.epoch;
@@ -510,7 +511,8 @@ function memorisationMilestones(models: Record<string, NoisyModelResult>): numbe
   return milestoneEpochs(last).filter((e) => e < last && all.every((m) => m.memorisation.some((p) => p.epoch === e)));
 }
 
-const suite: Suite = {
+export default defineSuite({
+  version: 1,
   name: 'label-noise',
   description: 'retrain every model on noisy training labels; clean-test accuracy, NLL, ECE, drop from clean, memorisation per epoch',
   // before training: folder datasets' class counts are only known once loaded
@@ -535,5 +537,4 @@ const suite: Suite = {
         values: perModel(s.models, (m) => m.memorisation.find((p) => p.epoch === e)?.noisyLabel ?? null),
       })),
     ]),
-};
-export default suite;
+});

@@ -25,7 +25,7 @@ import { kLabel } from '../src/report/format.js';
 import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
 import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
 import { milestoneEpochs } from '../src/train/milestones.js';
-import { perModel, type Suite, type SuiteContext, type SuiteOutput } from '../src/suite.js';
+import { defineSuite, perModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { ProgressSink } from '../src/util/progress.js';
 
@@ -112,7 +112,8 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const bs = ctx.config.train.evalBatchSize;
   const trainData = sparsityTrainSubset(ctx.data.train, ctx.config.seed);
   const models: Record<string, ModelSparsity> = {};
-  for (const { variant, model, state } of ctx.models) {
+  for (const m of ctx.models) {
+    const { variant, model, state } = requireVit(m, 'sparsity', 'activation probes and the training record');
     const c = model.config;
     const train = measureSparsity(model, trainData, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity train`) });
     const test = measureSparsity(model, ctx.data.test, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity test`) });
@@ -384,7 +385,8 @@ function atEpoch(curve: SparsityCurve, e: number, values: readonly number[]): nu
   return j < 0 ? null : values[j] ?? null;
 }
 
-const suite: Suite = {
+export default defineSuite({
+  version: 1,
   name: 'sparsity',
   description: 'per-layer MLP activation sparsity on train and test, neuron usage, sparsity over training, dense vs effective FLOPs',
   run,
@@ -414,5 +416,4 @@ const suite: Suite = {
       ]),
     ];
   },
-};
-export default suite;
+});

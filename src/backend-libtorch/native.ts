@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** The functions the addon exports (native/src/*.cc). */
 export interface LibtorchAddon {
@@ -56,7 +58,7 @@ export interface LibtorchAddon {
 }
 
 /** Where `npm run build:native` puts the addon. */
-export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/topk_libtorch.node', import.meta.url));
+export const ADDON_PATH = path.join(PACKAGE_ROOT, 'native', 'build', 'Release', 'topk_libtorch.node');
 
 export const BUILD_HINT = 'run `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`';
 

@@ -17,6 +17,7 @@ import { gateReport } from '../gate/format.js';
 import { gateJUnitXml } from '../gate/junit.js';
 import { readTolerances, ToleranceOverrides } from '../gate/tolerances.js';
 import { readScorecard } from '../scorecard/read.js';
+import { builtinSuites } from '../suite/registry.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 export interface CheckOptions {
@@ -64,7 +65,8 @@ export function registerCheckCommand(program: Command, setExitCode: (code: 0 | 1
     .option('--tolerances <file>', 'JSON: metric key (or suites.<suite>.<key>) → absolute number, {"relative": r} or "ignore" (defaults: accuracy −0.02, ECE +0.02, NLL +0.05, nonzero fraction ±0.02, structure exact, timings ignored; suite scalars by kind, see docs/scorecards.md)')
     .option('--junit <file>', 'also write JUnit XML (one testcase per metric and model)')
     .option('--all', 'list every compared metric (model metrics and suite scalars), not only those that moved')
-    .action((opts: CheckOptions) => {
+    .action(async (opts: CheckOptions) => {
+      await builtinSuites(); // headline scalars of scorecards that do not carry them (written before suiteMeta)
       const out = runCheck(opts);
       process.stdout.write(out.output);
       setExitCode(out.exitCode);

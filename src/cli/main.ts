@@ -7,7 +7,7 @@ import { BACKEND_CHOICES } from '../backend.js';
 import { PRESET_NAMES, PresetName, RunConfig } from '../config/run-config.js';
 import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from '../config/schema.js';
 import { DATASET_NAMES } from '../data/load.js';
-import { SUITE_NAMES } from '../../suites/names.js';
+import { builtinModules } from '../plugins/builtins.js';
 import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
 import { defaultRunId, runExperiment } from '../run/run-experiment.js';
 import { runSeeds } from '../run/multi-seed.js';
@@ -38,6 +38,7 @@ interface RunFlags extends CorruptionRunFlags {
   limitTest?: number;
   epochs?: number;
   suites?: string[];
+  suiteModule?: string[];
   quiet?: boolean;
 }
 
@@ -65,7 +66,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--limit-train <n>', 'use a seeded subset of n training images', intFlag('--limit-train', 1))
     .option('--limit-test <n>', 'use a seeded subset of n test images', intFlag('--limit-test', 1))
     .option('--epochs <n>', 'override train.epochs', intFlag('--epochs', 1))
-    .option('--suites <list>', `suites to run after training, comma-separated (${SUITE_NAMES.join(', ')}); replaces the preset's list`, (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--suites <list>', `suites to run after training, comma-separated (built-in: ${builtinModules().suites.map((s) => s.name).join(', ')}; or a plugin suite's name); replaces the preset's list`, (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--suite-module <file>', 'load a suite plugin (a .ts/.mts/.js/.mjs file or an npm package whose default export is defineSuite({...})); it runs after the listed suites; repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('-q, --quiet', 'no progress output');
   return addCorruptionRunOptions(c);
 }
@@ -77,7 +79,7 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (resumeDir) {
     const saved = path.join(resumeDir, 'config.json');
     if (!fs.existsSync(saved)) throw new HarnessInputError(`cannot resume ${resumeDir}: no config.json there`, '--resume');
-    const conflicting = (['config', 'preset', 'seed', 'seeds', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs', 'suites', 'corruptionModule', 'severityTable'] as const).filter((k) => f[k] !== undefined);
+    const conflicting = (['config', 'preset', 'seed', 'seeds', 'dataset', 'dataDir', 'limitTrain', 'limitTest', 'epochs', 'suites', 'suiteModule', 'corruptionModule', 'severityTable'] as const).filter((k) => f[k] !== undefined);
     if (conflicting.length) throw new HarnessInputError(`--resume takes the run's saved config; drop ${conflicting.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')}`, '--resume');
     const cfg = resolveConfig([readConfigFile(saved)]);
     return { config: f.backend ? { ...cfg, backend: f.backend as RunConfig['backend'] } : cfg, outDir: resumeDir, resume: true };
@@ -99,6 +101,7 @@ function configFromFlags(f: RunFlags): { config: RunConfig; outDir: string; resu
   if (Object.keys(data).length) flags.data = data;
   if (f.epochs !== undefined) flags.train = { epochs: f.epochs };
   if (f.suites !== undefined) flags.suites = f.suites;
+  if (f.suiteModule !== undefined) flags.suitePlugins = f.suiteModule;
   const corruption = corruptionFlagOverrides(f);
   if (corruption) flags.corruption = corruption;
   layers.push(parseOverrides(flags, 'command-line flags'));
@@ -205,8 +208,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed (tsx src/cli/main.ts or bin/topk-harness.js), not when imported by tests.
-const invoked = process.argv[1] ? path.resolve(process.argv[1]) : '';
-if (invoked.endsWith(path.join('src', 'cli', 'main.ts')) || invoked.endsWith(path.join('bin', 'topk-harness.js')) || invoked.endsWith('topk-harness')) {
-  main(process.argv).then((code) => process.exit(code));
-}

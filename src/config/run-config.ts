@@ -105,8 +105,18 @@ export interface RunConfig {
   models: ModelVariant[];
   train: TrainConfig;
   eval: EvalConfig;
-  /** Suites run after training, in this order (suites/: calibration, ...). */
+  /**
+   * Suites run after training, in this order: built-ins (calibration, sparsity, label-noise, corruption, ood) and
+   * plugin suites by name. A plugin suite from `suitePlugins` that is not listed runs after the listed ones.
+   */
   suites: string[];
+  /**
+   * Suite plugin modules (file paths relative to the working directory, or npm package names); in a config file
+   * `"suites": { "run": [...], "plugins": [...] }`, on the command line `--suite-module FILE`. Absent when none.
+   */
+  suitePlugins?: string[];
+  /** Each suite's own options by suite name (e.g. `{ "ood": { "datasets": ["fashion-mnist"] } }`); absent when none. */
+  suiteOptions?: Record<string, unknown>;
   /** Specs and memorisation probe of the label-noise suite. */
   labelNoise: LabelNoiseConfig;
   /** Corruptions, severities, table, test subset and plugins of the corruption suite. */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../backend.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { SUITE_NAMES } from '../../suites/names.js';
+import { SUITE_NAME } from '../suite/define.js';
 import { DATASET_NAMES } from '../data/load.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
@@ -91,13 +91,16 @@ const fullSchema = z
     train: trainSchema,
     eval: evalSchema,
     suites: z.array(z.string()),
+    suitePlugins: z.array(z.string().trim().min(1)).optional(),
+    suiteOptions: z.record(z.string(), z.unknown()).optional(),
     labelNoise: labelNoiseSchema,
     corruption: corruptionSchema,
   })
   .superRefine((c, ctx) => {
     if (c.seeds && new Set(c.seeds).size !== c.seeds.length) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'seeds must be distinct' });
     c.suites.forEach((s, i) => {
-      if (!(SUITE_NAMES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', path: ['suites', i], message: unknownChoiceMessage('suite', s, SUITE_NAMES) });
+      // names are checked against the loaded suites (built-ins and plugins) when the run starts, with a did-you-mean
+      if (!SUITE_NAME.test(s)) ctx.addIssue({ code: 'custom', path: ['suites', i], message: `'${s}' is not a suite name: lowercase words joined by '-' or '_' (e.g. calibration, label-noise)` });
       if (c.suites.indexOf(s) !== i) ctx.addIssue({ code: 'custom', path: ['suites', i], message: `suite '${s}' is listed twice` });
     });
     const noises = new Map<string, number>();
@@ -112,6 +115,9 @@ const fullSchema = z
         if (!(e instanceof HarnessInputError)) throw e;
         ctx.addIssue({ code: 'custom', path: ['labelNoise', 'specs', i], message: e.message });
       }
+    });
+    c.suitePlugins?.forEach((p, i) => {
+      if (c.suitePlugins!.indexOf(p) !== i) ctx.addIssue({ code: 'custom', path: ['suitePlugins', i], message: `suite plugin '${p}' is listed twice` });
     });
     checkCorruptionSection(c.corruption, ctx);
     const names = new Set<string>();
@@ -167,7 +173,12 @@ const fileSchema = z.strictObject({
   models: fullSchema.shape.models.optional(),
   train: trainSchema.partial().optional(),
   eval: evalSchema.partial().optional(),
-  suites: z.array(z.string()).optional(),
+  suites: z
+    .union([z.array(z.string()), z.strictObject({ run: z.array(z.string()).optional(), plugins: z.array(z.string().trim().min(1)).optional() })])
+    .optional()
+    .describe('the suites to run, or { run: [...names], plugins: [...suite modules] }'),
+  suitePlugins: z.array(z.string().trim().min(1)).optional(),
+  suiteOptions: z.record(z.string(), z.unknown()).optional(),
   labelNoise: labelNoiseSchema.partial().optional(),
   corruption: corruptionSchema.partial().optional(),
 });
@@ -233,7 +244,7 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
       ...(l.seeds !== undefined ? { seeds: l.seeds } : {}),
       ...(l.backend !== undefined ? { backend: l.backend } : {}),
       ...(l.models !== undefined ? { models: l.models } : {}),
-      ...(l.suites !== undefined ? { suites: l.suites } : {}),
+      ...suiteLayer(merged, l),
       data: { ...merged.data, ...stripUndefined(l.data) },
       model: { ...merged.model, ...stripUndefined(l.model) },
       train: { ...merged.train, ...stripUndefined(l.train) },
@@ -246,6 +257,18 @@ export function resolveConfig(layers: ConfigOverrides[], presetName?: PresetName
   const r = fullSchema.safeParse(merged);
   if (!r.success) fail('configuration', merged, r.error.issues);
   return r.data as RunConfig;
+}
+
+/** A layer's suite fields: the list (or { run, plugins }), plugins added to earlier layers' plugins, options by suite. */
+function suiteLayer(merged: RunConfig, l: ConfigOverrides): Partial<RunConfig> {
+  const out: Partial<RunConfig> = {};
+  const s = l.suites;
+  const run = Array.isArray(s) ? s : s?.run;
+  if (run !== undefined) out.suites = run;
+  const plugins = [...(Array.isArray(s) ? [] : s?.plugins ?? []), ...(l.suitePlugins ?? [])];
+  if (plugins.length > 0) out.suitePlugins = [...(merged.suitePlugins ?? []), ...plugins.filter((p) => !(merged.suitePlugins ?? []).includes(p))];
+  if (l.suiteOptions !== undefined) out.suiteOptions = { ...(merged.suiteOptions ?? {}), ...l.suiteOptions };
+  return out;
 }
 
 function stripUndefined<T extends object>(o: T | undefined): Partial<T> {

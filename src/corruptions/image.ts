@@ -14,6 +14,10 @@
  * far above double-precision noise and far below anything a corruption means) before truncating, so exact
  * results stay exact; the float32 path of zoom_blur keeps the reference's raw truncation, which it reproduces
  * bit for bit.
+ *
+ * NaN: a pixel computed as NaN (0/0, log of 0, sqrt of a negative) has no byte value; numpy's cast leaves it
+ * undefined and a Uint8Array store silently makes it 0, so the byte helpers refuse it (NaNPixelError) instead of
+ * hiding the bug. Values past either end are clipped, as the reference does; ±Infinity clip like any other value.
  */
 import type { Dataset } from '../data/dataset.js';
 
@@ -91,38 +95,61 @@ export function toFloat255(image: Image): Float64Array {
 /** Added before truncating to absorb double-precision noise (see the module comment); 0..255 scale. */
 export const FLOAT_NOISE = 1e-7;
 
-/** The reference's `np.uint8(np.clip(v, 0, 1) * 255)`: clip to [0, 1], scale, truncate (+FLOAT_NOISE). NaN → 0. */
-export function unitToByte(v: number): number {
-  if (!(v > 0)) return 0;
+/** A byte helper was handed NaN (see the module comment). A RangeError; `index` is the value's index when known. */
+export class NaNPixelError extends RangeError {
+  readonly index?: number;
+  constructor(helper: string, index?: number) {
+    const at = index !== undefined ? ` at index ${index}` : '';
+    super(`${helper}: pixel value${at} is NaN, which has no byte value; look for 0/0, log(0) or sqrt of a negative in the corruption`);
+    this.name = 'NaNPixelError';
+    this.index = index;
+  }
+}
+
+/**
+ * The reference's `np.uint8(np.clip(v, 0, 1) * 255)`: clip to [0, 1], scale, truncate (+FLOAT_NOISE).
+ * Throws NaNPixelError for NaN (`index`, when given, is named in the message).
+ */
+export function unitToByte(v: number, index?: number): number {
+  if (!(v > 0)) {
+    if (v !== v) throw new NaNPixelError('unitToByte', index);
+    return 0;
+  }
   if (v >= 1) return 255;
   return (v * 255 + FLOAT_NOISE) | 0;
 }
 
-/** The reference's `np.uint8(np.clip(v, 0, 255))`: clip to [0, 255], truncate (+FLOAT_NOISE). NaN becomes 0. */
-export function clipToByte(v: number): number {
-  if (!(v > 0)) return 0;
+/** The reference's `np.uint8(np.clip(v, 0, 255))`: clip to [0, 255], truncate (+FLOAT_NOISE). Throws NaNPixelError for NaN. */
+export function clipToByte(v: number, index?: number): number {
+  if (!(v > 0)) {
+    if (v !== v) throw new NaNPixelError('clipToByte', index);
+    return 0;
+  }
   if (v >= 255) return 255;
   return (v + FLOAT_NOISE) | 0;
 }
 
-/** Round half up and clip to 0..255: how an 8-bit encoder (ImageMagick writing PNG) stores a value. */
-export function roundToByte(v: number): number {
-  if (!(v > 0)) return 0;
+/** Round half up and clip to 0..255: how an 8-bit encoder (ImageMagick writing PNG) stores a value. Throws NaNPixelError for NaN. */
+export function roundToByte(v: number, index?: number): number {
+  if (!(v > 0)) {
+    if (v !== v) throw new NaNPixelError('roundToByte', index);
+    return 0;
+  }
   if (v >= 254.5) return 255;
   return (v + 0.5) | 0;
 }
 
-/** An image of the given shape from values on the 0..1 scale (clip, ×255, truncate). */
+/** An image of the given shape from values on the 0..1 scale (clip, ×255, truncate). Throws NaNPixelError for NaN. */
 export function imageFromUnit(values: ArrayLike<number>, shape: ImageShape): Image {
   const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = unitToByte(values[i]);
+  for (let i = 0; i < values.length; i++) out[i] = unitToByte(values[i], i);
   return { data: out, height: shape.height, width: shape.width, channels: shape.channels };
 }
 
-/** An image of the given shape from values on the 0..255 scale (clip, truncate). */
+/** An image of the given shape from values on the 0..255 scale (clip, truncate). Throws NaNPixelError for NaN. */
 export function imageFrom255(values: ArrayLike<number>, shape: ImageShape): Image {
   const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = clipToByte(values[i]);
+  for (let i = 0; i < values.length; i++) out[i] = clipToByte(values[i], i);
   return { data: out, height: shape.height, width: shape.width, channels: shape.channels };
 }
 

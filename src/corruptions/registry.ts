@@ -7,34 +7,13 @@
  * - `loadCorruptionModule(specifier)` imports a plugin (a path relative to cwd, or a package name), validates
  *   its default export and says what is wrong in which file.
  */
-import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { editDistance, HarnessInputError } from '../errors.js';
+import { builtinModules } from '../plugins/builtins.js';
+import { loadPluginExport, type LoadOptions } from '../plugins/load.js';
 import { CorruptionDefinitionError, validateCorruption, type Corruption } from './define.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from './names.js';
 
-import brightness from '../../corruptions/brightness.js';
-import contrast from '../../corruptions/contrast.js';
-import defocusBlur from '../../corruptions/defocus_blur.js';
-import elasticTransform from '../../corruptions/elastic_transform.js';
-import fog from '../../corruptions/fog.js';
-import frost from '../../corruptions/frost.js';
-import gaussianBlur from '../../corruptions/gaussian_blur.js';
-import gaussianNoise from '../../corruptions/gaussian_noise.js';
-import glassBlur from '../../corruptions/glass_blur.js';
-import impulseNoise from '../../corruptions/impulse_noise.js';
-import jpegCompression from '../../corruptions/jpeg_compression.js';
-import motionBlur from '../../corruptions/motion_blur.js';
-import pixelate from '../../corruptions/pixelate.js';
-import saturate from '../../corruptions/saturate.js';
-import shotNoise from '../../corruptions/shot_noise.js';
-import snow from '../../corruptions/snow.js';
-import spatter from '../../corruptions/spatter.js';
-import speckleNoise from '../../corruptions/speckle_noise.js';
-import zoomBlur from '../../corruptions/zoom_blur.js';
-
+export type { LoadOptions } from '../plugins/load.js';
 export { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from './names.js';
 export { severityTableFor } from './define.js';
 
@@ -47,14 +26,20 @@ export interface RegisteredCorruption {
   source: CorruptionSource;
 }
 
-/** The 19 built-in corruptions: the 15 benchmark ones in canonical order, then the 4 held-out ones. */
-export function builtinCorruptions(): Corruption[] {
-  const all = [
-    gaussianNoise, shotNoise, impulseNoise, defocusBlur, glassBlur, motionBlur, zoomBlur, snow, frost, fog,
-    brightness, contrast, elasticTransform, pixelate, jpegCompression, speckleNoise, gaussianBlur, spatter, saturate,
-  ] as Corruption[];
-  const order = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS] as string[];
-  return all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+let builtins: Promise<Corruption[]> | undefined;
+
+/**
+ * The 19 built-in corruptions, the 15 benchmark ones in canonical order, then the 4 held-out ones: loaded once from
+ * the module files the entry point registered (plugins/builtins.ts), through the same loader as a user's plugins.
+ */
+export function builtinCorruptions(): Promise<Corruption[]> {
+  builtins ??= (async () => {
+    const all: Corruption[] = [];
+    for (const file of builtinModules().corruptions) all.push((await loadCorruptionModuleWithSource(file, {})).corruption);
+    const order = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS] as string[];
+    return all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  })();
+  return builtins;
 }
 
 /** "unknown corruption 'x'. Did you mean y? Available: a, b, …" */
@@ -135,11 +120,6 @@ export class CorruptionRegistry {
   }
 }
 
-export interface LoadOptions {
-  /** Directory relative paths and package names resolve from; default process.cwd(). */
-  cwd?: string;
-}
-
 export interface RegistryOptions extends LoadOptions {
   /** Plugin specifiers (file paths relative to cwd, or package names), loaded in order. */
   plugins?: readonly string[];
@@ -150,15 +130,9 @@ export interface RegistryOptions extends LoadOptions {
 /** A registry with the built-ins and the given plugins. */
 export async function createCorruptionRegistry(options: RegistryOptions = {}): Promise<CorruptionRegistry> {
   const reg = new CorruptionRegistry();
-  if (options.builtins !== false) for (const c of builtinCorruptions()) reg.register(c);
+  if (options.builtins !== false) for (const c of await builtinCorruptions()) reg.register(c);
   for (const p of options.plugins ?? []) await reg.load(p, options);
   return reg;
-}
-
-/** True when the specifier names a file rather than a package: starts with '.', '/', '~' or has a script extension. */
-function looksLikePath(specifier: string): boolean {
-  return specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:')
-    || /\.(m|c)?(j|t)s$/.test(specifier) || specifier.includes('\\');
 }
 
 /**
@@ -173,55 +147,13 @@ export async function loadCorruptionModule(specifier: string, options: LoadOptio
 async function loadCorruptionModuleWithSource(
   specifier: string, options: LoadOptions,
 ): Promise<{ corruption: Corruption; source: string }> {
-  const cwd = options.cwd ?? process.cwd();
-  if (typeof specifier !== 'string' || specifier.trim() === '') {
-    throw new HarnessInputError('corruption module: expected a file path or package name, got an empty string', 'plugins');
-  }
-  let url: string;
-  let label: string;
-  if (looksLikePath(specifier)) {
-    const file = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(cwd, specifier);
-    label = specifier;
-    if (!existsSync(file)) {
-      throw new HarnessInputError(`${specifier}: corruption module not found (looked for ${file})`, specifier);
-    }
-    if (statSync(file).isDirectory()) {
-      throw new HarnessInputError(`${specifier}: is a directory; name the module file (e.g. ${specifier}/index.js)`, specifier);
-    }
-    url = pathToFileURL(file).href;
-  } else {
-    label = specifier;
-    try {
-      url = pathToFileURL(createRequire(resolvePath(cwd, 'package.json')).resolve(specifier)).href;
-    } catch {
-      url = specifier; // ESM-only packages (exports without a require condition): let import() resolve it
-    }
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    if (isDefinitionError(err)) {
-      // defineCorruption threw while the module was being evaluated: name the file. (Duck-typed: the plugin may
-      // have imported defineCorruption from another copy of the harness.)
-      throw new CorruptionDefinitionError(err.subject, err.issues, label);
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (!looksLikePath(specifier) && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND')) {
-      throw new HarnessInputError(`${label}: corruption package not found from ${cwd} (is it installed?)`, label);
-    }
-    throw new HarnessInputError(`${label}: failed to import corruption module: ${e.message ?? String(err)}`, label);
-  }
-  if (!('default' in mod) || mod.default === undefined) {
-    const named = Object.keys(mod).filter((k) => k !== 'default');
-    throw new HarnessInputError(
-      `${label}: no default export; write 'export default defineCorruption({ ... })'` +
-        (named.length > 0 ? ` (found named exports: ${named.join(', ')})` : ''),
-      label,
-    );
-  }
-  const corruption = validateCorruption(mod.default, label);
-  return { corruption, source: label };
+  const { value, label } = await loadPluginExport('corruption', specifier, {
+    ...options,
+    // defineCorruption threw while the module was being evaluated: name the file. (Duck-typed: the plugin may have
+    // imported defineCorruption from another copy of the harness.)
+    relabel: (err, l) => (isDefinitionError(err) ? new CorruptionDefinitionError(err.subject, err.issues, l) : undefined),
+  });
+  return { corruption: validateCorruption(value, label), source: label };
 }
 
 function isDefinitionError(err: unknown): err is CorruptionDefinitionError {

@@ -4,7 +4,7 @@
  * scalar of every suite (Suite.headline), under keys 'suites.<suite>.<key>', with the direction and kind that
  * suiteGateRule picks from the key.
  */
-import { SUITES } from '../../suites/index.js';
+import { headlineOf } from '../suite/loaded.js';
 import { HarnessInputError } from '../errors.js';
 import type { MetricKind } from '../report/format.js';
 import { asScorecard, ScorecardFile } from '../scorecard/read.js';
@@ -110,11 +110,10 @@ export function suiteGateValues(card: ScorecardFile, which = 'scorecard'): Suite
   }
   const names = [...card.config.suites.filter((n) => n in card.suites), ...Object.keys(card.suites).filter((n) => !card.config.suites.includes(n))];
   return names.flatMap((name) => {
-    const suite = SUITES[name];
-    if (!suite?.headline) return [];
     let headline;
     try {
-      headline = suite.headline(card.suites[name]);
+      headline = headlineOf(card, name);
+      if (headline === undefined) return [];
     } catch (e) {
       throw new HarnessInputError(
         `the ${which}'s ${name} suite result cannot be read by this harness (${(e as Error).message}); it was probably written by another version: regenerate it`,

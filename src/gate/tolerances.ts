@@ -40,14 +40,14 @@
  *     "timing.trainImagesPerSecond": { "relative": 0.5 },     gate a timing
  *     "test.meanNonzeroFraction": "ignore",                   do not gate it
  *     "suites.calibration.temperature": 0.1 }                 a suite scalar
- * A suite key must name a known suite (SUITE_NAMES; otherwise an error lists them); the key after the suite name is
+ * A suite key must name a known suite (a built-in or a loaded plugin suite; otherwise an error lists them); the key after the suite name is
  * not checked, because headline keys depend on the run (noise specs, corruptions, depth, milestone epochs): instead,
  * the gate's report lists the overrides that matched no compared metric. There are no wildcards.
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { SUITE_NAMES } from '../../suites/names.js';
+import { knownSuiteNames } from '../suite/loaded.js';
 import { GATE_METRIC_KEYS, ToleranceKind } from './metrics.js';
 
 /** An allowance: absolute (metric units), relative (fraction of |baseline|), or not gated. */
@@ -82,7 +82,8 @@ export function suiteKeyProblem(key: string): string | null {
   const m = /^suites\.([^.]*)(?:\.(.*))?$/.exec(key);
   if (!m) return null;
   const [, suite, rest] = m;
-  if (!(SUITE_NAMES as readonly string[]).includes(suite)) return unknownChoiceMessage('suite', suite, SUITE_NAMES);
+  const known = knownSuiteNames(); // the built-ins and any plugin suites loaded in this process
+  if (!known.includes(suite)) return unknownChoiceMessage('suite', suite, known);
   if (!rest) return `a suite key must be suites.${suite}.<headline key>`;
   if (rest.includes('*')) return 'wildcards are not supported: name each headline key';
   return null;

@@ -22,7 +22,8 @@ import { HEADLINE_METRICS, metricValue, ModelResult, Scorecard } from '../scorec
 import { pairedDifference, PairedDifference, summarize, Summary } from '../scorecard/statistics.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { gitCommit, harnessVersion } from './provenance.js';
-import { SUITES } from '../../suites/index.js';
+import { headlineOf } from '../suite/loaded.js';
+import type { SuiteHeadline } from '../suite/types.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
@@ -54,10 +55,10 @@ export function seedStatistics(cards: Scorecard[], seeds: number[]): SeedStatist
   // the suites' headline scalars (calibration after temperature scaling, label-noise accuracy per rate, the
   // corruption noise average, ...), under keys 'suites.<suite>.<key>', with their labels for the report
   const labels: SeedStatistics['labels'] = {};
-  for (const suiteName of first.config.suites) {
-    const suite = SUITES[suiteName];
-    if (!suite?.headline) continue;
-    const perSeed = cards.map((c) => (c.suites[suiteName] === undefined ? [] : suite.headline!(c.suites[suiteName])));
+  const suiteNames = [...first.config.suites, ...Object.keys(first.suites).filter((n) => !first.config.suites.includes(n))];
+  for (const suiteName of suiteNames) {
+    const perSeed: SuiteHeadline[][] = cards.map((c) => headlineOf(c, suiteName) ?? []);
+    if (perSeed.every((hs) => hs.length === 0)) continue;
     for (const h of perSeed[0]) {
       const key = `suites.${suiteName}.${h.key}`;
       const series = (model: string) => perSeed.map((hs) => hs.find((x) => x.key === h.key)?.values[model] ?? NaN);

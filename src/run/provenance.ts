@@ -3,11 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 
 const require = createRequire(import.meta.url);
-/** The package root (two levels above src/run/). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { PACKAGE_ROOT } from '../package-root.js';
+
+export { PACKAGE_ROOT };
 
 export function harnessVersion(): string {
   return (require(path.join(PACKAGE_ROOT, 'package.json')) as { version: string }).version;

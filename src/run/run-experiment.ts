@@ -11,7 +11,11 @@ import { configDifference } from '../config/compare.js';
 import { Dataset, DataSplits } from '../data/dataset.js';
 import { datasetFingerprint, loadDataset } from '../data/load.js';
 import { limit, splitTrainValidation } from '../data/split.js';
-import { HarnessInputError } from '../errors.js';
+import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
+import { createCorruptionRegistry } from '../corruptions/registry.js';
+import { severityTableFor } from '../corruptions/define.js';
+import { preflightCorruptions, probeImage } from '../corruptions/preflight.js';
+import { deriveSeed } from '../rng.js';
 import { predict } from '../eval/predict.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { expectedCalibrationError } from '../metrics/ece.js';
@@ -24,8 +28,10 @@ import { writeRunReports } from '../report/run-reports.js';
 import { train } from '../train/trainer.js';
 import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { ProgressSink, StderrProgress } from '../util/progress.js';
-import { SUITES } from '../../suites/index.js';
-import type { ExtraTrainingOptions, SuiteContext, SuiteOutput, TrainedModel } from '../suite.js';
+import { createSuiteRegistry, type SuiteRegistry } from '../suite/registry.js';
+import { vitClassifier } from '../suite/vit-classifier.js';
+import type { ExtraDatasetName, ExtraTrainingOptions, Suite, SuiteContext, SuiteHeadline, SuiteModel, SuiteOutput, TrainedModel } from '../suite/types.js';
+import { firstLine, PluginError } from '../plugins/plugin-error.js';
 import type { ModelVariant } from '../config/run-config.js';
 import type { Predictions } from '../eval/predict.js';
 import { gitCommit, harnessVersion, machine, sharpVersions } from './provenance.js';
@@ -54,9 +60,13 @@ export interface RunOutput {
 }
 
 /** Default run folder name: time, preset and seed, e.g. 20261128-193012-quick-s0. */
-/** A suite's saved output plus its wall time. */
+/** A suite's saved output (suites/<name>.json) plus its wall time, version, source and headline scalars. */
 interface SuiteRecord extends SuiteOutput {
   seconds: number;
+  /** Absent in records written before plugin suites. */
+  version?: number;
+  source?: string;
+  headline?: SuiteHeadline[];
 }
 
 /** Thrown through a suite when stopAfterSteps interrupts its extra training. */
@@ -115,12 +125,19 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
   const sink = (label: string): ProgressSink => (opts.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
   prepareRunDir(outDir, config, opts.resume ?? false);
+  // plugin modules first: a broken plugin fails in seconds, before the backend, the data and any training
+  const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
+  const suiteNames = suitesToRun(config, registry);
 
   const backend = await initBackend(config.backend, log);
   log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
   const data = await prepareData(config, log);
   log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
-  for (const name of config.suites) await SUITES[name].check?.(config, data); // fail before any training
+  for (const name of suiteNames) { // fail before any training
+    const suite = registry.get(name);
+    await guardPlugin(registry, name, 'check', () => suite.check?.(config, data, config.suiteOptions?.[name]));
+  }
+  await preflightRunCorruptions(config, data);
   const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
 
   const models: Record<string, ModelResult> = {};
@@ -200,14 +217,15 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
 
     const suites: Record<string, SuiteRecord> = {};
     if (!interrupted && opts.evaluate !== false) {
-      const ctx: SuiteContext = {
+      const ctx: Omit<SuiteContext, 'options'> = {
         config,
         data,
         outDir,
-        models: trained,
+        models: trained.map((tm): SuiteModel => ({ name: tm.variant.name, variant: tm.variant, classifier: vitClassifier(tm.model), vit: tm })),
         testPredictions,
         progress: sink,
         log,
+        loadTestSet: (name) => loadExtraTestSet(config, data, name),
         trainExtra: (key, variant, extra) => {
           const { tm, interrupted: cut } = trainOne(key, variant, extra);
           if (cut) {
@@ -217,19 +235,26 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
           return tm;
         },
       };
-      for (const name of config.suites) {
+      for (const name of suiteNames) {
         const saved = path.join(outDir, 'suites', `${name}.json`);
         if (fs.existsSync(saved)) {
           suites[name] = JSON.parse(fs.readFileSync(saved, 'utf8')) as SuiteRecord;
           log(`[suite ${name}] already done in this run folder; reusing ${saved}`);
           continue;
         }
-        const suite = SUITES[name];
+        const suite = registry.get(name);
         log(`[suite ${name}] ${suite.description}`);
         const t1 = performance.now();
         try {
-          const out = await suite.run(ctx);
-          suites[name] = { ...out, seconds: (performance.now() - t1) / 1000 };
+          const out = await guardPlugin(registry, name, 'run', () => suite.run({ ...ctx, options: config.suiteOptions?.[name] }));
+          checkSuiteOutput(registry, name, out);
+          suites[name] = {
+            ...out,
+            seconds: (performance.now() - t1) / 1000,
+            version: suite.version,
+            source: registry.sourceOf(name),
+            headline: await guardPlugin(registry, name, 'headline', () => storedHeadline(suite, out.result)),
+          };
         } catch (e) {
           if (e instanceof RunInterrupted) {
             interrupted = true;
@@ -269,6 +294,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
     baseline: config.models[0].name,
     models,
     suites: Object.fromEntries(Object.entries(stages.suites ?? {}).map(([k, v]) => [k, v.result])),
+    ...suiteMetaOf(stages.suites ?? {}),
     backend,
     timing: {
       models: timing,
@@ -304,4 +330,101 @@ export function prepareRunDir(outDir: string, config: RunConfig, resume: boolean
     throw new HarnessInputError(`cannot resume ${outDir}: it has no config.json`, 'resume');
   }
   writeFileAtomic(cfgPath, text);
+}
+
+/**
+ * The suites of a run in order: config.suites, then each plugin suite of config.suitePlugins not listed there.
+ * Every name must be a registered suite (did-you-mean otherwise).
+ */
+export function suitesToRun(config: RunConfig, registry: SuiteRegistry): string[] {
+  config.suites.forEach((name, i) => {
+    if (!registry.has(name)) {
+      try {
+        registry.get(name);
+      } catch (e) {
+        const hint = (config.suitePlugins ?? []).length === 0 ? " (a plugin suite needs its module: --suite-module FILE or suites.plugins in the config)" : '';
+        throw new HarnessInputError(`suites.${i}: ${(e as Error).message}${hint}`, `suites.${i}`);
+      }
+    }
+  });
+  const extra = registry.plugins().map((p) => p.suite.name).filter((n) => !config.suites.includes(n));
+  return [...config.suites, ...extra];
+}
+
+/** Run one phase of a suite; a plugin suite's own error becomes one line naming the plugin (built-ins keep theirs). */
+async function guardPlugin<T>(registry: SuiteRegistry, name: string, phase: 'check' | 'run' | 'headline', f: () => T | Promise<T>): Promise<T> {
+  const source = registry.sourceOf(name);
+  try {
+    return await f();
+  } catch (e) {
+    if (source === 'built-in' || e instanceof RunInterrupted || e instanceof HarnessInputError) throw e;
+    if (process.env.TOPK_HARNESS_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    throw new PluginError(`suite plugin '${name}' (${source}): ${phase} failed: ${firstLine(e)}`, source, e);
+  }
+}
+
+/** What a suite's run returned must be storable: JSON result, Markdown text, a list of files under the run folder. */
+function checkSuiteOutput(registry: SuiteRegistry, name: string, out: SuiteOutput): void {
+  const who = `suite ${registry.sourceOf(name) === 'built-in' ? `'${name}'` : `plugin '${name}' (${registry.sourceOf(name)})`}`;
+  const bad = (what: string) => new PluginError(`${who}: run must return { result, markdown, files }: ${what}`, registry.sourceOf(name));
+  if (typeof out !== 'object' || out === null) throw bad(`got ${out === null ? 'null' : typeof out}`);
+  if (out.result === undefined) throw bad("'result' is missing");
+  try {
+    JSON.stringify(out.result);
+  } catch (e) {
+    throw bad(`'result' is not JSON-serialisable (${firstLine(e)})`);
+  }
+  if (typeof out.markdown !== 'string') throw bad(`'markdown' must be a string, got ${typeof out.markdown}`);
+  if (!Array.isArray(out.files) || out.files.some((f) => typeof f !== 'string')) throw bad("'files' must be an array of paths relative to the run folder");
+  for (const f of out.files) {
+    if (path.isAbsolute(f) || f.split(/[\\/]/).includes('..')) throw bad(`file '${f}' must be relative to the run folder, without '..'`);
+  }
+}
+
+/** A suite's headline scalars for the scorecard, non-finite values stored as null (JSON has no NaN). */
+function storedHeadline(suite: Suite, result: unknown): SuiteHeadline[] {
+  return (suite.headline?.(result) ?? []).map((h) => ({
+    key: h.key,
+    label: h.label,
+    kind: h.kind,
+    values: Object.fromEntries(Object.entries(h.values).map(([m, v]) => [m, typeof v === 'number' && Number.isFinite(v) ? v : null])),
+  }));
+}
+
+/** scorecard.suiteMeta from the suite records that have it (records saved before plugin suites lack it). */
+function suiteMetaOf(records: Record<string, SuiteRecord>): { suiteMeta?: Scorecard['suiteMeta'] } {
+  const entries = Object.entries(records).filter(([, r]) => r.version !== undefined && r.source !== undefined && r.headline !== undefined);
+  if (entries.length === 0) return {};
+  return { suiteMeta: Object.fromEntries(entries.map(([k, r]) => [k, { version: r.version!, source: r.source!, headline: r.headline! }])) };
+}
+
+/** SuiteContext.loadTestSet: the test split of another dataset, shaped like the run's images. */
+async function loadExtraTestSet(config: RunConfig, data: DataSplits, name: ExtraDatasetName): Promise<Dataset> {
+  const allowed: ExtraDatasetName[] = ['mnist', 'fashion-mnist', 'synthetic'];
+  if (!allowed.includes(name)) throw new HarnessInputError(unknownChoiceMessage('dataset', String(name), allowed), 'dataset');
+  const { height, width, channels } = data.test;
+  const { test } = await loadDataset(
+    { name, imageSize: name === 'synthetic' && height === width ? height : undefined, channels: channels as 1 | 3 },
+    { seed: config.seed, synthetic: { trainCount: 1, testCount: config.data.syntheticTestCount } },
+  );
+  if (test.height !== height || test.width !== width || test.channels !== channels) {
+    throw new HarnessInputError(
+      `dataset ${name} has ${test.height}x${test.width}x${test.channels} images, the run's are ${height}x${width}x${channels}; it cannot be compared with this run's models`,
+      'dataset',
+    );
+  }
+  return test;
+}
+
+/**
+ * Every corruption plugin of a run that evaluates corruptions, applied to a probe image of the run's size at each
+ * severity before the first model trains: a broken plugin is refused in seconds with one line (preflight.ts).
+ */
+async function preflightRunCorruptions(config: RunConfig, data: DataSplits): Promise<void> {
+  if (!config.suites.includes('corruption') || config.corruption.plugins.length === 0) return;
+  const registry = await createCorruptionRegistry({ plugins: config.corruption.plugins });
+  const { height, width } = data.test;
+  const table = config.corruption.table === 'auto' ? severityTableFor(height, width) : config.corruption.table;
+  const probe = probeImage({ height, width, channels: data.test.channels as 1 | 3 }, deriveSeed(config.seed, 'preflight'));
+  await preflightCorruptions(registry.list().filter((e) => e.source !== 'built-in'), { seed: config.seed, table, probe });
 }

@@ -42,6 +42,8 @@ const runConfigSchema = z.looseObject({
   train: trainSchema,
   eval: evalSchema,
   suites: z.array(z.string()),
+  suitePlugins: z.array(z.string()).optional().describe('suite plugin modules of the run; absent when none'),
+  suiteOptions: z.record(z.string(), z.unknown()).optional().describe("each suite's own options by suite name; absent when none"),
   // noisyValidation came after schemaVersion 1 shipped: optional here, so older scorecards still read
   labelNoise: labelNoiseSchema
     .extend({ noisyValidation: z.boolean().optional() })
@@ -171,6 +173,14 @@ export const scorecardSchema = z
     baseline: z.string().min(1).describe('the baseline model (first in config.models); deltas are other − baseline'),
     models: z.record(z.string(), modelResultSchema),
     suites: z.record(z.string(), z.unknown()).describe("each suite's section; suites/<name>.ts documents and validates its fields"),
+    suiteMeta: z
+      .record(z.string(), z.strictObject({
+        version: posInt,
+        source: z.string().min(1).describe("'built-in' or the plugin module as given"),
+        headline: z.array(z.strictObject({ key: z.string().min(1), label: z.string(), kind: z.enum(['fraction', 'number']), values: z.record(z.string(), z.number().nullable()) })),
+      }))
+      .optional()
+      .describe("each suite's version, source and headline scalars (read by the gate and multi-seed statistics without the suite's code)"),
     statistics: statisticsSchema.optional().describe('multi-seed runs only: then models hold the means over seeds'),
     deltas: z.record(z.string(), z.record(z.string(), z.number())).describe('for each non-baseline model: metric key → model − baseline'),
     backend: backendSchema,

@@ -13,6 +13,13 @@ import { SCHEMA_VERSION } from './schema.js';
 export const SCORECARD_SCHEMA_VERSION = SCHEMA_VERSION;
 
 /** Measured results of one model (one scorecard column). */
+/** See Scorecard.suiteMeta. */
+export interface SuiteMeta {
+  version: number;
+  source: string;
+  headline: import('../suite/types.js').SuiteHeadline[];
+}
+
 export interface ModelResult {
   name: string;
   /** null = vanilla; number or per-layer numbers = Top-k. */
@@ -75,6 +82,12 @@ export interface Scorecard {
   models: Record<string, ModelResult>;
   /** Each suite's result (suites/<name>.ts documents its fields). */
   suites: Record<string, unknown>;
+  /**
+   * Each suite's version, where it came from ('built-in' or the plugin module) and its headline scalars, so that the
+   * gate and multi-seed statistics read a plugin suite's numbers without loading its code. Absent in scorecards
+   * written before plugin suites; multi-seed aggregates carry their statistics instead.
+   */
+  suiteMeta?: Record<string, SuiteMeta>;
   /** Multi-seed runs only: per-seed summaries and paired differences (src/run/multi-seed.ts). */
   statistics?: import('../run/multi-seed.js').SeedStatistics;
   /** For each non-baseline model: metric → (model − baseline). */

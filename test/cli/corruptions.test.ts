@@ -134,7 +134,7 @@ describe('run flags for the corruption suite', function () {
   });
 
   it('the suite check loads plugins and checks names before training', async () => {
-    const check = (c: RunConfig) => Promise.resolve(corruptionSuite.check!(c, {} as DataSplits));
+    const check = (c: RunConfig) => Promise.resolve(corruptionSuite.check!(c, {} as DataSplits, undefined));
     const cfg = resolveConfig([parseOverrides({ suites: ['corruption'], corruption: { corruptions: ['zoom_blurr'], plugins: ['./no/such/plugin.js'] } })], 'smoke');
     expect((await rejects(check(cfg))).message).to.match(/^\.\/no\/such\/plugin\.js: corruption module not found/);
     const e = await rejects(check({ ...cfg, corruption: { ...cfg.corruption, plugins: [] } }));

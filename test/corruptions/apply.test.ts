@@ -6,10 +6,11 @@ import { rngFor } from '../../src/rng.js';
 import { corruptDataset, corruptImage, corruptionStream } from '../../src/corruptions/apply.js';
 import { defineCorruption, severityTableFor, type Corruption, type Severity } from '../../src/corruptions/define.js';
 import { datasetImage } from '../../src/corruptions/image.js';
-import { builtinCorruptions } from '../../src/corruptions/registry.js';
 import { sceneDataset } from './fixtures.js';
+import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 
-const get = (n: string): Corruption => builtinCorruptions().find((c) => c.name === n)!;
+const BUILTINS = BUILTIN_CORRUPTIONS;
+const get = (n: string): Corruption => BUILTINS.find((c) => c.name === n)!;
 
 describe('corruptDataset', () => {
   const d = sceneDataset(12, 28, 28, 1);

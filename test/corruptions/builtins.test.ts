@@ -7,10 +7,11 @@ import { expect } from 'chai';
 import { corruptImage } from '../../src/corruptions/apply.js';
 import { SEVERITIES, type Corruption, type Severity, type SeverityTable } from '../../src/corruptions/define.js';
 import type { Image } from '../../src/corruptions/image.js';
-import { BENCHMARK_CORRUPTIONS, builtinCorruptions, HELD_OUT_CORRUPTIONS } from '../../src/corruptions/registry.js';
+import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../../src/corruptions/registry.js';
 import { digitImage, meanAbsDiff, sceneImage } from './fixtures.js';
+import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 
-const ALL = builtinCorruptions();
+const ALL = BUILTIN_CORRUPTIONS;
 
 /** Built-ins whose output does not depend on the random stream (REFERENCE.md §2.3: no random draw). */
 const DETERMINISTIC = new Set([

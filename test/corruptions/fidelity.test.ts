@@ -8,14 +8,15 @@ import { hsvToRgb, rgbToHsv, type Triple } from '../../src/corruptions/color.js'
 import type { Corruption, Severity, SeverityTable } from '../../src/corruptions/define.js';
 import { borderIndex, gaussianKernel1d, pilBoxResize } from '../../src/corruptions/filters.js';
 import { roundHalfEven, type Image } from '../../src/corruptions/image.js';
-import { builtinCorruptions } from '../../src/corruptions/registry.js';
 import { encodeJpeg, grayJpegRoundTrip, jpegRoundTrip } from '../../corruptions/jpeg_compression.js';
 import { rngFor } from '../../src/rng.js';
 import { pixelateSide } from '../../corruptions/pixelate.js';
 import { zoomFactors, type ZoomBlurParams } from '../../corruptions/zoom_blur.js';
 import { uniformImage } from './fixtures.js';
+import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 
-const byName = (n: string): Corruption => builtinCorruptions().find((c) => c.name === n)!;
+const BUILTINS = BUILTIN_CORRUPTIONS;
+const byName = (n: string): Corruption => BUILTINS.find((c) => c.name === n)!;
 
 async function run(name: string, image: Image, severity: Severity, table: SeverityTable): Promise<Image> {
   return corruptImage(image, byName(name), severity, { seed: 0, table });

@@ -16,6 +16,7 @@ import {
 } from '../../src/corruptions/registry.js';
 import { HarnessInputError } from '../../src/errors.js';
 import { sceneDataset } from './fixtures.js';
+import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 
 const DEFINE_URL = pathToFileURL(resolve('src/corruptions/define.ts')).href;
 
@@ -91,8 +92,17 @@ describe('defineCorruption validation', () => {
     );
   });
 
-  it('every built-in passes validation again (as the loader would check it)', () => {
-    for (const c of builtinCorruptions()) expect(validateCorruption(c).name).to.equal(c.name);
+  it('every built-in passes validation again (as the loader would check it)', async () => {
+    for (const c of (await builtinCorruptions())) expect(validateCorruption(c).name).to.equal(c.name);
+  });
+
+  it('loads the built-ins through the plugin loader: the modules a direct import gives, in canonical order', async () => {
+    const loaded = await builtinCorruptions();
+    expect(loaded.map((c) => c.name)).to.deep.equal(BUILTIN_CORRUPTIONS.map((c) => c.name));
+    loaded.forEach((c, i) => {
+      expect(c.version).to.equal(BUILTIN_CORRUPTIONS[i].version);
+      expect(c.apply.toString()).to.equal(BUILTIN_CORRUPTIONS[i].apply.toString());
+    });
   });
 });
 
@@ -190,7 +200,7 @@ describe('loadCorruptionModule and the registry', () => {
     expect((await rejects(loadCorruptionModule(broken, { cwd: dir }))).message)
       .to.equal('./broken.mjs: failed to import corruption module: boom');
     expect((await rejects(loadCorruptionModule('topk-no-such-corruption-pkg', { cwd: dir }))).message)
-      .to.equal(`topk-no-such-corruption-pkg: corruption package not found from ${dir} (is it installed?)`);
+      .to.equal(`topk-no-such-corruption-pkg: corruption package not found from ${dir} (is it installed? a file path must start with ./ or /)`);
   });
 
   it('refuses a plugin that reuses a name, naming both sources', async () => {

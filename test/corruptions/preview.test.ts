@@ -7,7 +7,7 @@ import { digitImage, sceneImage } from './fixtures.js';
 
 describe('previewGrid', () => {
   it('lays out rows = corruptions x images, columns = clean + severities, upscaled 28 px digits', async () => {
-    const cs = builtinCorruptions().filter((c) => ['gaussian_noise', 'pixelate', 'jpeg_compression'].includes(c.name));
+    const cs = (await builtinCorruptions()).filter((c) => ['gaussian_noise', 'pixelate', 'jpeg_compression'].includes(c.name));
     const png = await previewGrid([digitImage(), digitImage(28, 28, 2)], cs, [1, 2, 3, 4, 5], 0);
     const meta = await sharp(png).metadata();
     expect(meta.format).to.equal('png');
@@ -20,7 +20,7 @@ describe('previewGrid', () => {
   });
 
   it('draws RGB images and refuses mixed sizes', async () => {
-    const fog = builtinCorruptions().filter((c) => c.name === 'fog');
+    const fog = (await builtinCorruptions()).filter((c) => c.name === 'fog');
     const png = await previewGrid([sceneImage(32, 32, 3)], fog, [1, 5], 'seed');
     expect((await sharp(png).metadata()).width).to.equal(170 + 3 * (96 + 4) + 4);
     try {

@@ -33,7 +33,7 @@ describe('ViT', () => {
       expect(out.neuronFiring![0].shape).to.deep.equal([32]);
       // neuron firing counts sum to nonzero fraction × tokens × d_ff
       const tokens = 3 * (numPatches(c) + (pool === 'cls' ? 1 : 0));
-      const fired = out.neuronFiring![0].sum().arraySync() as number;
+      const fired = tf.sum(out.neuronFiring![0]).arraySync() as number;
       expect(fired / (tokens * 32)).to.be.closeTo(out.nonzeroFraction![0].arraySync() as number, 1e-6);
       m.dispose();
     });

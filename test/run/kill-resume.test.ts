@@ -25,9 +25,9 @@ const CONFIG = {
   suites: [],
 };
 
-/** `npx tsx src/cli/main.ts ...` in its own process group (npx and tsx start child processes: kill them all). */
+/** `npx tsx api/cli.ts ...` in its own process group (npx and tsx start child processes: kill them all). */
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['tsx', 'api/cli.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -390,7 +390,7 @@ describe('regression gate (topk-harness check)', () => {
           tolerances: tolerances({ 'suites.calbration.mce': 0.01, 'suites.robustness.noiseAverageAccuracy': 0.01, 'suites.sparsity': 0.01, 'suites.sparsity.testNonzero/*': 0.01, 'suites.corruption.anything': -1 }),
         }),
       );
-      const known = 'calibration, sparsity, label-noise, corruption';
+      const known = 'calibration, sparsity, label-noise, corruption, ood';
       expect(err.message).to.equal(
         `invalid tolerances file ${path.join(tmp, 'tolerances.json')}:\n` +
           `  suites.calbration.mce: unknown suite 'calbration'. Did you mean calibration? Allowed: ${known}\n` +

@@ -17,12 +17,12 @@ import { predict } from '../../src/eval/predict.js';
 import { accuracy } from '../../src/metrics/accuracy.js';
 import { ViT } from '../../src/models/vit.js';
 import { modelConfigFor, prepareData } from '../../src/run/run-experiment.js';
-import type { SuiteContext, TrainedModel } from '../../src/suite.js';
+import type { SuiteContext, TrainedModel } from '../../src/suite/types.js';
+import { createSuiteRegistry } from '../../src/suite/registry.js';
+import { suiteModel, unusedContext } from '../support/suite-model.js';
 import { train } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
 import corruptionSuite, { resolveCorruptionPlan, summarise, type CorruptionResult, type SeverityMetrics } from '../../suites/corruption.js';
-import { SUITES } from '../../suites/index.js';
-import { SUITE_NAMES } from '../../suites/names.js';
 import { useTestBackend } from '../support/backend.js';
 
 const DEFINE_URL = pathToFileURL(path.resolve('src/corruptions/define.ts')).href;
@@ -69,9 +69,8 @@ async function rejects(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('corruption suite: config', () => {
-  it('is registered and has the presets of the brief', () => {
-    expect(SUITE_NAMES).to.include('corruption');
-    expect(SUITES.corruption).to.equal(corruptionSuite);
+  it('is registered and has the presets of the brief', async () => {
+    expect((await createSuiteRegistry()).get('corruption')).to.equal(corruptionSuite);
     expect(PRESETS.smoke.corruption).to.deep.equal({
       corruptions: ['gaussian_noise', 'shot_noise', 'impulse_noise'], severities: [1, 3, 5], table: 'auto', limitTest: 500, plugins: [],
     });
@@ -219,7 +218,7 @@ describe('corruption suite: a direct run on a trained model', function () {
       const state = train({ model: vit, train: data.train, validation: data.validation, config: config.train, seed: config.seed }).state;
       const tm: TrainedModel = { variant: config.models[0], model: vit, state };
       const ctx: SuiteContext = {
-        config, data, outDir: tmp, models: [tm], testPredictions: new Map(),
+        ...unusedContext, config, data, outDir: tmp, models: [suiteModel(tm)], testPredictions: new Map(),
         progress: () => silentProgress, log: () => {}, trainExtra: () => { throw new Error('not used'); },
       };
       const n0 = tf.memory().numTensors;

@@ -17,7 +17,8 @@ import { predict, type Predictions } from '../../src/eval/predict.js';
 import { ViT } from '../../src/models/vit.js';
 import { applyLabelNoise, parseNoiseSpec } from '../../src/noise/index.js';
 import { modelConfigFor, prepareData } from '../../src/run/run-experiment.js';
-import type { SuiteContext, SuiteOutput, TrainedModel } from '../../src/suite.js';
+import type { ExtraTrainingOptions, SuiteContext, SuiteOutput, TrainedModel } from '../../src/suite/types.js';
+import { suiteModel, unusedContext } from '../support/suite-model.js';
 import type { EpochRecord, TrainState } from '../../src/train/trainer.js';
 import labelNoise, {
   argmaxRows,
@@ -78,14 +79,15 @@ function stubContext(config: RunConfig, data: DataSplits, outDir: string, calls:
   const models: TrainedModel[] = config.models.map((variant) => ({ variant, model: new ViT(modelConfigFor(config, data.train, variant.k), config.seed), state: fakeState(EPOCHS) }));
   const testPredictions = new Map<string, Predictions>(models.map((m) => [m.variant.name, predict(m.model, data.test)]));
   const ctx: SuiteContext = {
+    ...unusedContext,
     config,
     data,
     outDir,
-    models,
+    models: models.map(suiteModel),
     testPredictions,
     progress: () => ({ update() {}, line() {} }),
     log: () => {},
-    trainExtra: (key: string, variant: ModelVariant, opts = {}) => {
+    trainExtra: (key: string, variant: ModelVariant, opts: ExtraTrainingOptions = {}) => {
       calls.push({ key, variant: variant.name, trainLabels: opts.trainLabels!, validationLabels: opts.validationLabels });
       const model = new ViT(modelConfigFor(config, data.train, variant.k), config.seed + 1);
       if (replay) for (let e = 0; e <= EPOCHS; e++) opts.onEpoch?.(fakeRecord(e), model);

@@ -7,7 +7,8 @@ import { Dataset, subset } from '../../src/data/dataset.js';
 import { syntheticDataset } from '../../src/data/synthetic.js';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';
-import type { SuiteContext, TrainedModel } from '../../src/suite.js';
+import type { SuiteContext, TrainedModel } from '../../src/suite/types.js';
+import { suiteModel, unusedContext } from '../support/suite-model.js';
 import type { EpochRecord, TrainState } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
 import sparsitySuite, { measureSparsity, SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity.js';
@@ -129,10 +130,11 @@ describe('sparsity suite (run directly on untrained models)', function () {
       { variant: { name: 'topk', k: 6 }, model: topk, state: state([record(0, [0.09, 0.09], [0.09, 0.09]), record(1, [0.08, 0.09], [0.08, 0.09])]) },
     ];
     const ctx: SuiteContext = {
+      ...unusedContext,
       config: { ...PRESETS.smoke, suites: ['sparsity'] },
       data: { train, validation, test },
       outDir: tmp,
-      models,
+      models: models.map(suiteModel),
       testPredictions: new Map(),
       progress: () => silentProgress,
       log: () => {},

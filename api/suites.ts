@@ -1,0 +1,18 @@
+/**
+ * `topk-harness/suites`: the suite plugin API. A suite module's default export is `defineSuite({...})`; the harness
+ * hands it every model of a run as a Classifier (uint8 images in, logits out) plus, where the model has them, the
+ * harness ViT's extras. docs/plugins.md walks through a complete suite.
+ */
+export { defineSuite, isSuite, requireVit, SUITE_NAME, SuiteDefinitionError, validateSuite, type SuiteDefinitionIssue } from '../src/suite/define.js';
+export {
+  perModel,
+  type Classifier, type ExtraDatasetName, type ExtraTrainingOptions, type Suite, type SuiteContext, type SuiteDefinition,
+  type SuiteHeadline, type SuiteModel, type SuiteOutput, type TrainedModel,
+} from '../src/suite/types.js';
+export { predictDataset, type DatasetLogits } from '../src/suite/classifier.js';
+export type { RunConfig, ModelVariant } from '../src/config/run-config.js';
+export type { Dataset, DataSplits } from '../src/data/dataset.js';
+export type { Predictions } from '../src/eval/predict.js';
+export type { ProgressSink } from '../src/util/progress.js';
+export { HarnessInputError } from '../src/errors.js';
+export { softmaxRows } from '../src/metrics/softmax.js';
