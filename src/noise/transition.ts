@@ -9,6 +9,8 @@
  * - pair-flip:     T_ii = 1 − q,       T_{i,(i+1) mod C} = q (class C − 1 goes to 0)
  * - asymmetric:    T_ii = 1 − q, T_{i,m(i)} = q for mapped i; T_ii = 1 for unmapped i
  * - matrix:        the user's matrix.
+ * Matrices are plain number[][] with no matrix library: the harness needs only this elementwise sum and row checks,
+ * never a product or an inverse (loss correction with T⁻¹ is out of scope, REFERENCE.md §4.3).
  */
 import { validateNoiseSpec, type NoiseSpec } from './spec.js';
 import { mappingTable } from './mappings.js';
