@@ -6,6 +6,8 @@
 # Every group is optional: a group that fails to install prints "warning:" lines (its log, what gets skipped) and the
 # script goes on. It exits 0 unless the arguments are wrong (exit 2). Groups:
 # - build-tools: g++ make python3, which node-gyp needs to build the libtorch addon (`npm run build:native`);
+# - fashion-mnist: dataset-fashion-mnist, the study preset's data and the ood suite's other dataset (IDX files in
+#   /usr/share/datasets/fashion-mnist; the harness never downloads data);
 # - libtorch: libtorch-dev libopenblas0-pthread, the libtorch backend (without libopenblas0-pthread torch links
 #   the reference BLAS, ~10x slower);
 # - chromium (--with-browser), which renders report.html in the browser test;
@@ -101,6 +103,7 @@ chromium=0
 python3_torch=0
 build_ok=0
 install build-tools g++ make python3
+install fashion-mnist dataset-fashion-mnist || echo "warning: no Fashion-MNIST; the study preset and the ood suite's default will not run"
 if command -v g++ >/dev/null && command -v make >/dev/null && command -v python3 >/dev/null; then build_ok=1; fi
 if install libtorch libtorch-dev libopenblas0-pthread; then
   if [ "$build_ok" = 1 ]; then
