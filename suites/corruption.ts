@@ -281,12 +281,12 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   let corruptSeconds = 0;
   let evalSeconds = 0;
   let step = 0;
-  for (const { corruption: c } of plan.corruptions) {
+  for (const { corruption: c, source } of plan.corruptions) {
     for (const m of names) perModel[m][c.name] = [];
     for (const s of severities) {
       progress.update(step, steps, `${c.name} severity ${s}: corrupting ${test.count} images`);
       const t0 = performance.now();
-      const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table });
+      const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source });
       corruptSeconds += (performance.now() - t0) / 1000;
       progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
       const t1 = performance.now();

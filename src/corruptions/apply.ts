@@ -11,6 +11,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { HarnessInputError } from '../errors.js';
+import { firstLine, PluginError } from '../plugins/plugin-error.js';
 import { rngFor, type Rng } from '../rng.js';
 import { assertSeverity, assertTable, severityTableFor, type Corruption, type Severity, type SeverityTable } from './define.js';
 import { datasetImage, imageProblem, type Image } from './image.js';
@@ -65,6 +66,11 @@ export interface CorruptDatasetOptions {
   concurrency?: number;
   /** Called after each image with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where the corruption came from ('built-in' or the plugin module). For a plugin, an error in its apply or its
+   * output becomes one PluginError line naming the plugin, the severity and the image (built-ins keep their stack).
+   */
+  source?: string;
 }
 
 /**
@@ -98,23 +104,36 @@ export async function corruptDataset(
 
   let next = 0;
   let sinceYield = 0;
+  let failedAt = -1; // the image whose apply or output failed, for the message
   const worker = async (): Promise<void> => {
     while (next < dataset.count) {
       const i = next++;
-      const r = run(i);
-      if (isThenable(r)) {
-        store(i, await r);
-      } else {
-        store(i, r);
-        // Synchronous corruptions never await; let timers and signals through now and then.
-        if (++sinceYield >= 256) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        const r = run(i);
+        if (isThenable(r)) {
+          store(i, await r);
+        } else {
+          store(i, r);
+          // Synchronous corruptions never await; let timers and signals through now and then.
+          if (++sinceYield >= 256) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
         }
+      } catch (e) {
+        if (failedAt < 0) failedAt = i;
+        throw e;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, dataset.count)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, dataset.count)) }, worker));
+  } catch (e) {
+    const source = options.source;
+    if (source === undefined || source === 'built-in' || e instanceof HarnessInputError) throw e;
+    if (process.env.TOPK_HARNESS_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    throw new PluginError(`corruption plugin '${corruption.name}' (${source}), severity ${severity}, image ${failedAt}: ${firstLine(e)}`, source, e);
+  }
 
   return {
     ...dataset,
