@@ -14,5 +14,8 @@ export type { RunConfig, ModelVariant } from '../src/config/run-config.js';
 export type { Dataset, DataSplits } from '../src/data/dataset.js';
 export type { Predictions } from '../src/eval/predict.js';
 export type { ProgressSink } from '../src/util/progress.js';
-export { HarnessInputError } from '../src/errors.js';
+export { HarnessInputError, nearestChoice, unknownChoiceMessage } from '../src/errors.js';
+/** Helpers suites share with the built-ins: atomic file writes (temp file, fsync, rename) and XML escaping for SVG. */
+export { writeFileAtomic } from '../src/util/atomic.js';
+export { escapeXml } from '../src/report/reliability-diagram.js';
 export { softmaxRows } from '../src/metrics/softmax.js';

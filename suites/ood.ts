@@ -12,11 +12,10 @@
  * - `limit`: use only the first N images of each OOD set (in the loader's order, not a random subset; default: whole
  *   sets). The in-distribution set is always the run's whole test split (data.limitTest already applies to it).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { oodDetectionMetrics, rocCurve, energyScore, maxLogit, maxSoftmaxProbability } from 'topk-harness/metrics';
 import {
-  defineSuite, HarnessInputError, perModel, predictDataset,
+  defineSuite, escapeXml, HarnessInputError, perModel, predictDataset, writeFileAtomic,
   type Dataset, type DataSplits, type ExtraDatasetName, type RunConfig, type SuiteContext, type SuiteHeadline,
 } from 'topk-harness/suites';
 
@@ -293,10 +292,10 @@ export function rocSvg(series: RocSeries[], o: { inName: string; inCount: number
   const y = (v: number) => r2(mt + (1 - v) * side);
   const title = `ROC, ${SCORE_LABEL[FIGURE_SCORE]} score: ${o.inName} vs ${o.outName}`;
   const s: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(FONT)}" role="img" aria-label="${esc(title)}">`,
-    `<title>${esc(title)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(FONT)}" role="img" aria-label="${escapeXml(title)}">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${x(0.5)}" y="${mt - 18}" font-size="14" font-weight="bold" text-anchor="middle" fill="#222222">${esc(title)}</text>`,
+    `<text x="${x(0.5)}" y="${mt - 18}" font-size="14" font-weight="bold" text-anchor="middle" fill="#222222">${escapeXml(title)}</text>`,
   ];
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     s.push(`<line x1="${x(t)}" y1="${y(0)}" x2="${x(t)}" y2="${y(1)}" stroke="#e6e6e6"/>`, `<line x1="${x(0)}" y1="${y(t)}" x2="${x(1)}" y2="${y(t)}" stroke="#e6e6e6"/>`);
@@ -315,11 +314,11 @@ export function rocSvg(series: RocSeries[], o: { inName: string; inCount: number
     const ly = mt + 10 + 20 * i;
     const lx = ml + side + 16;
     s.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
-    s.push(`<text x="${lx + 30}" y="${ly + 4}" font-size="11" fill="#222222">${esc(`${c.model} (AUROC ${pct(c.auroc)})`)}</text>`);
+    s.push(`<text x="${lx + 30}" y="${ly + 4}" font-size="11" fill="#222222">${escapeXml(`${c.model} (AUROC ${pct(c.auroc)})`)}</text>`);
   });
-  s.push(`<text x="${x(0.5)}" y="${r2(mt + side + 34)}" font-size="12" text-anchor="middle" fill="#222222">${esc(`false positive rate: ${o.outName} images accepted`)}</text>`);
-  s.push(`<text transform="translate(${ml - 42} ${r2(mt + side / 2)}) rotate(-90)" font-size="12" text-anchor="middle" fill="#222222">${esc(`true positive rate: ${o.inName} accepted`)}</text>`);
-  s.push(`<text x="8" y="${height - 8}" font-size="10" fill="#444444">${esc(`in: ${o.inCount} ${o.inName} test images · out: ${o.outCount} ${o.outName} images · accepted = score >= threshold`)}</text>`);
+  s.push(`<text x="${x(0.5)}" y="${r2(mt + side + 34)}" font-size="12" text-anchor="middle" fill="#222222">${escapeXml(`false positive rate: ${o.outName} images accepted`)}</text>`);
+  s.push(`<text transform="translate(${ml - 42} ${r2(mt + side / 2)}) rotate(-90)" font-size="12" text-anchor="middle" fill="#222222">${escapeXml(`true positive rate: ${o.inName} accepted`)}</text>`);
+  s.push(`<text x="8" y="${height - 8}" font-size="10" fill="#444444">${escapeXml(`in: ${o.inCount} ${o.inName} test images · out: ${o.outCount} ${o.outName} images · accepted = score >= threshold`)}</text>`);
   s.push('</svg>');
   return s.join('\n') + '\n';
 }
@@ -336,18 +335,6 @@ function thin(fpr: Float64Array, tpr: Float64Array): [number, number][] {
 
 function r2(v: number): string {
   return String(Math.round(v * 100) / 100);
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
-}
-
-/** Write to a temporary file beside the target, then rename over it: readers see the old file or the new one. */
-function writeFileAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 function show(v: unknown): string {
