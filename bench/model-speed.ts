@@ -3,7 +3,7 @@
  * 128, AdamW) and an inference batch (512) on seeded random inputs. Used by `npm run bench` and by
  * native/tools/bench-backends.ts (one backend per process, for interleaved comparisons).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { forwardFlops, ViTConfig } from '../src/models/config.js';
 import { ViT } from '../src/models/vit.js';
 import { rngFor } from '../src/rng.js';

@@ -5,7 +5,10 @@
  * (XNNPACK + SIMD, ships in the npm package) → cpu (pure JS, 20-25x slower than wasm; usable for evaluation and
  * tests, not for real training). A backend asked for by name that cannot load is an error, never a silent fallback.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// Registers the pure-JS 'cpu' backend: the last fallback, and where tfjs runs what another backend lacks.
+import '@tensorflow/tfjs-backend-cpu';
+import { ensureGradients } from './tfjs-gradients.js';
 import { HarnessInputError, unknownChoiceMessage } from './errors.js';
 import type { LibtorchInfo } from './backend-libtorch/index.js';
 
@@ -73,11 +76,12 @@ export async function initBackend(
   if (current && current.requested === requested && tf.getBackend() === current.name) return current;
   const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'libtorch', 'wasm', 'cpu'] : [requested];
   const skipped: string[] = [];
+  await ensureGradients(); // before any backend: training on every one of them needs them
   for (const name of order) {
     try {
       await LOADERS[name]();
       await tf.ready();
-      const info: BackendInfo = { name, requested, skipped, tfjsVersion: tf.version.tfjs };
+      const info: BackendInfo = { name, requested, skipped, tfjsVersion: tf.version_core };
       if (name === 'wasm') {
         info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
         info.threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 2 : 1;

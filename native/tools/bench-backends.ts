@@ -4,7 +4,7 @@
  * [--threads N (default: every core)] [--steps 8] [--isteps 4] [--warmup 2] [--topk 0|16]`. Prints one JSON line. Interleave processes
  * (native/tools/compare.sh) and take medians: these machines are noisy.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { benchModel } from '../../bench/model-speed.js';

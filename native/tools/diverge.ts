@@ -2,7 +2,7 @@
  * Per-step training losses of the smoke preset's model on two backends, to tell float-rounding drift from a bug:
  * `npx tsx native/tools/diverge.ts [backendA] [backendB] [k]`. Prints the relative loss difference per step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
 import { syntheticDataset } from '../../src/data/synthetic.js';

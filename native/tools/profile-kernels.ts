@@ -3,7 +3,7 @@
  * `npx tsx native/tools/profile-kernels.ts [--topk 16] [--threads 1] [--infer] [--by-shape]`. Wraps every registered
  * kernel; --by-shape splits each kernel's row by its input shapes and transpose flags.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { VIT_DEFAULTS } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';
 import { AdamW } from '../../src/train/adamw.js';

@@ -3,7 +3,7 @@
  * ViT hit, vanilla and Top-k, mean and cls pooling: `npx tsx native/tools/trace-kernels.ts [backend]`.
  * Wraps ENGINE.runKernelFunc... no: uses tf.profile, which records every kernel call including gradient kernels.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend.js';
 import { syntheticDataset } from '../../src/data/synthetic.js';
 import { splitTrainValidation } from '../../src/data/split.js';

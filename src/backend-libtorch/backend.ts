@@ -3,7 +3,7 @@
  * maps to one addon handle (plus tfjs's reference count, as the cpu backend keeps it). Kernels (kernels.ts) call the
  * addon with the handles of their inputs and wrap the outputs it reports into TensorInfos.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { LibtorchAddon } from './native.js';
 
 type DataId = object;

@@ -8,7 +8,7 @@
  *   libtorchInfo();                     // torch version, threads, OpenBLAS core type, for the scorecard
  */
 import * as os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAME, LibtorchBackend } from './backend.js';
 import { registerLibtorchKernels } from './kernels.js';
 import { LibtorchAddon, loadAddon, openblasCoreTypeFromFlags } from './native.js';

@@ -7,7 +7,7 @@
  * The list covers every kernel a training step (forward, tfjs's gradient definitions, AdamW, clipping) and an
  * evaluation of the harness's ViT run (native/tools/trace-kernels.ts prints them), plus close relatives.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS } from '../fused-kernels.js';
 import { BACKEND_NAME, DTYPE_CODE, LibtorchBackend } from './backend.js';
 

@@ -2,7 +2,7 @@
  * Inference over a whole dataset in batches: class probabilities for every example plus, from the same forward
  * pass, the per-layer fraction of nonzero MLP activations (and optionally per-neuron firing counts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Dataset } from '../data/dataset.js';
 import { tokensPerImage } from '../models/config.js';
 import { ViT } from '../models/vit.js';

@@ -7,7 +7,7 @@
  *   ran on those backends, so their results there are unchanged.
  * The two agree to float rounding (test/native/fused.test.ts compares values and gradients).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../fused-kernels.js';
 import { matMul2d } from './ops.js';
 import { topKMask } from './topk.js';

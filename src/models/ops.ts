@@ -8,7 +8,7 @@
  *   depthwiseConv2d (a grouped GEMM in XNNPACK), about 3x faster and exact; its gradients are grouped products too.
  * The results equal tf.matMul's up to float rounding on every backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** a [M, K] @ b [K, N] → [M, N], with gradients computed through untransposed 2-D products. */
 export const matMul2d: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = tf.customGrad(

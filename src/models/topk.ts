@@ -10,7 +10,7 @@
  *
  * The mask is built as 1 - step(thr - a): on wasm a broadcasting greaterEqual costs ~30x more (PERFORMANCE.md).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Keep the k largest entries per row of a [T, D] (D = d_ff); gradient masked the same way. */
 export function topKMask(a: tf.Tensor2D, k: number): tf.Tensor2D {

@@ -6,7 +6,7 @@
  * Written functionally over named tf.Variables so that every product takes wasm's fast paths (see ops.ts) and
  * the weights can be checkpointed by name. Activations are 2-D [T, D] with T = B·N tokens wherever possible.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
 import { layerNorm, linear, reluTopK, scaledSoftmax } from './fused.js';

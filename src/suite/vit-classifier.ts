@@ -1,5 +1,5 @@
 /** The harness's ViT as a suite Classifier: uint8 NHWC images in, logits out (pixels / 255, as in training). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.js';
 import type { ViT } from '../models/vit.js';
 import { imageBatch, range } from '../train/batch.js';

@@ -3,7 +3,7 @@
  * the parameters the model marks as decayed. Written out (not tf.train.adam) so that its state (step, m, v) can be
  * checkpointed by parameter name and a resumed run continues bit for bit.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedAdamWBackends } from '../fused-kernels.js';
 
 // On the backends in fusedAdamWBackends (libtorch) each parameter's update is one kernel, FUSED_KERNELS.adamW, which

@@ -1,5 +1,5 @@
 /** Turning uint8 datasets into float tensors, one batch at a time (the whole set never lives on the backend). */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Dataset, imageSize } from '../data/dataset.js';
 
 /** Images at `indices` → [B, H, W, C] float32 in [0, 1]. */

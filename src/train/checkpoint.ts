@@ -4,7 +4,7 @@
  * data in header order. Our own format because tfjs's `file://` IO needs tfjs-node.
  */
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataFileError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 

@@ -5,7 +5,7 @@
  * checkpoints from which an interrupted run resumes with the same result as an uninterrupted one.
  */
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Dataset, subset } from '../data/dataset.js';
 import { firstDifference } from '../util/diff.js';
 import { HarnessInputError, NonFiniteLossError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { groupedMatMul, matMul2d } from '../../src/models/ops.js';
 import { rngFor, randNormal } from '../../src/rng.js';
 import { useTestBackend } from '../support/backend.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { forwardFlops, numPatches, ViTConfig, VIT_DEFAULTS } from '../../src/models/config.js';
 import { attentionLayout, setAttentionLayout, ViT } from '../../src/models/vit.js';
 import { HarnessInputError } from '../../src/errors.js';

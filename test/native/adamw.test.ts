@@ -5,7 +5,7 @@
  * Skipped when the addon is not built (`npm run build:native`).
  */
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';
 import { AdamW, fusedAdamWBackends } from '../../src/train/adamw.js';

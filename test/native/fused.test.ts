@@ -4,7 +4,7 @@
  * Skipped when the addon is not built (`npm run build:native`).
  */
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
 import { layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';

@@ -1,6 +1,6 @@
 /** Shared helpers of the libtorch backend tests: skip when the addon is not built, run a function on two backends. */
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { ADDON_PATH, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
 

@@ -4,7 +4,7 @@
  * kernels). Tolerance 1e-5 relative. Skipped when the addon is not built (`npm run build:native`).
  */
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { libtorchKernelNames } from '../../src/backend-libtorch/index.js';
 import { FUSED_KERNELS } from '../../src/fused-kernels.js';
 import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';

@@ -3,7 +3,7 @@
  * from the CPU flags, and what libtorchInfo() records (only where the addon is built).
  */
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { libtorchInfo, loadAddon, loadLibtorchBackend, openblasCoreTypeFromFlags } from '../../src/backend-libtorch/index.js';
 import { addonBuilt } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import * as os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { defaultLibtorchThreads, libtorchInfo, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';

@@ -4,7 +4,7 @@
  * native memory do not leak over many steps. Skipped when the addon is not built (`npm run build:native`).
  */
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDataset } from '../../src/data/synthetic.js';
 import { splitTrainValidation } from '../../src/data/split.js';
 import { predict } from '../../src/eval/predict.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { firingHistogram, frequencyEdges } from '../../src/sparsity/firing-histogram.js';
 import { neuronUsage } from '../../src/sparsity/neuron-usage.js';
 import { useTestBackend } from '../support/backend.js';

@@ -3,7 +3,7 @@
  * CE/mCE against hand-computed values, and one direct run of the suite on a trained tiny model whose numbers are
  * recomputed independently with corruptDataset + predict.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { PRESETS, type ModelVariant, type RunConfig } from '../../src/config/run-config.js';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { main } from '../../src/cli/main.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDataset } from '../../src/data/synthetic.js';
 import { splitTrainValidation } from '../../src/data/split.js';
 import { NonFiniteLossError } from '../../src/errors.js';
