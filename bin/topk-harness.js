@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Entry point of the `topk-harness` command. An installed package runs the compiled JavaScript in dist/ with plain
-// node; a git checkout that has not been built (`npm run build`) runs the TypeScript sources through tsx.
+// Entry point of the `topk-harness` command. In a git checkout (the TypeScript sources are there) it runs them
+// through tsx, so an edit takes effect without a rebuild; the installed package carries only the compiled
+// JavaScript in dist/ and runs it with plain node.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/api/cli.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
-} else {
+const source = new URL('../api/cli.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../api/cli.ts');
+  await import(source.href);
+} else {
+  await import(new URL('../dist/api/cli.js', import.meta.url).href);
 }
