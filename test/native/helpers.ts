@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu'; // the reference the kernels are compared against
+import { ensureGradients } from '../../src/tfjs-gradients.js';
 import { ADDON_PATH, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
 
 export const addonBuilt = fs.existsSync(ADDON_PATH);
@@ -9,6 +11,7 @@ export const addonBuilt = fs.existsSync(ADDON_PATH);
 /** A mocha before() hook: skips the suite when the addon is not built, else loads the backend (1 thread). */
 export async function requireLibtorch(this: Mocha.Context): Promise<void> {
   if (!addonBuilt) this.skip();
+  await ensureGradients();
   await loadLibtorchBackend({ threads: 1 });
 }
 
