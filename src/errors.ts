@@ -3,6 +3,8 @@
  * allowed; the CLI prints `message` once and exits non-zero (2 for bad input).
  */
 
+const INPUT_ERROR = Symbol.for('topk-harness.HarnessInputError');
+
 /** Bad user input: config fields, CLI flags, plugin modules, data files. */
 export class HarnessInputError extends Error {
   /** Dotted path of the offending field or the file name, when there is one. */
@@ -11,6 +13,17 @@ export class HarnessInputError extends Error {
     super(message);
     this.name = 'HarnessInputError';
     this.path = path;
+    Object.defineProperty(this, INPUT_ERROR, { value: true });
+  }
+
+  /**
+   * `e instanceof HarnessInputError` also holds for one thrown by another copy of this module: a TypeScript plugin
+   * compiled by tsx imports its own copy of the harness, and the CLI must still print its message in one line.
+   * Subclasses keep the ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === HarnessInputError && typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[INPUT_ERROR] === true;
   }
 }
 

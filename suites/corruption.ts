@@ -31,7 +31,7 @@ import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
 import { kLabel } from '../src/report/format.js';
-import { defineSuite, perModel as valuesPerModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
+import { defineSuite, perModel as valuesPerModel, predictDataset, type SuiteContext, type SuiteModel, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
@@ -239,7 +239,7 @@ export function tableFor(setting: RunConfig['corruption']['table'], height: numb
 }
 
 /** Metrics of one model's predictions on `labels`. */
-export function evalMetrics(p: ModelPredictions, labels: Uint8Array, bins: number, rule: 'right' | 'left'): EvalMetrics {
+export function evalMetrics(p: Pick<ModelPredictions, 'logits' | 'numClasses' | 'nonzeroFraction'>, labels: Uint8Array, bins: number, rule: 'right' | 'left'): EvalMetrics {
   const preds = toPredictions({ data: p.logits, numClasses: p.numClasses }, { logits: true });
   const acc = accuracy(preds, labels);
   return {
@@ -248,7 +248,8 @@ export function evalMetrics(p: ModelPredictions, labels: Uint8Array, bins: numbe
     ece: expectedCalibrationError(preds, labels, { bins, rule }).ece,
     nll: negativeLogLikelihood(preds, labels),
     nonzeroFraction: p.nonzeroFraction,
-    meanNonzeroFraction: mean(p.nonzeroFraction),
+    // NaN (null in the JSON) for a model without activation probes (one the harness did not train)
+    meanNonzeroFraction: p.nonzeroFraction.length > 0 ? mean(p.nonzeroFraction) : NaN,
   };
 }
 
@@ -265,13 +266,15 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const { severities } = plan;
   const names = ctx.models.map((m) => m.variant.name);
   const baseline = names[0];
-  // MLP sparsity under corruption needs the harness ViT's activation probes
-  const vits = ctx.models.map((m) => ({ variant: m.variant, model: requireVit(m, 'corruption', 'activation probes (MLP sparsity under corruption)').model }));
+  // every model through its classifier; the harness's ViTs through predict(), which also measures MLP sparsity
+  const predictOn = async (m: SuiteModel, data: Dataset): Promise<Pick<ModelPredictions, 'logits' | 'numClasses' | 'nonzeroFraction'>> =>
+    m.vit !== undefined ? predict(m.vit.model, data, { batchSize }) : { ...(await predictDataset(m.classifier, data, { batchSize, model: m.name })), nonzeroFraction: [] };
 
   // clean metrics on exactly the evaluated images
   const clean: Record<string, EvalMetrics> = {};
-  for (const { variant, model } of vits) {
-    const p = test === full && ctx.testPredictions.has(variant.name) ? ctx.testPredictions.get(variant.name)! : predict(model, test, { batchSize });
+  for (const m of ctx.models) {
+    const { variant } = m;
+    const p = test === full && ctx.testPredictions.has(variant.name) ? ctx.testPredictions.get(variant.name)! : await predictOn(m, test);
     clean[variant.name] = evalMetrics(p, test.labels, bins, rule);
   }
 
@@ -290,8 +293,9 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
       corruptSeconds += (performance.now() - t0) / 1000;
       progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
       const t1 = performance.now();
-      for (const { variant, model } of vits) {
-        const p = predict(model, corrupted, { batchSize });
+      for (const m of ctx.models) {
+        const { variant } = m;
+        const p = await predictOn(m, corrupted);
         perModel[variant.name][c.name].push({ severity: s, ...evalMetrics(p, corrupted.labels, bins, rule) });
       }
       evalSeconds += (performance.now() - t1) / 1000;
@@ -610,6 +614,8 @@ function markdown(r: CorruptionResult, names: string[], labels: Record<string, s
     ];
   };
   const b = (m: string) => r.models[m].benchmark;
+  // sparsity rows only where every model has activation probes (models trained elsewhere have none: null in the JSON)
+  const sparsityMeasured = names.every((m) => typeof r.models[m].clean.meanNonzeroFraction === 'number' && Number.isFinite(r.models[m].clean.meanNonzeroFraction));
   const ceFmt = (v: number | null) => (v === null ? '–' : pct(v));
   const table = r.convention.table === 'cifar' ? 'CIFAR-10-C' : 'ImageNet-C';
   const summary = [
@@ -627,8 +633,8 @@ function markdown(r: CorruptionResult, names: string[], labels: Record<string, s
     ...(r.models[r.baseline].heldOut !== null ? [row('mean accuracy, held-out extras (not in mCE)', (m) => r.models[m].heldOut!.meanAccuracy, (m) => r.deltas[m].heldOutMeanAccuracy)] : []),
     ...(r.models[r.baseline].plugins !== null ? [row('mean accuracy, plugins (not in mCE)', (m) => r.models[m].plugins!.meanAccuracy, (m) => r.deltas[m].pluginsMeanAccuracy)] : []),
     row('ECE, clean', (m) => r.models[m].clean.ece, (m) => r.models[m].clean.ece - r.models[r.baseline].clean.ece),
-    row('nonzero MLP fraction, clean', (m) => r.models[m].clean.meanNonzeroFraction, (m) => r.models[m].clean.meanNonzeroFraction - r.models[r.baseline].clean.meanNonzeroFraction),
-    ...(b(r.baseline) !== null ? [row('nonzero MLP fraction, corrupted (benchmark mean)', (m) => b(m)!.meanNonzeroFraction, (m) => b(m)!.meanNonzeroFraction - b(r.baseline)!.meanNonzeroFraction)] : []),
+    ...(sparsityMeasured ? [row('nonzero MLP fraction, clean', (m) => r.models[m].clean.meanNonzeroFraction, (m) => r.models[m].clean.meanNonzeroFraction - r.models[r.baseline].clean.meanNonzeroFraction)] : []),
+    ...(sparsityMeasured && b(r.baseline) !== null ? [row('nonzero MLP fraction, corrupted (benchmark mean)', (m) => b(m)!.meanNonzeroFraction, (m) => b(m)!.meanNonzeroFraction - b(r.baseline)!.meanNonzeroFraction)] : []),
   ];
   const perSeverity = [
     `| corruption | model | clean | ${r.convention.severities.map((s) => `s${s}`).join(' | ')} | mean | mean ECE | CE vs ${r.baseline} |`,

@@ -513,6 +513,7 @@ function memorisationMilestones(models: Record<string, NoisyModelResult>): numbe
 
 export default defineSuite({
   version: 1,
+  needs: ['training'],
   name: 'label-noise',
   description: 'retrain every model on noisy training labels; clean-test accuracy, NLL, ECE, drop from clean, memorisation per epoch',
   // before training: folder datasets' class counts are only known once loaded

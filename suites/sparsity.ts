@@ -387,6 +387,7 @@ function atEpoch(curve: SparsityCurve, e: number, values: readonly number[]): nu
 
 export default defineSuite({
   version: 1,
+  needs: ['activations'],
   name: 'sparsity',
   description: 'per-layer MLP activation sparsity on train and test, neuron usage, sparsity over training, dense vs effective FLOPs',
   run,

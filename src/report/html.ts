@@ -89,20 +89,25 @@ function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+/** True when the harness trained every model (an `evaluate` scorecard of external models has no training record). */
+function trained(card: ScorecardFile): boolean {
+  return Object.values(card.models).every((m) => m.training !== undefined);
+}
+
 function trainingSection(card: ScorecardFile): string {
   const names = modelNames(card);
   const color = (i: number) => PALETTE[i % PALETTE.length];
-  const series = (f: (r: ScorecardFile['models'][string]['training']['history'][number]) => number) =>
-    names.map((n, i) => ({ name: n + kLabel(card.models[n].k), color: color(i), points: card.models[n].training.history.map((r) => [r.epoch, f(r)] as const) }));
+  const series = (f: (r: NonNullable<ScorecardFile['models'][string]['training']>['history'][number]) => number) =>
+    names.map((n, i) => ({ name: n + kLabel(card.models[n].k), color: color(i), points: card.models[n].training!.history.map((r) => [r.epoch, f(r)] as const) }));
   const common = { xLabel: 'epoch (0 = initialisation)', width: 520, height: 340, yFormat: percentTick, caption: `validation split, ${card.data.validationCount} images${card.statistics ? `, seed ${card.seed}` : ''}` };
   const acc = lineChartSvg({ ...common, title: 'Validation accuracy', yLabel: 'accuracy', yDomain: [0, 1], series: series((r) => r.validationAccuracy) });
   const nz = lineChartSvg({ ...common, title: 'Nonzero MLP activations', yLabel: 'fraction nonzero (mean over layers)', yDomain: [0, 1], series: series((r) => mean(r.validationNonzeroFraction)) });
   const depth = Math.max(...names.map((n) => card.models[n].test.nonzeroFractionPerLayer.length));
   const layerRows = Array.from({ length: depth }, (_, l) => `<tr><th scope="row">layer ${l}</th>${names.map((n) => `<td class="num">${escapeHtml(formatValue(card.models[n].test.nonzeroFractionPerLayer[l], 'fraction'))}</td>`).join('')}</tr>`);
-  const epochs = Math.max(...names.map((n) => card.models[n].training.history.length));
+  const epochs = Math.max(...names.map((n) => card.models[n].training!.history.length));
   const curveRows = Array.from({ length: epochs }, (_, e) => {
     const cells = names.flatMap((n) => {
-      const r = card.models[n].training.history[e];
+      const r = card.models[n].training!.history[e];
       if (!r) return ['<td></td>', '<td></td>', '<td></td>'];
       return [formatValue(r.validationAccuracy, 'fraction'), formatValue(r.validationLoss, 'number'), formatValue(mean(r.validationNonzeroFraction), 'fraction')].map((s) => `<td class="num">${escapeHtml(s)}</td>`);
     });
@@ -122,12 +127,12 @@ function trainingSection(card: ScorecardFile): string {
     '<h3>Training</h3>',
     `<div class="table-wrap"><table><thead><tr><th></th>${names.map((n) => `<th class="num">${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>`,
     ...([
-      ['epochs', (n: string) => String(card.models[n].training.epochs)],
-      ['optimiser steps', (n: string) => card.models[n].training.steps.toLocaleString('en-US')],
-      ['images seen', (n: string) => card.models[n].training.imagesSeen.toLocaleString('en-US')],
-      ['final train loss', (n: string) => formatValue(card.models[n].training.finalTrainLoss, 'number')],
-      ['final validation accuracy', (n: string) => formatValue(card.models[n].training.finalValidationAccuracy, 'fraction')],
-      ['forward FLOPs / image', (n: string) => card.models[n].forwardFlopsPerImage.toLocaleString('en-US')],
+      ['epochs', (n: string) => String(card.models[n].training!.epochs)],
+      ['optimiser steps', (n: string) => card.models[n].training!.steps.toLocaleString('en-US')],
+      ['images seen', (n: string) => card.models[n].training!.imagesSeen.toLocaleString('en-US')],
+      ['final train loss', (n: string) => formatValue(card.models[n].training!.finalTrainLoss, 'number')],
+      ['final validation accuracy', (n: string) => formatValue(card.models[n].training!.finalValidationAccuracy, 'fraction')],
+      ['forward FLOPs / image', (n: string) => (card.models[n].forwardFlopsPerImage ?? NaN).toLocaleString('en-US')],
     ] as const).map(([label, f]) => `<tr><th scope="row">${label}</th>${names.map((n) => `<td class="num">${escapeHtml(f(n))}</td>`).join('')}</tr>`),
     '</tbody></table></div>',
     '</div>',
@@ -237,7 +242,7 @@ function provenanceSection(card: ScorecardFile): string {
   ]);
   const timing = keyValues([
     ['total', t(card.timing.totalSeconds)],
-    ...names.filter((n) => card.timing.models[n]).map((n) => [`train ${n}`, `${t(card.timing.models[n].trainSeconds)} <span class="muted">(${card.timing.models[n].trainImagesPerSecond.toFixed(0)} images/s)</span>`] as const),
+    ...names.filter((n) => card.timing.models[n]?.trainSeconds != null).map((n) => [`train ${n}`, `${t(card.timing.models[n].trainSeconds!)} <span class="muted">(${(card.timing.models[n].trainImagesPerSecond ?? NaN).toFixed(0)} images/s)</span>`] as const),
     ...Object.entries(card.timing.suites).map(([s, sec]) => [`suite ${s}`, t(sec)] as const),
   ]);
   return [
@@ -346,7 +351,7 @@ export function reportHtml(input: ReportInput): string {
   const toc = [
     ['headline', 'Headline'],
     ...(card.statistics ? [['statistics', 'Statistics over seeds']] : []),
-    ['training', 'Training and sparsity'],
+    ...(trained(card) ? [['training', 'Training and sparsity'] as const] : []),
     ...input.suites.map((s) => [`suite-${s.name}`, (s.name[0].toUpperCase() + s.name.slice(1)).replace(/[-_]/g, ' ')]),
     ['provenance', 'Provenance'],
   ];
@@ -389,10 +394,9 @@ export function reportHtml(input: ReportInput): string {
     ...(card.statistics
       ? ['<section class="card" id="statistics">', markdownToHtml(statisticsMarkdown(card.statistics, card)), '</section>']
       : []),
-    '<section class="card" id="training">',
-    '<h2>Training and sparsity</h2>',
-    trainingSection(card),
-    '</section>',
+    ...(trained(card)
+      ? ['<section class="card" id="training">', '<h2>Training and sparsity</h2>', trainingSection(card), '</section>']
+      : []),
     ...suites,
     '<section class="card" id="provenance">',
     '<h2>Provenance</h2>',

@@ -187,8 +187,8 @@ export function aggregateSeeds(outDir: string, config: RunConfig): RunOutput {
     statistics,
     timing: {
       models: Object.fromEntries(Object.keys(cards[0].timing.models).map((n) => [n, {
-        trainSeconds: cards.reduce((a, c) => a + c.timing.models[n].trainSeconds, 0),
-        trainImagesPerSecond: cards.reduce((a, c) => a + c.timing.models[n].trainImagesPerSecond, 0) / cards.length,
+        trainSeconds: cards.reduce((a, c) => a + (c.timing.models[n].trainSeconds ?? 0), 0),
+        trainImagesPerSecond: cards.reduce((a, c) => a + (c.timing.models[n].trainImagesPerSecond ?? 0), 0) / cards.length,
         inferImagesPerSecond: cards.reduce((a, c) => a + c.timing.models[n].inferImagesPerSecond, 0) / cards.length,
       }])),
       suites: {},

@@ -41,6 +41,7 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     `ECE: ${card.calibration.convention}. Bold marks the better value where a direction exists. ` +
       `Deltas are ${others.map((n) => n).join(', ')} minus ${card.baseline}; accuracy and ECE deltas are in percentage points.`,
     '',
+    ...(Object.values(card.models).every((m) => m.training !== undefined) ? [
     '## Nonzero MLP activations per layer (test split)',
     '',
     table(
@@ -52,10 +53,10 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     '',
     table(
       ['epoch', ...names.flatMap((n) => [`${n} val acc`, `${n} val loss`, `${n} nonzero`])],
-      card.models[card.baseline].training.history.map((_, e) => [
+      card.models[card.baseline].training!.history.map((_, e) => [
         String(e),
         ...names.flatMap((n) => {
-          const r = card.models[n].training.history[e];
+          const r = card.models[n].training!.history[e];
           if (!r) return ['', '', ''];
           const nz = r.validationNonzeroFraction.reduce((a, b) => a + b, 0) / r.validationNonzeroFraction.length;
           return [fmt(r.validationAccuracy, 'fraction'), fmt(r.validationLoss, 'number'), fmt(nz, 'fraction')];
@@ -63,6 +64,7 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
       ]),
     ),
     '',
+    ] : []),
     ...suiteSections,
     `Timings are wall-clock on ${card.provenance.cpuCount} x ${card.provenance.cpu} (${card.backend.name} backend); they vary between runs. ` +
       `Everything else is reproducible from the config and seed on the same backend.`,

@@ -71,28 +71,31 @@ const epochRecordSchema = z.strictObject({
 const modelResultSchema = z.strictObject({
   name: z.string().min(1),
   k: kValue,
-  parameterCount: count,
-  forwardFlopsPerImage: nonNegative.describe('dense forward FLOPs per image, multiply-add = 2'),
+  parameterCount: count.nullable().describe('null for a model the harness did not train'),
+  forwardFlopsPerImage: nonNegative.nullable().describe('dense forward FLOPs per image, multiply-add = 2; null for an external model'),
   test: z.strictObject({
     accuracy: fraction,
     nll: nonNegative.describe('mean negative log-likelihood, natural log'),
     ece: fraction.describe('top-label ECE under the run\'s bins and rule'),
-    meanNonzeroFraction: fraction,
+    meanNonzeroFraction: fraction.nullable().describe('null for an external model (no activation probes)'),
     nonzeroFractionPerLayer: z.array(fraction),
   }),
-  training: z.strictObject({
+  training: z
+    .strictObject({
     epochs: count,
     steps: count,
     imagesSeen: count,
     finalTrainLoss: nonNegative.nullable(),
     finalValidationAccuracy: fraction,
     history: z.array(epochRecordSchema).describe('training curve; epoch 0 is the model at initialisation'),
-  }),
+  })
+    .optional()
+    .describe('absent for a model the harness did not train (evaluate)'),
 });
 
 const modelTimingSchema = z.strictObject({
-  trainSeconds: nonNegative,
-  trainImagesPerSecond: nonNegative,
+  trainSeconds: nonNegative.nullable().describe('null for a model the harness did not train'),
+  trainImagesPerSecond: nonNegative.nullable(),
   inferImagesPerSecond: nonNegative,
 });
 
@@ -126,6 +129,18 @@ const provenanceSchema = z.strictObject({
   sharp: z.string().nullable(),
   libvips: z.string().nullable(),
   createdAt: z.iso.datetime(),
+  modelFiles: z
+    .record(z.string(), z.strictObject({
+      format: z.enum(['onnx', 'function']),
+      file: z.string().optional(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      layout: z.enum(['nchw', 'nhwc']).optional(),
+      mean: z.array(z.number()).optional(),
+      std: z.array(z.number()).optional(),
+      outputs: z.enum(['logits', 'probs']),
+    }))
+    .optional()
+    .describe("evaluate only: each external model's file, SHA-256 and input convention"),
 });
 
 /** Mean, sample std and 95% t interval of one metric over seeds (src/scorecard/statistics.ts Summary). */

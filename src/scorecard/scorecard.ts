@@ -20,25 +20,40 @@ export interface SuiteMeta {
   headline: import('../suite/types.js').SuiteHeadline[];
 }
 
+/** An external model that `evaluate` ran (scorecard.provenance.modelFiles). */
+export interface ModelFile {
+  format: 'onnx' | 'function';
+  /** The file as given, and its SHA-256 (hex); absent for a JavaScript function. */
+  file?: string;
+  sha256?: string;
+  /** How pixels were fed: layout, per-channel normalisation after scaling to [0, 1], and what the output holds. */
+  layout?: 'nchw' | 'nhwc';
+  mean?: number[];
+  std?: number[];
+  outputs: 'logits' | 'probs';
+}
+
 export interface ModelResult {
   name: string;
   /** null = vanilla; number or per-layer numbers = Top-k. */
   k: number | number[] | null;
-  parameterCount: number;
-  /** Forward FLOPs per image, dense (multiply-add = 2). */
-  forwardFlopsPerImage: number;
+  /** null for a model the harness did not train (`evaluate`): it cannot count an ONNX graph's parameters. */
+  parameterCount: number | null;
+  /** Forward FLOPs per image, dense (multiply-add = 2); null for an external model. */
+  forwardFlopsPerImage: number | null;
   test: {
     accuracy: number;
     /** Mean negative log-likelihood, natural log. */
     nll: number;
     /** Top-label ECE, eval.eceBins equal-width bins under eval.eceRule. */
     ece: number;
-    /** Mean over layers of the fraction of nonzero MLP activations per token on the test split. */
-    meanNonzeroFraction: number;
-    /** Per layer, the fraction of nonzero MLP activations per token on the test split. */
+    /** Mean over layers of the fraction of nonzero MLP activations per token on the test split (null: external model). */
+    meanNonzeroFraction: number | null;
+    /** Per layer, the fraction of nonzero MLP activations per token on the test split (empty: external model). */
     nonzeroFractionPerLayer: number[];
   };
-  training: {
+  /** Absent for a model the harness did not train (`evaluate`). */
+  training?: {
     epochs: number;
     steps: number;
     imagesSeen: number;
@@ -51,9 +66,9 @@ export interface ModelResult {
 
 /** Wall-clock measurements: real, but they vary between runs and machines. */
 export interface ModelTiming {
-  /** Seconds spent in optimisation steps (validation excluded), summed over resumed sessions. */
-  trainSeconds: number;
-  trainImagesPerSecond: number;
+  /** Seconds spent in optimisation steps (validation excluded), summed over resumed sessions; null: not trained here. */
+  trainSeconds: number | null;
+  trainImagesPerSecond: number | null;
   /** Test-set inference throughput (batch eval.evalBatchSize). */
   inferImagesPerSecond: number;
 }
@@ -104,6 +119,8 @@ export interface Scorecard {
     sharp: string | null;
     libvips: string | null;
     createdAt: string;
+    /** `evaluate` only: each external model's file, its SHA-256 and how it was fed. */
+    modelFiles?: Record<string, ModelFile>;
   };
 }
 

@@ -15,7 +15,7 @@
  */
 import { HarnessInputError, nearestChoice } from '../errors.js';
 import { describeValue } from '../corruptions/image.js';
-import type { Suite, SuiteDefinition, SuiteModel, TrainedModel } from './types.js';
+import type { Suite, SuiteDefinition, SuiteModel, SuiteNeed, TrainedModel } from './types.js';
 
 /** One problem in a definition: the field and what is wrong with it. */
 export interface SuiteDefinitionIssue {
@@ -41,7 +41,8 @@ const BRAND: unique symbol = Symbol.for('topk-harness.suite') as never;
 
 const REQUIRED = ['name', 'version', 'description', 'run'] as const;
 const OPTIONAL = ['check', 'headline'] as const;
-const FIELDS: readonly string[] = [...REQUIRED, ...OPTIONAL];
+const FIELDS: readonly string[] = [...REQUIRED, 'needs', ...OPTIONAL];
+const NEEDS: readonly SuiteNeed[] = ['activations', 'training'];
 
 /** Lowercase words joined by single '-' or '_', starting with a letter: ood, label-noise, my_suite2. */
 export const SUITE_NAME = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
@@ -82,6 +83,10 @@ export function validateSuite(value: unknown, file?: string): Suite {
   if (typeof def.run !== 'function') {
     issues.push({ field: 'run', message: `must be a function (ctx) => Promise<{ result, markdown, files }>, got ${describeValue(def.run)}` });
   }
+  const needs = def.needs ?? [];
+  if (!Array.isArray(needs) || needs.some((n) => !NEEDS.includes(n as SuiteNeed))) {
+    issues.push({ field: 'needs', message: `must be an array of ${NEEDS.map((n) => `'${n}'`).join(', ')} when given, got ${describeValue(def.needs)}` });
+  }
   for (const k of OPTIONAL) {
     if (def[k] !== undefined && typeof def[k] !== 'function') issues.push({ field: k, message: `must be a function when given, got ${describeValue(def[k])}` });
   }
@@ -98,6 +103,7 @@ export function validateSuite(value: unknown, file?: string): Suite {
     name: name as string,
     version: version as number,
     description: description as string,
+    needs: Object.freeze([...(needs as SuiteNeed[])]),
     run: def.run as Suite['run'],
     ...(def.check !== undefined ? { check: def.check as Suite['check'] } : {}),
     ...(def.headline !== undefined ? { headline: def.headline as Suite['headline'] } : {}),

@@ -116,6 +116,11 @@ export interface SuiteDefinition<R = unknown> {
   /** One line: what the suite measures. */
   description: string;
   /**
+   * What the suite needs beyond a classifier: 'activations' (SuiteModel.vit, the harness ViT's activation probes) or
+   * 'training' (SuiteContext.trainExtra). `evaluate` refuses a suite whose needs its models cannot meet, before work.
+   */
+  needs?: readonly SuiteNeed[];
+  /**
    * Optional early check, called once the data is loaded and before any training: throw a HarnessInputError naming
    * the config field when the suite cannot run on this config and data (so a bad setting fails in seconds).
    */
@@ -126,10 +131,14 @@ export interface SuiteDefinition<R = unknown> {
 }
 
 /** A validated suite, as the registry and the run use it. */
+/** See SuiteDefinition.needs. */
+export type SuiteNeed = 'activations' | 'training';
+
 export interface Suite<R = unknown> {
   readonly name: string;
   readonly version: number;
   readonly description: string;
+  readonly needs: readonly SuiteNeed[];
   check?(config: RunConfig, data: DataSplits, options: unknown): void | Promise<void>;
   run(ctx: SuiteContext): Promise<SuiteOutput<R>>;
   headline?(result: R): SuiteHeadline[];

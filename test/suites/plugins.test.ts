@@ -6,7 +6,7 @@ import { PRESETS } from '../../src/config/run-config.js';
 import { builtinModules } from '../../src/plugins/builtins.js';
 import { defineSuite, SuiteDefinitionError } from '../../src/suite/define.js';
 import { createSuiteRegistry, loadSuiteModule } from '../../src/suite/registry.js';
-import { suitesToRun } from '../../src/run/run-experiment.js';
+import { suitesToRun } from '../../src/run/run-suites.js';
 
 async function rejects(p: Promise<unknown>): Promise<Error> {
   try {
@@ -56,7 +56,7 @@ describe('suite plugins', () => {
       "suite 'Bad Name': field 'name' must be lowercase words joined by '-' or '_' (e.g. 'ood', 'label-noise'), got 'Bad Name'; "
       + "field 'version' must be an integer >= 1, got 0; field 'description' must be a non-empty string, got ''; "
       + "field 'run' must be a function (ctx) => Promise<{ result, markdown, files }>, got 3; "
-      + "field 'descripton' is not a suite field. Did you mean description? Allowed: name, version, description, run, check, headline");
+      + "field 'descripton' is not a suite field. Did you mean description? Allowed: name, version, description, run, needs, check, headline");
     fs.writeFileSync(path.join(dir, 'nodefault.mjs'), 'export const suite = 1;\n');
     expect((await rejects(loadSuiteModule('./nodefault.mjs', { cwd: dir }))).message)
       .to.equal("./nodefault.mjs: no default export; write 'export default defineSuite({ ... })' (found named exports: suite)");
