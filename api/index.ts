@@ -16,6 +16,8 @@ import { runSeeds } from '../src/run/multi-seed.js';
 import { runExperiment, type RunOptions, type RunOutput } from '../src/run/run-experiment.js';
 import { runCheck, type CheckOptions, type CheckOutcome } from '../src/cli/check-command.js';
 import { builtinSuites } from '../src/suite/registry.js';
+import { EVALUATE_DEFAULT_SUITES, evaluateModels } from '../src/evaluate/evaluate.js';
+import type { Classifier } from '../src/suite/types.js';
 
 export { PRESET_NAMES, PRESETS, type PresetName, type RunConfig } from '../src/config/run-config.js';
 export type * from '../src/config/run-config.js';
@@ -35,6 +37,8 @@ export { loadDataset, DATASET_NAMES, type DatasetName, type DatasetSpec } from '
 export type { Dataset, DataSplits } from '../src/data/dataset.js';
 export { initBackend, BACKEND_CHOICES, type BackendChoice, type BackendInfo } from '../src/backend.js';
 export type { RunOutput, CheckOptions, CheckOutcome };
+export type { Classifier } from '../src/suite/types.js';
+export { onnxClassifier, type OnnxOptions, type OnnxClassifier } from '../src/onnx/classifier.js';
 
 export interface LoadConfigOptions {
   /** A preset to start from (default: the file's `preset`, else 'quick'). */
@@ -65,4 +69,45 @@ export async function run(config: RunConfig, options: Omit<RunOptions, 'config'>
 export async function check(options: CheckOptions): Promise<CheckOutcome> {
   await builtinSuites(); // headline scalars of older scorecards come from the built-in suites' code
   return runCheck(options);
+}
+
+/** A model for `evaluate`: any function from a batch of uint8 NHWC images to logits [count, classes]. */
+export interface FunctionModel {
+  name: string;
+  logits(images: Uint8Array, count: number): Float32Array | Promise<Float32Array>;
+  /** Default: the data's class count. */
+  numClasses?: number;
+}
+
+export interface EvaluateApiOptions extends LoadConfigOptions {
+  /** In order; the first is the baseline. Functions, or ready Classifiers (e.g. from onnxClassifier). */
+  models: readonly (FunctionModel | (Classifier & { name: string }))[];
+  outDir: string;
+  resume?: boolean;
+  progress?: boolean;
+}
+
+/**
+ * Evaluate models trained elsewhere (any `(images, count) => logits` function) through the suites into a scorecard,
+ * as `topk-harness evaluate` does for ONNX files. Suites default to calibration and corruption; `overrides` (or the
+ * config file) may set `suites`, `data`, `corruption`, `suiteOptions`, `seed`.
+ */
+export async function evaluate(options: EvaluateApiOptions): Promise<RunOutput> {
+  const names = options.models.map((m) => m.name);
+  const layers: ConfigOverrides[] = [];
+  if (options.file !== undefined) layers.push(readConfigFile(options.file));
+  if (options.overrides !== undefined) layers.push(parseOverrides(options.overrides, 'overrides'));
+  const suitesGiven = layers.some((l) => l.suites !== undefined);
+  layers.push(parseOverrides({ models: names.map((name) => ({ name, k: null })), ...(suitesGiven ? {} : { suites: EVALUATE_DEFAULT_SUITES }) }, 'evaluate'));
+  const config = resolveConfig(layers, options.preset);
+  return evaluateModels({
+    config,
+    outDir: options.outDir,
+    resume: options.resume,
+    progress: options.progress,
+    models: async (shape) => options.models.map((m) => ({
+      name: m.name,
+      classifier: { numClasses: m.numClasses ?? shape.classes, logits: (images: Uint8Array, count: number) => m.logits(images, count) },
+    })),
+  });
 }

@@ -20,6 +20,7 @@ import { registerReportCommand } from './report-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerStudyCommand } from './study-command.js';
+import { registerEvaluateCommand } from './evaluate-command.js';
 import { addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags } from './corruptions-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
@@ -169,6 +170,7 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
   registerReportCommand(program);
   registerStudyCommand(program);
   registerCorruptionsCommand(program);
+  registerEvaluateCommand(program);
   registerMergeCommand(program);
   registerCheckCommand(program, (code) => {
     exit.code = code;

@@ -77,7 +77,7 @@ describe('label-noise suite (end to end on synthetic data)', function () {
       expect(r.curve.map((c) => c.epoch)).to.deep.equal([0, 1, 2, 3]);
     }
     // the noisy-label models train from the same initialisation as the clean ones: identical at epoch 0
-    expect(s.models.vanilla.curve[0].validationAccuracy).to.equal(card.models.vanilla.training.history[0].validationAccuracy);
+    expect(s.models.vanilla.curve[0].validationAccuracy).to.equal(card.models.vanilla.training!.history[0].validationAccuracy);
     expect(s.deltas.topk.test.accuracy).to.be.closeTo(s.models.topk.test.accuracy - s.models.vanilla.test.accuracy, 1e-12);
 
     const md = fs.readFileSync(path.join(tmp, 'a', 'scorecard.md'), 'utf8');

@@ -47,7 +47,7 @@ describe('sparsity suite through runExperiment (synthetic data)', function () {
       m.test.nonzeroFraction.forEach((f, i) => expect(f).to.be.closeTo(card.models[name].test.nonzeroFractionPerLayer[i], 1e-6));
       // over training: epoch 0 (initialisation) to the last epoch, the trainer's own records
       expect(m.overTraining.epochs).to.deep.equal([0, 1, 2]);
-      expect(m.overTraining.validation).to.deep.equal(card.models[name].training.history.map((h) => h.validationNonzeroFraction));
+      expect(m.overTraining.validation).to.deep.equal(card.models[name].training!.history.map((h) => h.validationNonzeroFraction));
       expect(m.flops.model.dense).to.equal(card.models[name].forwardFlopsPerImage);
       for (const split of [m.train, m.test]) {
         for (const u of split.neurons) {
