@@ -16,11 +16,12 @@ import { negativeLogLikelihood } from '../metrics/nll.js';
 import { softmaxRows } from '../metrics/softmax.js';
 import type { ModelFile, ModelResult, ModelTiming } from '../scorecard/scorecard.js';
 import { predictDataset } from '../suite/classifier.js';
-import { createSuiteRegistry } from '../suite/registry.js';
+import { createSuiteRegistry, type SuiteRegistry } from '../suite/registry.js';
 import type { Classifier, SuiteContext, SuiteModel } from '../suite/types.js';
 import { StderrProgress, silentProgress, type ProgressSink } from '../util/progress.js';
 import { assembleScorecard, writeScorecard } from '../run/assemble.js';
-import { prepareData, prepareRunDir, type RunOutput } from '../run/run-experiment.js';
+import { prepareData, type RunOutput } from '../run/run-experiment.js';
+import { openRunFolder, type RunFolder } from '../run/run-folder.js';
 import { checkSuites, loadExtraTestSet, preflightRunCorruptions, runSuites, suitesToRun } from '../run/run-suites.js';
 
 /** The suites `evaluate` runs by default: those that need nothing but a classifier. */
@@ -57,10 +58,8 @@ export interface EvaluateOptions {
 
 export async function evaluateModels(opts: EvaluateOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
-  const t0 = performance.now();
   const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
   const sink = (label: string): ProgressSink => (opts.progress === false ? silentProgress : new StderrProgress(label));
-  const names = config.models.map((m) => m.name);
   const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
   const suiteNames = suitesToRun(config, registry);
   for (const name of suiteNames) {
@@ -70,19 +69,27 @@ export async function evaluateModels(opts: EvaluateOptions): Promise<RunOutput> 
       throw new HarnessInputError(`suite '${name}' does not apply to models trained elsewhere: it needs ${what}; drop it from --suites (or train the models with \`topk-harness run\`)`, 'suites');
     }
   }
-  prepareRunDir(outDir, config, opts.resume ?? false);
-  // tfjs is not needed by ONNX models, but the scorecard records a backend and JavaScript classifiers may use tfjs
-  const backend = await initBackend(config.backend, log);
-  const data = await prepareData(config, log);
-  log(`data: ${config.data.dataset} ${data.validation.count} validation / ${data.test.count} test; models: ${names.join(', ')}`);
-  const shape = { height: data.test.height, width: data.test.width, channels: data.test.channels, classes: data.test.classNames.length };
-  const models = typeof opts.models === 'function' ? await opts.models(shape) : opts.models;
-  if (models.length === 0) throw new HarnessInputError('evaluate needs at least one model (--model NAME=FILE.onnx)', 'model');
-  if (JSON.stringify(models.map((m) => m.name)) !== JSON.stringify(names)) {
-    throw new HarnessInputError(`config.models (${names.join(', ')}) must name the evaluated models in order (${models.map((m) => m.name).join(', ')})`, 'models');
+  const folder = openRunFolder(outDir, config, opts.resume ?? false);
+  try {
+    return await evaluateInFolder(opts, folder, registry, suiteNames, log, sink);
+  } finally {
+    folder.release();
   }
-  await checkSuites(registry, suiteNames, config, data);
-  await preflightRunCorruptions(config, data);
+}
+
+async function evaluateInFolder(
+  opts: EvaluateOptions, folder: RunFolder, registry: SuiteRegistry, suiteNames: string[], log: (l: string) => void, sink: (label: string) => ProgressSink,
+): Promise<RunOutput> {
+  const { config, outDir } = opts;
+  let prepared;
+  try {
+    prepared = await prepareEvaluation(opts, registry, suiteNames, log);
+  } catch (e) {
+    folder.discardIfUnstarted();
+    throw e;
+  }
+  folder.started();
+  const { backend, data, models } = prepared;
   const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
 
   const results: Record<string, ModelResult> = {};
@@ -124,10 +131,29 @@ export async function evaluateModels(opts: EvaluateOptions): Promise<RunOutput> 
   };
   const { records } = await runSuites({ ctx, registry, names: suiteNames, outDir, log });
   const modelFiles = Object.fromEntries(models.map((m) => [m.name, (typeof m.file === 'function' ? m.file() : m.file) ?? { format: 'function' as const, outputs: 'logits' as const }]));
-  const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models: results, timing, suites: records, backend, startedAt: t0, modelFiles });
+  const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models: results, timing, suites: records, backend, elapsedSeconds: folder.elapsedSeconds(), modelFiles });
   const scorecardPath = writeScorecard(outDir, scorecard);
   log(`scorecard: ${scorecardPath}`);
   return { scorecard, scorecardPath, interrupted: false };
+}
+
+/** Everything checked before the first model runs: backend, data, the models against the data, suites, plugins. */
+async function prepareEvaluation(opts: EvaluateOptions, registry: SuiteRegistry, suiteNames: readonly string[], log: (l: string) => void) {
+  const { config } = opts;
+  const names = config.models.map((m) => m.name);
+  // tfjs is not needed by ONNX models, but the scorecard records a backend and JavaScript classifiers may use tfjs
+  const backend = await initBackend(config.backend, log);
+  const data = await prepareData(config, log);
+  log(`data: ${config.data.dataset} ${data.validation.count} validation / ${data.test.count} test; models: ${names.join(', ')}`);
+  const shape = { height: data.test.height, width: data.test.width, channels: data.test.channels, classes: data.test.classNames.length };
+  const models = typeof opts.models === 'function' ? await opts.models(shape) : opts.models;
+  if (models.length === 0) throw new HarnessInputError('evaluate needs at least one model (--model NAME=FILE.onnx)', 'model');
+  if (JSON.stringify(models.map((m) => m.name)) !== JSON.stringify(names)) {
+    throw new HarnessInputError(`config.models (${names.join(', ')}) must name the evaluated models in order (${models.map((m) => m.name).join(', ')})`, 'models');
+  }
+  await checkSuites(registry, suiteNames, config, data);
+  await preflightRunCorruptions(config, data);
+  return { backend, data, models };
 }
 
 /** A model's test predictions in the form the suites share (no activation statistics for external models). */

@@ -22,8 +22,8 @@ export interface ScorecardParts {
   timing: Record<string, ModelTiming>;
   suites: Record<string, SuiteRecord>;
   backend: BackendInfo;
-  /** performance.now() when the run started. */
-  startedAt: number;
+  /** Wall time of the run, every invocation of a resumed run added up (run-folder.ts). */
+  elapsedSeconds: number;
   /** evaluate: the external models' files. */
   modelFiles?: Record<string, ModelFile>;
 }
@@ -59,7 +59,7 @@ export async function assembleScorecard(p: ScorecardParts): Promise<Scorecard> {
     timing: {
       models: p.timing,
       suites: Object.fromEntries(Object.entries(p.suites).map(([k, v]) => [k, v.seconds])),
-      totalSeconds: (performance.now() - p.startedAt) / 1000,
+      totalSeconds: p.elapsedSeconds,
     },
     provenance: {
       harnessVersion: harnessVersion(),

@@ -29,6 +29,9 @@ import { checkSuites, loadExtraTestSet, preflightRunCorruptions, RunInterrupted,
 import type { ModelVariant } from '../config/run-config.js';
 import type { Predictions } from '../eval/predict.js';
 import { assembleScorecard, writeScorecard } from './assemble.js';
+import { openRunFolder, type RunFolder } from './run-folder.js';
+
+export { prepareRunDir } from './run-folder.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -102,22 +105,28 @@ export function modelConfigFor(config: RunConfig, data: Dataset, k: number | num
 }
 
 export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
+  const folder = openRunFolder(opts.outDir, opts.config, opts.resume ?? false);
+  try {
+    return await runInFolder(opts, folder);
+  } finally {
+    folder.release();
+  }
+}
+
+async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutput> {
   const { config, outDir } = opts;
-  const t0 = performance.now();
   const stages: { suites?: Record<string, SuiteRecord> } = {};
   const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
   const sink = (label: string): ProgressSink => (opts.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
-  prepareRunDir(outDir, config, opts.resume ?? false);
-  // plugin modules first: a broken plugin fails in seconds, before the backend, the data and any training
-  const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
-  const suiteNames = suitesToRun(config, registry);
-
-  const backend = await initBackend(config.backend, log);
-  log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
-  const data = await prepareData(config, log);
-  log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
-  await checkSuites(registry, suiteNames, config, data); // fail before any training
-  await preflightRunCorruptions(config, data);
+  let prepared;
+  try {
+    prepared = await prepareRun(config, log);
+  } catch (e) {
+    folder.discardIfUnstarted(); // nothing trained yet: leave no folder behind a bad dataset path or backend
+    throw e;
+  }
+  folder.started();
+  const { registry, suiteNames, backend, data } = prepared;
   const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
 
   const models: Record<string, ModelResult> = {};
@@ -193,6 +202,7 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
         inferImagesPerSecond: p.imagesPerSecond,
       };
       log(`[${variant.name}] test accuracy ${(100 * models[variant.name].test.accuracy).toFixed(2)}%`);
+      folder.saveElapsed();
     }
 
     const suites: Record<string, SuiteRecord> = {};
@@ -224,7 +234,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
     for (const t of trained) t.model.dispose();
   }
 
-  const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models, timing, suites: stages.suites ?? {}, backend, startedAt: t0 });
+  folder.saveElapsed();
+  const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models, timing, suites: stages.suites ?? {}, backend, elapsedSeconds: folder.elapsedSeconds() });
   const scorecardPath = path.join(outDir, 'scorecard.json');
   if (!interrupted && opts.evaluate !== false) {
     writeScorecard(outDir, scorecard);
@@ -233,20 +244,19 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   return { scorecard, scorecardPath, interrupted };
 }
 
-/** Create the run folder and its config.json; on resume, insist that the config has not changed. */
-export function prepareRunDir(outDir: string, config: RunConfig, resume: boolean): void {
-  const cfgPath = path.join(outDir, 'config.json');
-  const text = stableStringify(config);
-  if (fs.existsSync(cfgPath)) {
-    if (!resume) {
-      throw new HarnessInputError(`run folder ${outDir} already holds a run; use --resume ${outDir} to continue it or choose another --out`, 'out');
-    }
-    const diff = configDifference(fs.readFileSync(cfgPath, 'utf8'), cfgPath, config, "this run's configuration");
-    if (diff) throw new HarnessInputError(`cannot resume ${outDir}: ${diff}`, 'resume');
-    return;
-  }
-  if (resume && fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
-    throw new HarnessInputError(`cannot resume ${outDir}: it has no config.json`, 'resume');
-  }
-  writeFileAtomic(cfgPath, text);
+/**
+ * Everything a run checks before its first model trains: plugin modules (a broken plugin fails in seconds), the
+ * suites' names and early checks, the backend, the data, the corruption plugins' preflight.
+ */
+async function prepareRun(config: RunConfig, log: (l: string) => void) {
+  const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
+  const suiteNames = suitesToRun(config, registry);
+  const backend = await initBackend(config.backend, log);
+  log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
+  const data = await prepareData(config, log);
+  log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
+  await checkSuites(registry, suiteNames, config, data);
+  await preflightRunCorruptions(config, data);
+  return { registry, suiteNames, backend, data };
 }
+
