@@ -1,8 +1,8 @@
 /**
  * Running the suites of a run, shared by `run` (the harness's own ViTs) and `evaluate` (models trained elsewhere):
  * which suites run in which order, their early checks, the corruption plugins' preflight, the suite context's
- * extra test sets, and the loop that runs each suite once per run folder (suites/<name>.json; a resumed run reuses
- * it) with plugin errors reported in one line.
+ * extra test sets, and the loop that runs each suite once per run folder (suites/<name>.json, verified by
+ * suite-cache.ts; a resumed run reuses it) with plugin errors reported in one line.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ import { deriveSeed } from '../rng.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import type { SuiteRegistry } from '../suite/registry.js';
 import type { ExtraDatasetName, Suite, SuiteContext, SuiteHeadline, SuiteOutput } from '../suite/types.js';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { readSuiteCache, writeSuiteCache } from './suite-cache.js';
 
 /** A suite's saved output (suites/<name>.json) plus its wall time, version, source and headline scalars. */
 export interface SuiteRecord extends SuiteOutput {
@@ -39,6 +39,11 @@ export interface RunSuitesInput {
   /** suitesToRun's order. */
   names: readonly string[];
   outDir: string;
+  /**
+   * Hash of the run's configuration, stored in each suites/<name>.json and compared when a resumed run reuses one
+   * (suite-cache.ts). Absent: caches are written without one and a cache's own hash is not compared.
+   */
+  configHash?: string;
   log(line: string): void;
 }
 
@@ -49,7 +54,7 @@ export async function runSuites(input: RunSuitesInput): Promise<{ records: Recor
   for (const name of input.names) {
     const saved = path.join(outDir, 'suites', `${name}.json`);
     if (fs.existsSync(saved)) {
-      records[name] = JSON.parse(fs.readFileSync(saved, 'utf8')) as SuiteRecord;
+      records[name] = readSuiteCache(saved, input.configHash);
       log(`[suite ${name}] already done in this run folder; reusing ${saved}`);
       continue;
     }
@@ -70,7 +75,7 @@ export async function runSuites(input: RunSuitesInput): Promise<{ records: Recor
       if (e instanceof RunInterrupted) return { records, interrupted: true };
       throw e;
     }
-    writeJsonAtomic(saved, records[name]);
+    writeSuiteCache(saved, records[name], input.configHash);
   }
   return { records, interrupted: false };
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HarnessInputError } from '../errors.js';
+import { SuiteCacheError, suiteCacheIntegrityProblem } from '../run/suite-cache.js';
 import { formatIssues, SCHEMA_VERSION, ScorecardData, scorecardIssues } from './schema.js';
 import type { Scorecard } from './scorecard.js';
 
@@ -100,7 +101,7 @@ export function readScorecard(file: string): ScorecardFile {
   return parseScorecard(readJson(file, 'scorecard'), file);
 }
 
-/** Read and validate a run folder's suites/<name>.json. */
+/** Read and validate a run folder's suites/<name>.json, and its checksum where it has one (src/run/suite-cache.ts). */
 export function readSuiteRecord(file: string): SuiteRecord {
   const raw = readJson(file, 'suite record');
   const res = suiteRecordSchema.safeParse(raw);
@@ -108,6 +109,8 @@ export function readSuiteRecord(file: string): SuiteRecord {
     const lines = res.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
     throw new HarnessInputError(`suite record ${file} is not a suite's output ({result, markdown, files, seconds}):\n${lines.join('\n')}`, file);
   }
+  const problem = suiteCacheIntegrityProblem(raw as Record<string, unknown>); // any config: a report reads any run
+  if (problem !== null) throw new SuiteCacheError(file, problem);
   return res.data as SuiteRecord;
 }
 
