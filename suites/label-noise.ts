@@ -231,7 +231,7 @@ function readProgress(file: string, key: string, spec: string, probeSize: number
  * Retrain `variant` on the noisy labels, tracking memorisation on the probe after every epoch, and evaluate it on the
  * clean test split against `clean`, the clean-label model of the same variant.
  */
-function trainOnNoisyLabels(
+async function trainOnNoisyLabels(
   ctx: SuiteContext,
   variant: ModelVariant,
   canonical: string,
@@ -239,7 +239,7 @@ function trainOnNoisyLabels(
   noisyValidation: Uint8Array | undefined,
   probe: { set: Dataset; noisy: Uint8Array },
   clean: TestMetrics,
-): NoisyModelResult {
+): Promise<NoisyModelResult> {
   const key = noiseKey(canonical, variant.name);
   const batchSize = ctx.config.train.evalBatchSize;
   const progressFile = path.join(ctx.outDir, 'label-noise', 'progress', `${key}.json`);
@@ -252,7 +252,7 @@ function trainOnNoisyLabels(
     writeJsonAtomic(progressFile, file);
   };
   if (ctx.trainExtra === undefined) throw new HarnessInputError("suite 'label-noise' does not apply to models the harness did not train: it retrains each model on noisy labels", 'suites');
-  const tm = ctx.trainExtra(key, variant, { trainLabels: noisyLabels, validationLabels: noisyValidation, onEpoch });
+  const tm = await ctx.trainExtra(key, variant, { trainLabels: noisyLabels, validationLabels: noisyValidation, onEpoch });
   try {
     const epochs = tm.state.epoch;
     const memorisation: MemorisationPoint[] = [];
@@ -306,7 +306,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     const probe = { set: subset(data.train, probeIdx, `${data.train.name} memorisation probe`), noisy: Uint8Array.from(probeIdx, (i) => noise.labels[i]) };
     const models: Record<string, NoisyModelResult> = {};
     for (const { variant } of ctx.models) {
-      const m = trainOnNoisyLabels(ctx, variant, canonical, noise.labels, valNoise?.labels, probe, clean[variant.name]);
+      const m = await trainOnNoisyLabels(ctx, variant, canonical, noise.labels, valNoise?.labels, probe, clean[variant.name]);
       models[variant.name] = m;
       ctx.log(`[label-noise] ${canonical} ${variant.name}: test accuracy ${pct(m.test.accuracy)} (clean ${pct(clean[variant.name].accuracy)})` +
         (m.memorisation.length ? `, noisy labels fitted ${pct(m.memorisation[m.memorisation.length - 1].noisyLabel)}` : ''));

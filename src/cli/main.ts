@@ -13,6 +13,7 @@ import { defaultRunId, runExperiment } from '../run/run-experiment.js';
 import { runSeeds } from '../run/multi-seed.js';
 import { checkShardable, parseShard, removeCells, runShard, type Shard } from '../run/shard.js';
 import { harnessVersion } from '../run/provenance.js';
+import { exitCodeFor, stopOnSignals, stopRequested } from '../run/signals.js';
 import { intFlag } from './options.js';
 import { registerNoiseCommand } from './noise-command.js';
 import { registerCalibrationCommand } from './calibration-command.js';
@@ -129,8 +130,9 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
       const shard = f.shard && (config.seeds || f.shard.count > 1) ? f.shard : undefined; // 1/1 of a single seed is the whole run
       if (shard) checkShardable(config, shard); // before --fresh removes anything
       if (f.fresh) removeCells(outDir);
+      const stopped = interruptible(exit, `topk-harness run --resume ${outDir}`);
       if (shard) {
-        const out = await runShard({ config, outDir, resume, progress: !f.quiet }, shard);
+        const out = await stopped.run(() => runShard({ config, outDir, resume, progress: !f.quiet }, shard));
         if (out.interrupted) return;
         const { index, count } = shard;
         const ran = out.seeds.length ? `seed${out.seeds.length > 1 ? 's' : ''} ${out.seeds.join(', ')}` : 'no seeds (more shards than seeds)';
@@ -141,7 +143,7 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
         return;
       }
       const run = config.seeds ? runSeeds : runExperiment;
-      const out = await run({ config, outDir, resume, progress: !f.quiet });
+      const out = await stopped.run(() => run({ config, outDir, resume, progress: !f.quiet }));
       if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
     });
 
@@ -149,8 +151,8 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
     .action(async (f: RunFlags) => {
       const { config, outDir, resume } = configFromFlags(f);
       if (config.seeds) throw new HarnessInputError('train takes one seed; use `run --seeds` for multi-seed runs', 'seeds');
-      await runExperiment({ config, outDir, resume, progress: !f.quiet, evaluate: false });
-      process.stdout.write(`${outDir}\n`);
+      const out = await interruptible(exit, `topk-harness train --resume ${outDir}`).run(() => runExperiment({ config, outDir, resume, progress: !f.quiet, evaluate: false }));
+      if (!out.interrupted) process.stdout.write(`${outDir}\n`);
     });
 
   program
@@ -162,8 +164,8 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
     .action(async (dir: string, f: { backend?: string; quiet?: boolean }) => {
       const { config, outDir } = configFromFlags({ resume: dir, backend: f.backend });
       if (config.seeds) throw new HarnessInputError(`${dir} is a multi-seed run; evaluate each seed-<s> folder, or finish it with run --resume ${dir}`, 'eval');
-      const out = await runExperiment({ config, outDir, resume: true, progress: !f.quiet, requireTrained: true });
-      process.stdout.write(`${out.scorecardPath}\n`);
+      const out = await interruptible(exit, `topk-harness eval ${outDir}`).run(() => runExperiment({ config, outDir, resume: true, progress: !f.quiet, requireTrained: true }));
+      if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
     });
 
   registerCalibrationCommand(program);
@@ -184,6 +186,30 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
   });
 
   return program;
+}
+
+/**
+ * Run a command's work with SIGINT/SIGTERM handled (run/signals.ts): training stops at a checkpoint, and an
+ * interrupted result prints how to resume and sets the exit code to 130 or 143.
+ */
+function interruptible(exit: { code: number }, resumeCommand: string) {
+  const hint = () => `interrupted; resume with: ${resumeCommand}`;
+  return {
+    async run<T extends { interrupted: boolean }>(work: () => Promise<T>): Promise<T> {
+      const remove = stopOnSignals(hint);
+      try {
+        const out = await work();
+        const signal = stopRequested();
+        if (out.interrupted && signal !== undefined) {
+          process.stderr.write(`${hint()}\n`);
+          exit.code = exitCodeFor(signal);
+        }
+        return out;
+      } finally {
+        remove();
+      }
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -22,6 +22,7 @@ import { StderrProgress, silentProgress, type ProgressSink } from '../util/progr
 import { assembleScorecard, writeScorecard } from '../run/assemble.js';
 import { prepareData, type RunOutput } from '../run/run-experiment.js';
 import { openRunFolder, type RunFolder } from '../run/run-folder.js';
+import { configHash } from '../run/suite-cache.js';
 import { checkSuites, loadExtraTestSet, preflightRunCorruptions, runSuites, suitesToRun } from '../run/run-suites.js';
 
 /** The suites `evaluate` runs by default: those that need nothing but a classifier. */
@@ -129,7 +130,7 @@ async function evaluateInFolder(
     log,
     loadTestSet: (name) => loadExtraTestSet(config, data, name),
   };
-  const { records } = await runSuites({ ctx, registry, names: suiteNames, outDir, log });
+  const { records } = await runSuites({ ctx, registry, names: suiteNames, outDir, log, configHash: configHash(config) });
   const modelFiles = Object.fromEntries(models.map((m) => [m.name, (typeof m.file === 'function' ? m.file() : m.file) ?? { format: 'function' as const, outputs: 'logits' as const }]));
   const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models: results, timing, suites: records, backend, elapsedSeconds: folder.elapsedSeconds(), modelFiles });
   const scorecardPath = writeScorecard(outDir, scorecard);

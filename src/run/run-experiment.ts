@@ -30,6 +30,8 @@ import type { ModelVariant } from '../config/run-config.js';
 import type { Predictions } from '../eval/predict.js';
 import { assembleScorecard, writeScorecard } from './assemble.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
+import { stopRequested } from './signals.js';
+import { configHash } from './suite-cache.js';
 
 export { prepareRunDir } from './run-folder.js';
 
@@ -133,10 +135,10 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const timing: Record<string, ModelTiming> = {};
   const trained: TrainedModel[] = [];
   const testPredictions = new Map<string, Predictions>();
-  const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}): { tm: TrainedModel; interrupted: boolean } => {
+  const trainOne = async (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}): Promise<{ tm: TrainedModel; interrupted: boolean }> => {
     const vit = new ViT(modelConfigFor(config, data.train, variant.k), config.seed);
     try {
-      const res = train({
+      const res = await train({
         model: vit,
         train: data.train,
         validation: extra.validationLabels ? { ...data.validation, labels: extra.validationLabels } : data.validation,
@@ -149,6 +151,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
         identity: { config: vit.config, train: config.train, seed: config.seed, fingerprints, key },
         progress: sink(key),
         stopAfterSteps: opts.stopAfterSteps,
+        shouldStop: () => stopRequested() !== undefined,
         requireComplete: opts.requireTrained,
       });
       if (res.interrupted) log(`[${key}] stopped after ${res.state.globalStep} steps; rerun with --resume ${outDir} to continue`);
@@ -161,7 +164,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   let interrupted = false;
   try {
     for (const variant of config.models) {
-      const { tm, interrupted: cut } = trainOne(variant.name, variant);
+      const { tm, interrupted: cut } = await trainOne(variant.name, variant);
       trained.push(tm);
       if (cut) {
         interrupted = true;
@@ -216,8 +219,8 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
         progress: sink,
         log,
         loadTestSet: (name) => loadExtraTestSet(config, data, name),
-        trainExtra: (key, variant, extra) => {
-          const { tm, interrupted: cut } = trainOne(key, variant, extra);
+        trainExtra: async (key, variant, extra) => {
+          const { tm, interrupted: cut } = await trainOne(key, variant, extra);
           if (cut) {
             tm.model.dispose();
             throw new RunInterrupted();
@@ -225,7 +228,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
           return tm;
         },
       };
-      const done = await runSuites({ ctx, registry, names: suiteNames, outDir, log });
+      const done = await runSuites({ ctx, registry, names: suiteNames, outDir, log, configHash: configHash(config) });
       Object.assign(suites, done.records);
       interrupted = done.interrupted;
     }

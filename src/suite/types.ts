@@ -83,7 +83,7 @@ export interface SuiteContext {
    * checkpointed as checkpoints/<key>.ckpt so that an interrupted suite resumes. The caller disposes the model.
    * Absent when the run's models were not trained by the harness.
    */
-  trainExtra?: (key: string, variant: ModelVariant, opts?: ExtraTrainingOptions) => TrainedModel;
+  trainExtra?: (key: string, variant: ModelVariant, opts?: ExtraTrainingOptions) => Promise<TrainedModel>;
 }
 
 export interface SuiteOutput<R = unknown> {

@@ -73,6 +73,8 @@ export interface TrainOptions {
   progress?: ProgressSink;
   /** Stop (as if interrupted) after this many global steps; for tests and time-boxed runs. */
   stopAfterSteps?: number;
+  /** Checked before every step: true saves a checkpoint and returns as interrupted (a SIGINT or SIGTERM). */
+  shouldStop?: () => boolean;
   /** Refuse to train: the checkpoint must exist and hold a finished training (evaluation of a trained run). */
   requireComplete?: boolean;
   /** Called after each epoch's validation (including epoch 0) with the model; for suites that track over training. */
@@ -81,7 +83,7 @@ export interface TrainOptions {
 
 export interface TrainResult {
   state: TrainState;
-  /** True when stopAfterSteps cut training short. */
+  /** True when stopAfterSteps or shouldStop cut training short. */
   interrupted: boolean;
 }
 
@@ -92,7 +94,10 @@ function freshState(): TrainState {
   return { epoch: 0, stepInEpoch: 0, globalStep: 0, trainSeconds: 0, imagesTrained: 0, history: [], epochLossSum: 0, epochCorrect: 0, epochSeen: 0, lastLearningRate: 0 };
 }
 
-export function train(opts: TrainOptions): TrainResult {
+/** Training yields to the event loop this often (ms), so that signals are handled within a step or so. */
+const YIELD_MS = 100;
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, train: data, validation, config: cfg, seed } = opts;
   const progress = opts.progress ?? silentProgress;
   const labels = opts.trainLabels ?? data.labels;
@@ -155,14 +160,20 @@ export function train(opts: TrainOptions): TrainResult {
     saveCheckpoint(opts.checkpointPath, { ...state, optimizerStep: optimizer.step }, opts.identity ?? null, entries);
   };
 
+  let lastYield = performance.now();
   try {
     if (state.history.length === 0) validate(0, null, null);
     while (state.epoch < cfg.epochs) {
       const order = permutation(rngFor(seed, 'shuffle', state.epoch), data.count);
       for (let s = state.stepInEpoch; s < stepsPerEpoch; s++) {
-        if (opts.stopAfterSteps !== undefined && state.globalStep >= opts.stopAfterSteps) {
+        if ((opts.stopAfterSteps !== undefined && state.globalStep >= opts.stopAfterSteps) || opts.shouldStop?.()) {
           save();
           return { state, interrupted: true };
+        }
+        if (performance.now() - lastYield > YIELD_MS) {
+          // let signal handlers and timers run: a SIGINT sets shouldStop, and the next step saves and returns
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
         }
         const idx = order.subarray(s * cfg.batchSize, Math.min((s + 1) * cfg.batchSize, data.count));
         const lr = learningRateAt(state.globalStep, totalSteps, cfg.learningRate, cfg.warmupFraction, cfg.minLearningRateFraction);

@@ -131,7 +131,7 @@ describe('libtorch backend: the ViT', function () {
     await tf.setBackend(backend);
     const m = new ViT({ ...small, k }, 0);
     const losses: number[] = [];
-    const res = train({
+    const res = await train({
       model: m, train: trainSet, validation, config: trainCfg, seed: 0,
       progress: { line: () => {}, update: (_s: number, _t: number, msg: string) => losses.push(Number(/loss ([0-9.]+)/.exec(msg)![1])) } as never,
     });

@@ -215,7 +215,7 @@ describe('corruption suite: a direct run on a trained model', function () {
     const data = await prepareData(config);
     const vit = new ViT(modelConfigFor(config, data.train, null), config.seed);
     try {
-      const state = train({ model: vit, train: data.train, validation: data.validation, config: config.train, seed: config.seed }).state;
+      const state = (await train({ model: vit, train: data.train, validation: data.validation, config: config.train, seed: config.seed })).state;
       const tm: TrainedModel = { variant: config.models[0], model: vit, state };
       const ctx: SuiteContext = {
         ...unusedContext, config, data, outDir: tmp, models: [suiteModel(tm)], testPredictions: new Map(),

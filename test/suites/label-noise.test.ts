@@ -87,7 +87,7 @@ function stubContext(config: RunConfig, data: DataSplits, outDir: string, calls:
     testPredictions,
     progress: () => ({ update() {}, line() {} }),
     log: () => {},
-    trainExtra: (key: string, variant: ModelVariant, opts: ExtraTrainingOptions = {}) => {
+    trainExtra: async (key: string, variant: ModelVariant, opts: ExtraTrainingOptions = {}) => {
       calls.push({ key, variant: variant.name, trainLabels: opts.trainLabels!, validationLabels: opts.validationLabels });
       const model = new ViT(modelConfigFor(config, data.train, variant.k), config.seed + 1);
       if (replay) for (let e = 0; e <= EPOCHS; e++) opts.onEpoch?.(fakeRecord(e), model);

@@ -1,0 +1,58 @@
+/**
+ * SIGINT and SIGTERM during a run. The first signal asks the run to stop: training finishes its current step,
+ * writes a checkpoint and returns as interrupted, so the CLI prints how to resume and exits with 130 (SIGINT) or
+ * 143 (SIGTERM), as a shell expects. A run busy elsewhere (a suite evaluating corrupted images) gets GRACE_MS to
+ * reach a stopping point, then exits with the same message: finished suites and checkpoints are on disk, and the
+ * suite in progress restarts on resume. A second signal exits at once.
+ */
+
+/** How long the first signal waits for the run to stop by itself. */
+export const GRACE_MS = 5000;
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+const EXIT_CODE: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+let requested: StopSignal | undefined;
+
+/** The signal that asked the run to stop, if any (training checks this after every step). */
+export function stopRequested(): StopSignal | undefined {
+  return requested;
+}
+
+export function exitCodeFor(signal: StopSignal): number {
+  return EXIT_CODE[signal];
+}
+
+/**
+ * Install the handlers for one command; `resumeHint` is the line printed on the way out (e.g. `interrupted; resume
+ * with: topk-harness run --resume DIR`). Returns the function that removes them.
+ */
+export function stopOnSignals(resumeHint: () => string, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const handler = (signal: StopSignal) => {
+    if (requested !== undefined) {
+      write(`${signal} again: exiting now. ${resumeHint()}`);
+      process.exit(EXIT_CODE[signal]);
+    }
+    requested = signal;
+    write(`${signal}: stopping at the next checkpoint (up to ${GRACE_MS / 1000} s; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again exits at once)`);
+    timer = setTimeout(() => {
+      write(resumeHint());
+      process.exit(EXIT_CODE[signal]);
+    }, GRACE_MS);
+    timer.unref();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** For tests: forget a stop request. */
+export function resetStopRequest(): void {
+  requested = undefined;
+}
