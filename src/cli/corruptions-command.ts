@@ -38,7 +38,7 @@ import {
 import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { checkWritableDir, checkWritableFile, ensureDirectory, writeFileAtomic } from '../util/atomic.js';
 import { resolveCorruptionPlan, tableFor, type CorruptionGroup } from '../../suites/corruption.js';
 import { intFlag } from './options.js';
 
@@ -237,6 +237,8 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
     : [...BENCHMARK_CORRUPTIONS.map((n) => registry.get(n)), ...registry.plugins()];
   const severities = f.severity ?? ([1, 2, 3, 4, 5] as Severity[]);
   const out = path.resolve(f.out);
+  // the output checked before any work: a directory, a read-only mount or an immutable file fails in one line
+  if (f.image !== undefined) checkWritableFile(out);
 
   if (f.image !== undefined) {
     const image = await readImageFile(f.image);
@@ -249,6 +251,7 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
     throw new HarnessInputError(`--out ${f.out}: exists and is not a directory (with --dataset, --out is the folder to write)`, '--out');
   }
+  checkWritableDir(out);
   const splitName = f.split ?? 'test';
   const split = (await loadDataset({ name: f.dataset as DatasetName, dataDir: f.dataDir }, { seed: f.seed }))[splitName];
   const { table, reason } = tableFor(f.table ?? 'auto', split.height, split.width);
@@ -262,14 +265,14 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
     for (const severity of severities) {
       const corrupted = await corruptDataset(first, c, severity, { seed: f.seed, table });
       const sub = flat ? '' : path.join(c.name, String(severity));
-      fs.mkdirSync(path.join(out, sub), { recursive: true });
+      ensureDirectory(path.join(out, sub));
       const base = images.length;
       const inFlight = 8;
       for (let start = 0; start < count; start += inFlight) {
         await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, async (_, k) => {
           const i = start + k;
           const file = path.posix.join(flat ? '' : `${c.name}/${severity}`, `${i}_${corrupted.labels[i]}.png`);
-          fs.writeFileSync(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
+          writeFileAtomic(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
           images[base + i] = { file, corruption: c.name, severity, index: i, label: corrupted.labels[i], seed: f.seed };
         }));
       }
@@ -332,6 +335,7 @@ export async function previewCorruptions(f: PreviewFlags): Promise<string> {
     images = Array.from({ length: Math.min(f.count ?? DEFAULT_PREVIEW_COUNT, test.count) }, (_, i) => datasetImage(test, i));
   }
   const { table } = tableFor(f.table ?? 'auto', images[0].height, images[0].width);
+  checkWritableFile(path.resolve(f.out));
   const png = await previewGrid(images, corruptions, f.severities, f.seed, { table });
   writeFileAtomic(path.resolve(f.out), png);
   return `${f.out}\n`;

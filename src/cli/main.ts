@@ -14,6 +14,7 @@ import { runSeeds } from '../run/multi-seed.js';
 import { checkShardable, parseShard, removeCells, runShard, type Shard } from '../run/shard.js';
 import { harnessVersion } from '../run/provenance.js';
 import { exitCodeFor, stopOnSignals, stopRequested } from '../run/signals.js';
+import { FileWriteError } from '../util/file-errors.js';
 import { intFlag } from './options.js';
 import { registerNoiseCommand } from './noise-command.js';
 import { registerCalibrationCommand } from './calibration-command.js';
@@ -198,7 +199,10 @@ function interruptible(exit: { code: number }, resumeCommand: string) {
     async run<T extends { interrupted: boolean }>(work: () => Promise<T>): Promise<T> {
       const remove = stopOnSignals(hint);
       try {
-        const out = await work();
+        const out = await work().catch((e: unknown) => {
+          // a full disk: nothing finished is lost (checkpoints and suite results are written whole or not at all)
+          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: ${resumeCommand}`) : e;
+        });
         const signal = stopRequested();
         if (out.interrupted && signal !== undefined) {
           process.stderr.write(`${hint()}\n`);

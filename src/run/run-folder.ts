@@ -10,7 +10,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { lockRunFolder } from './lock.js';
 import { configDifference } from '../config/compare.js';
 import { HarnessInputError } from '../errors.js';
-import { stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { checkWritableDir, ensureDirectory, stableStringify, writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 
 export interface RunFolder {
   dir: string;
@@ -27,7 +27,8 @@ export interface RunFolder {
 
 export function openRunFolder(dir: string, config: RunConfig, resume: boolean): RunFolder {
   const existed = fs.existsSync(dir) && fs.readdirSync(dir).length > 0;
-  fs.mkdirSync(dir, { recursive: true });
+  checkWritableDir(dir); // one line for a read-only mount, a file in the way or a full disk, before anything is made
+  ensureDirectory(dir);
   const release = lockRunFolder(dir);
   try {
     prepareRunDir(dir, config, resume);

@@ -74,7 +74,8 @@ export function resumeFolderOf(file: string, sub: string): string {
   return /^seed-\d+$/.test(path.basename(run)) ? path.dirname(run) : run;
 }
 
-function retrainHint(file: string): string {
+/** What to do about a checkpoint that cannot be resumed: the commands that retrain its model or the whole run. */
+export function retrainHint(file: string): string {
   return (
     `delete it (rm ${file}) and rerun with --resume ${resumeFolderOf(file, 'checkpoints')} to retrain only that model, ` +
     `or rerun with --fresh to retrain from scratch`

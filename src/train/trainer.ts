@@ -17,7 +17,7 @@ import { permutation, rngFor } from '../rng.js';
 import { ProgressSink, silentProgress } from '../util/progress.js';
 import { AdamW } from './adamw.js';
 import { imageBatch, labelBatch } from './batch.js';
-import { loadCheckpoint, saveCheckpoint, TensorEntry } from './checkpoint.js';
+import { loadCheckpoint, retrainHint, saveCheckpoint, TensorEntry } from './checkpoint.js';
 import { TrainConfig } from './config.js';
 import { crossEntropy } from './loss.js';
 import { learningRateAt } from './schedule.js';
@@ -238,7 +238,7 @@ function restore(file: string, model: ViT, optimizer: AdamW, identity: unknown):
   if (diff) {
     throw new HarnessInputError(
       `checkpoint ${file} was written for a different configuration, seed or dataset (${diff.path} is ` +
-        `${JSON.stringify(diff.a)} there, ${JSON.stringify(diff.b)} now); refusing to resume. Delete it or use a new --out directory.`,
+        `${JSON.stringify(diff.a)} there, ${JSON.stringify(diff.b)} now); refusing to resume: ${retrainHint(file)}`,
       file,
     );
   }

@@ -174,8 +174,8 @@ describe('checkpoint integrity', function () {
     const e = await refusedResume({ ...identity, seed: 4 });
     expect(e).to.be.instanceOf(HarnessInputError);
     expect(e.message).to.equal(
-      `checkpoint ${ckpt} was written for a different configuration, seed or dataset (seed is 3 there, 4 now); refusing to resume. ` +
-        'Delete it or use a new --out directory.',
+      `checkpoint ${ckpt} was written for a different configuration, seed or dataset (seed is 3 there, 4 now); refusing to resume: ` +
+        `delete it (rm ${ckpt}) and rerun with --resume ${runDir} to retrain only that model, or rerun with --fresh to retrain from scratch`,
     );
   });
 
