@@ -17,9 +17,10 @@ RUN TOPK_SYSTEM_DEPS_STATUS=/var/log/topk-harness-deps/status \
     && rm -rf /var/lib/apt/lists/*
 
 COPY . .
+# npm ci builds dist/ (prepare) and, with libtorch installed, the addon (scripts/install-native.cjs); a missing addon
+# is built again here so that a build error fails the image with its log
 RUN npm ci --no-audit --no-fund \
-    && if grep -qx native=1 /var/log/topk-harness-deps/status; then npm run build:native; fi \
-    && npm run build \
+    && if grep -qx native=1 /var/log/topk-harness-deps/status && [ ! -f native/build/Release/topk_libtorch.node ]; then npm run build:native; fi \
     && ln -s /opt/topk-harness/bin/topk-harness.js /usr/local/bin/topk-harness
 
 ENTRYPOINT ["node", "/opt/topk-harness/bin/topk-harness.js"]

@@ -3,13 +3,15 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { BACKEND_CHOICES } from '../backend.js';
+import { BACKEND_CHOICES, initBackend } from '../backend.js';
 import { PRESET_NAMES, PresetName, RunConfig } from '../config/run-config.js';
 import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from '../config/schema.js';
 import { DATASET_NAMES } from '../data/load.js';
 import { builtinModules } from '../plugins/builtins.js';
 import { HarnessInputError, NonFiniteLossError, unknownChoiceMessage } from '../errors.js';
-import { defaultRunId, runExperiment } from '../run/run-experiment.js';
+import { defaultRunId, prepareData, runExperiment, trainModel } from '../run/run-experiment.js';
+import { datasetFingerprint } from '../data/load.js';
+import { StderrProgress } from '../util/progress.js';
 import { runSeeds } from '../run/multi-seed.js';
 import { checkShardable, parseShard, removeCells, runShard, type Shard } from '../run/shard.js';
 import { harnessVersion } from '../run/provenance.js';
@@ -167,6 +169,31 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
       if (config.seeds) throw new HarnessInputError(`${dir} is a multi-seed run; evaluate each seed-<s> folder, or finish it with run --resume ${dir}`, 'eval');
       const out = await interruptible(exit, `topk-harness eval ${outDir}`).run(() => runExperiment({ config, outDir, resume: true, progress: !f.quiet, requireTrained: true }));
       if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
+    });
+
+  // hidden: one model of a run folder, for the parallel trainer's child processes (src/run/parallel-training.ts)
+  program
+    .command('train-model', { hidden: true })
+    .argument('<run-dir>')
+    .requiredOption('--model <name>')
+    .addOption(new Option('-b, --backend <name>').choices(BACKEND_CHOICES as unknown as string[]))
+    .action(async (dir: string, f: { model: string; backend?: string }) => {
+      const { config } = configFromFlags({ resume: dir, backend: f.backend });
+      const variant = config.models.find((m) => m.name === f.model);
+      if (!variant) throw new HarnessInputError(unknownChoiceMessage('model', f.model, config.models.map((m) => m.name)), '--model');
+      const log = (l: string) => process.stderr.write(l + '\n');
+      await initBackend(config.backend, () => {});
+      const data = await prepareData(config);
+      const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+      const remove = stopOnSignals(() => `[${f.model}] stopped at a checkpoint`);
+      try {
+        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
+        tm.model.dispose();
+        const signal = stopRequested();
+        if (interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
+      } finally {
+        remove();
+      }
     });
 
   registerCalibrationCommand(program);

@@ -4,6 +4,7 @@
  * that need what only the harness's ViTs have (activation probes: sparsity; training: label-noise) are refused
  * before any work, naming what they need.
  */
+import * as path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
@@ -134,7 +135,7 @@ async function evaluateInFolder(
   const modelFiles = Object.fromEntries(models.map((m) => [m.name, (typeof m.file === 'function' ? m.file() : m.file) ?? { format: 'function' as const, outputs: 'logits' as const }]));
   const scorecard = await assembleScorecard({ config, outDir, data, fingerprints, models: results, timing, suites: records, backend, elapsedSeconds: folder.elapsedSeconds(), modelFiles });
   const scorecardPath = writeScorecard(outDir, scorecard);
-  log(`scorecard: ${scorecardPath}`);
+  log(`scorecard: ${scorecardPath}  report: ${path.join(outDir, 'report.html')}`);
   return { scorecard, scorecardPath, interrupted: false };
 }
 

@@ -138,7 +138,9 @@ export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
     const out = await runSeed(opts, seed, `${i + 1} of ${seeds.length}`);
     if (out.interrupted) return { scorecard: out.scorecard, scorecardPath: path.join(seedDir(outDir, seed), 'scorecard.json'), interrupted: true };
   }
-  return aggregateSeeds(outDir, config);
+  const out = aggregateSeeds(outDir, config);
+  if (opts.progress !== false) process.stderr.write(`scorecard: ${out.scorecardPath}  report: ${path.join(outDir, 'report.html')}\n`);
+  return out;
 }
 
 /** The finished scorecards of `seeds` in <outDir>/seed-<s>/, read back validated, in list order (throws naming an unfinished seed). */

@@ -31,6 +31,7 @@ import type { Predictions } from '../eval/predict.js';
 import { assembleScorecard, writeScorecard } from './assemble.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { stopRequested } from './signals.js';
+import { trainInParallel } from './parallel-training.js';
 import { configHash } from './suite-cache.js';
 
 export { prepareRunDir } from './run-folder.js';
@@ -135,32 +136,14 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const timing: Record<string, ModelTiming> = {};
   const trained: TrainedModel[] = [];
   const testPredictions = new Map<string, Predictions>();
-  const trainOne = async (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}): Promise<{ tm: TrainedModel; interrupted: boolean }> => {
-    const vit = new ViT(modelConfigFor(config, data.train, variant.k), config.seed);
-    try {
-      const res = await train({
-        model: vit,
-        train: data.train,
-        validation: extra.validationLabels ? { ...data.validation, labels: extra.validationLabels } : data.validation,
-        config: config.train,
-        seed: config.seed,
-        trainLabels: extra.trainLabels,
-        onEpoch: extra.onEpoch,
-        checkpointPath: path.join(outDir, 'checkpoints', `${key}.ckpt`),
-        resume: true, // a fresh run folder has no checkpoint; a resumed one continues
-        identity: { config: vit.config, train: config.train, seed: config.seed, fingerprints, key },
-        progress: sink(key),
-        stopAfterSteps: opts.stopAfterSteps,
-        shouldStop: () => stopRequested() !== undefined,
-        requireComplete: opts.requireTrained,
-      });
-      if (res.interrupted) log(`[${key}] stopped after ${res.state.globalStep} steps; rerun with --resume ${outDir} to continue`);
-      return { tm: { variant, model: vit, state: res.state }, interrupted: res.interrupted };
-    } catch (e) {
-      vit.dispose();
-      throw e;
-    }
-  };
+  const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}) =>
+    trainModel({ config, data, fingerprints, outDir, key, variant, extra, progress: sink(key), log, stopAfterSteps: opts.stopAfterSteps, requireComplete: opts.requireTrained });
+  // single-threaded backends: the models train side by side in child processes first (parallel-training.ts); the
+  // loop below then finds their checkpoints complete and evaluates them as if it had trained them itself
+  if (!opts.requireTrained && opts.stopAfterSteps === undefined) {
+    const done = await trainInParallel({ config, outDir, backend, keys: config.models.map((v) => v.name), log });
+    if (done.interrupted) return { scorecard: undefined as never, scorecardPath: path.join(outDir, 'scorecard.json'), interrupted: true };
+  }
   let interrupted = false;
   try {
     for (const variant of config.models) {
@@ -242,9 +225,56 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const scorecardPath = path.join(outDir, 'scorecard.json');
   if (!interrupted && opts.evaluate !== false) {
     writeScorecard(outDir, scorecard);
-    log(`scorecard: ${scorecardPath}`);
+    log(`scorecard: ${scorecardPath}  report: ${path.join(outDir, 'report.html')}`);
   }
   return { scorecard, scorecardPath, interrupted };
+}
+
+export interface TrainModelOptions {
+  config: RunConfig;
+  data: DataSplits;
+  fingerprints: { train: string; validation: string; test: string };
+  outDir: string;
+  /** Checkpoint name (checkpoints/<key>.ckpt): the model's name, or a suite's key for its extra trainings. */
+  key: string;
+  variant: ModelVariant;
+  extra?: ExtraTrainingOptions;
+  progress: ProgressSink;
+  log(line: string): void;
+  stopAfterSteps?: number;
+  requireComplete?: boolean;
+}
+
+/**
+ * Train (or resume, or just load when its checkpoint is complete) one model of the run's architecture: the same
+ * init, data order and checkpoint identity wherever it runs (this process, or a child of parallel-training.ts).
+ */
+export async function trainModel(o: TrainModelOptions): Promise<{ tm: TrainedModel; interrupted: boolean }> {
+  const { config, data, extra = {} } = o;
+  const vit = new ViT(modelConfigFor(config, data.train, o.variant.k), config.seed);
+  try {
+    const res = await train({
+      model: vit,
+      train: data.train,
+      validation: extra.validationLabels ? { ...data.validation, labels: extra.validationLabels } : data.validation,
+      config: config.train,
+      seed: config.seed,
+      trainLabels: extra.trainLabels,
+      onEpoch: extra.onEpoch,
+      checkpointPath: path.join(o.outDir, 'checkpoints', `${o.key}.ckpt`),
+      resume: true, // a fresh run folder has no checkpoint; a resumed one continues
+      identity: { config: vit.config, train: config.train, seed: config.seed, fingerprints: o.fingerprints, key: o.key },
+      progress: o.progress,
+      stopAfterSteps: o.stopAfterSteps,
+      shouldStop: () => stopRequested() !== undefined,
+      requireComplete: o.requireComplete,
+    });
+    if (res.interrupted) o.log(`[${o.key}] stopped after ${res.state.globalStep} steps; rerun with --resume ${o.outDir} to continue`);
+    return { tm: { variant: o.variant, model: vit, state: res.state }, interrupted: res.interrupted };
+  } catch (e) {
+    vit.dispose();
+    throw e;
+  }
 }
 
 /**

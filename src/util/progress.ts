@@ -9,9 +9,19 @@ export interface ProgressSink {
   line(text: string): void;
 }
 
+/** "42s", "3m05s", "1h02m": a duration to plan around. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 export class StderrProgress implements ProgressSink {
   private lastPrint = 0;
   private inPlace = false;
+  /** When this task's progress began (first update with done = 0 or more), and how much was done then. */
+  private start?: { at: number; done: number; total: number };
   constructor(
     private readonly label: string,
     private readonly intervalMs = process.stderr.isTTY ? 200 : 10_000,
@@ -21,10 +31,11 @@ export class StderrProgress implements ProgressSink {
   update(done: number, total: number, status: string): void {
     const now = Date.now();
     const final = done >= total;
+    if (this.start === undefined || done < this.start.done || total !== this.start.total) this.start = { at: now, done, total };
     if (!final && now - this.lastPrint < this.intervalMs) return;
     this.lastPrint = now;
     const pct = total > 0 ? ((100 * done) / total).toFixed(0).padStart(3) : '  ?';
-    const text = `[${this.label}] ${pct}% ${done}/${total} ${status}`;
+    const text = `[${this.label}] ${pct}% ${done}/${total} ${status}${final ? '' : this.eta(now, done, total)}`;
     if (this.stream.isTTY) {
       this.stream.write(`\r\x1b[2K${text}`);
       this.inPlace = !final;
@@ -32,6 +43,15 @@ export class StderrProgress implements ProgressSink {
     } else {
       this.stream.write(text + '\n');
     }
+  }
+
+  /** " ETA 1m05s" from the rate since this task began (resumed work counts from where it resumed); '' too early. */
+  private eta(now: number, done: number, total: number): string {
+    const s = this.start!;
+    const seconds = (now - s.at) / 1000;
+    const rate = (done - s.done) / seconds;
+    if (seconds < 2 || !(rate > 0)) return '';
+    return ` ETA ${formatDuration((total - done) / rate)}`;
   }
 
   line(text: string): void {
