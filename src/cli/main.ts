@@ -187,7 +187,9 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
       const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
       const remove = stopOnSignals(() => `[${f.model}] stopped at a checkpoint`);
       try {
-        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
+        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log }).catch((e: unknown) => {
+          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
+        });
         tm.model.dispose();
         const signal = stopRequested();
         if (interrupted && signal !== undefined) exit.code = exitCodeFor(signal);

@@ -54,7 +54,7 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
   o.log(`training ${pending.join(', ')} side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 trains one at a time)`);
   const queue = [...pending];
   const live = new Set<ChildProcess>();
-  const failures: string[] = [];
+  const failures: { key: string; code: number; error?: string }[] = [];
   let interrupted = false;
   const forward = setInterval(() => {
     const signal = stopRequested();
@@ -63,9 +63,9 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
   const worker = async (): Promise<void> => {
     while (queue.length > 0 && failures.length === 0 && !interrupted) {
       const key = queue.shift()!;
-      const code = await runChild(o, key, live);
+      const { code, error } = await runChild(o, key, live);
       if (code === 130 || code === 143) interrupted = true;
-      else if (code !== 0) failures.push(key);
+      else if (code !== 0) failures.push({ key, code, error });
     }
   };
   try {
@@ -74,9 +74,12 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
     clearInterval(forward);
   }
   if (interrupted || stopRequested() !== undefined) return { interrupted: true, parallel: true };
-  if (failures.length > 0) {
-    // the child printed its error; the parent's own training of that model gives the same error in one line
-    o.log(`training of ${failures.join(', ')} in a child process failed (above); continuing in this process`);
+  const failed = failures[0];
+  if (failed !== undefined) {
+    // the child's own one-line error is the run's: bad input (exit 2) stays a HarnessInputError
+    const message = failed.error ?? `training ${failed.key} in a child process failed with exit code ${failed.code}`;
+    if (failed.code === 2) throw new HarnessInputError(message, failed.key);
+    throw new Error(message);
   }
   return { interrupted: false, parallel: true };
 }
@@ -98,7 +101,8 @@ function cliEntry(): { args: string[] } {
   return { args: [path.resolve(path.dirname(here), '..', '..', 'api', 'cli.js')] };
 }
 
-function runChild(o: ParallelTrainingOptions, key: string, live: Set<ChildProcess>): Promise<number> {
+/** Run one child; its exit code, and the message of its `error: ...` line (not relayed: the parent reports it). */
+function runChild(o: ParallelTrainingOptions, key: string, live: Set<ChildProcess>): Promise<{ code: number; error?: string }> {
   const { args } = cliEntry();
   const child = spawn(process.execPath, [...args, 'train-model', o.outDir, '--model', key, '--backend', o.backend.name], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -106,6 +110,11 @@ function runChild(o: ParallelTrainingOptions, key: string, live: Set<ChildProces
   });
   live.add(child);
   let buffer = '';
+  let error: string | undefined;
+  const relay = (line: string) => {
+    if (line.startsWith('error: ')) error = line.slice('error: '.length);
+    else if (line.trim() !== '' && !/^npm warn|^backend: |^data: /.test(line)) o.log(line);
+  };
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {
     buffer += d;
@@ -113,19 +122,18 @@ function runChild(o: ParallelTrainingOptions, key: string, live: Set<ChildProces
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      if (line.trim() !== '' && !/^npm warn|^backend: |^data: /.test(line)) o.log(line);
+      relay(line);
     }
   });
   return new Promise((resolve) => {
     child.on('error', (e) => {
-      o.log(`[${key}] could not start a training process: ${e.message}`);
       live.delete(child);
-      resolve(1);
+      resolve({ code: 1, error: `[${key}] could not start a training process: ${e.message}` });
     });
     child.on('close', (code, signal) => {
       live.delete(child);
-      if (buffer.trim() !== '') o.log(buffer.trim());
-      resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1));
+      if (buffer.trim() !== '') relay(buffer.trim());
+      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1), error });
     });
   });
 }

@@ -16,21 +16,13 @@ import { onnxClassifier } from '../../src/onnx/classifier.js';
 import { readScorecard } from '../../src/scorecard/read.js';
 import { predictDataset } from '../../src/suite/classifier.js';
 import { accuracy } from '../../src/metrics/accuracy.js';
+import { captureStderr } from '../support/capture.js';
 
 interface ReferenceModel { accuracy: number; ece: number; nll: number; values: number[]; outputKind: string; layout: string; mean: number[] | null; std: number[] | null }
 interface Reference { models: Record<string, ReferenceModel>; dataset: { testLabels: number[] } }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
-function captureStderr(): { text(): string; restore(): void } {
-  const orig = process.stderr.write.bind(process.stderr);
-  let buf = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    buf += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof process.stderr.write;
-  return { text: () => buf, restore: () => void (process.stderr.write = orig) };
-}
 
 /** Run the CLI in-process: exit code and what it wrote to stderr. */
 async function cli(args: string[]): Promise<{ code: number; stderr: string }> {

@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { Scorecard } from '../../src/scorecard/scorecard.js';
 import { useTestBackend } from '../support/backend.js';
+import { captureStderr } from '../support/capture.js';
 
 /** A synthetic-data run that trains in a few seconds. */
 const config = resolveConfig(
@@ -117,12 +118,3 @@ async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
   expect.fail(`expected a rejection matching ${re}`);
 }
 
-function captureStderr(): { text(): string; restore(): void } {
-  const orig = process.stderr.write.bind(process.stderr);
-  let buf = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    buf += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof process.stderr.write;
-  return { text: () => buf, restore: () => void (process.stderr.write = orig) };
-}

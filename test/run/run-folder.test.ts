@@ -11,6 +11,7 @@ import { resolveConfig, parseOverrides } from '../../src/config/schema.js';
 import { RunFolderLockedError } from '../../src/run/lock.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { useTestBackend } from '../support/backend.js';
+import { rejection as rejects } from '../support/capture.js';
 
 const config = resolveConfig(
   [parseOverrides({
@@ -24,14 +25,6 @@ const config = resolveConfig(
   'smoke',
 );
 
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('run folder: lock, cleanup, timing', function () {
   this.timeout(120_000);

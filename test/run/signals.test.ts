@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { comparableScorecard as comparable } from '../support/capture.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,13 +48,6 @@ async function waitFor(ready: () => boolean, what: string, ms = 60_000): Promise
   }
 }
 
-function comparable(file: string): Record<string, unknown> {
-  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  delete card.timing;
-  delete card.provenance;
-  delete card.runId;
-  return card;
-}
 
 describe('signals: SIGTERM / SIGINT during a run', function () {
   this.timeout(300_000);
