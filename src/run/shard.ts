@@ -118,6 +118,7 @@ function linkTree(from: string, to: string): void {
   for (const e of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, e.name);
     const dst = path.join(to, e.name);
+    if (e.name.startsWith('.lock')) continue; // a run-folder lock (run/lock.ts) belongs to the process that held it
     if (e.isDirectory()) linkTree(src, dst);
     else if (e.isFile()) {
       if (e.name.endsWith('.tmp')) continue; // a write that never finished
