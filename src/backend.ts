@@ -107,7 +107,8 @@ export async function initBackend(
           'backend',
         );
       }
-      skipped.push(`${name} unavailable: ${reason.slice(0, 160)}`);
+      // whole reasons, never cut: a hint cut short once named a package that does not exist
+      skipped.push(`${name} unavailable: ${/^Cannot find (package|module) '@tensorflow\/tfjs-node'/.test(reason) ? 'not installed (an optional dependency)' : reason}`);
     }
   }
   throw new Error(`no tfjs backend could be loaded: ${skipped.join('; ')}`);

@@ -60,7 +60,7 @@ export interface LibtorchAddon {
 /** Where `npm run build:native` puts the addon. */
 export const ADDON_PATH = path.join(PACKAGE_ROOT, 'native', 'build', 'Release', 'topk_libtorch.node');
 
-export const BUILD_HINT = 'run `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`';
+export const BUILD_HINT = 'apt-get install libtorch-dev libopenblas0-pthread, then `npm ci` builds it (or `npm run build:native`)';
 
 /** OpenBLAS core type for this CPU (Debian's OpenBLAS 0.3.21 misdetects recent CPUs and falls back to SSE3). */
 export function openblasCoreTypeFromFlags(cpuinfo?: string): string | null {

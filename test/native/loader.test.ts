@@ -11,7 +11,7 @@ describe('libtorch backend: loading', () => {
   it('explains how to build the addon when it is absent', () => {
     expect(() => loadAddon('/nonexistent/topk_libtorch.node')).to.throw(
       Error,
-      'the libtorch addon is not built (/nonexistent/topk_libtorch.node is missing): run `npm run build:native` after `apt-get install libtorch-dev libopenblas0-pthread`',
+      'the libtorch addon is not built (/nonexistent/topk_libtorch.node is missing): apt-get install libtorch-dev libopenblas0-pthread, then `npm ci` builds it (or `npm run build:native`)',
     );
   });
 
