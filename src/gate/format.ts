@@ -57,8 +57,28 @@ export function gateSummary(result: GateResult): string {
   const ignored = result.rows.length - gated.length;
   const counts = `${gated.length} comparisons, ${result.regressions.length} regressed, ${improved} improved, ${ignored} not gated`;
   if (result.exitCode === 0) return `check passed: ${counts}.`;
-  const what = result.regressions.map((r) => `${gateMetricName(r)} of ${r.model} ${r.reason}`).join('; ');
-  return `check FAILED: ${counts}. ${what}.`;
+  return `check FAILED: ${counts}. ${regressionsInWords(result.regressions)}.`;
+}
+
+/** Most metrics named per reason in the verdict line; the table lists them all. */
+const MAX_NAMED = 8;
+
+/**
+ * The regressions in one readable line: each on its own when its reason is its own ('test.accuracy of topk fell ...'),
+ * and those sharing a reason (e.g. 38 suite scalars missing from the current scorecard) grouped under it once, each
+ * metric with its models, at most MAX_NAMED of them.
+ */
+function regressionsInWords(rows: readonly GateRow[]): string {
+  const byReason = new Map<string, GateRow[]>();
+  for (const r of rows) byReason.set(r.reason ?? '', [...(byReason.get(r.reason ?? '') ?? []), r]);
+  return [...byReason.entries()].map(([reason, group]) => {
+    if (group.length === 1) return `${gateMetricName(group[0])} of ${group[0].model} ${reason}`;
+    const models = new Map<string, string[]>();
+    for (const r of group) models.set(r.metric.key, [...(models.get(r.metric.key) ?? []), r.model]);
+    const named = [...models.entries()].slice(0, MAX_NAMED).map(([key, ms]) => `${key} (${ms.join(', ')})`);
+    const more = models.size > MAX_NAMED ? ` and ${models.size - MAX_NAMED} more metrics (see the table)` : '';
+    return `${group.length} values ${reason}: ${named.join(', ')}${more}`;
+  }).join('; ');
 }
 
 /** The full text `topk-harness check` prints. */
