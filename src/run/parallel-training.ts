@@ -84,14 +84,13 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
   return { interrupted: false, parallel: true };
 }
 
-/** True when the checkpoint exists and holds a finished training (all epochs). */
+/**
+ * True when the checkpoint exists and holds a finished training (all epochs). A damaged one throws its one-line
+ * CheckpointError here, in the parent, before any child starts.
+ */
 function complete(file: string, epochs: number): boolean {
   if (!fs.existsSync(file)) return false;
-  try {
-    return loadCheckpoint<{ epoch: number }>(file).header.state.epoch >= epochs;
-  } catch {
-    return false; // damaged: the parent's own resume reports it in one line
-  }
+  return loadCheckpoint<{ epoch: number }>(file).header.state.epoch >= epochs;
 }
 
 /** The CLI entry of this installation: api/cli.ts under tsx from sources, dist/api/cli.js when compiled. */
