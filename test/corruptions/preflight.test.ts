@@ -17,6 +17,7 @@ import {
 } from '../../src/corruptions/preflight.js';
 import { builtinCorruptions, loadCorruptionModule } from '../../src/corruptions/registry.js';
 import { HarnessInputError } from '../../src/errors.js';
+import { rejection as rejects, thrown as throws } from '../support/capture.js';
 
 const MNIST = { height: 28, width: 28, channels: 1 } as const;
 const CIFAR = { height: 32, width: 32, channels: 3 } as const;
@@ -35,24 +36,6 @@ const plugin = <P>(over: Partial<CorruptionDefinition<P>>): Corruption =>
 async function messages(c: Corruption, table: 'cifar' | 'imagenet' = 'cifar'): Promise<string[]> {
   const failures = await preflightCorruption(c, { source: SOURCE, seed: 5, table, probe: probeImage(MNIST, 5) });
   return failures.map(formatPreflightFailure);
-}
-
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function throws(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('preflight rules', () => {

@@ -14,6 +14,7 @@ import { readSuiteCache, SuiteCacheError, suiteRecordProblems, writeSuiteCache, 
 import { readSuiteRecord } from '../../src/scorecard/read.js';
 import type { Scorecard } from '../../src/scorecard/scorecard.js';
 import { useTestBackend } from '../support/backend.js';
+import { thrown } from '../support/capture.js';
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
@@ -30,15 +31,6 @@ const record: StoredSuiteRecord = {
 
 function fix(file: string, runDir: string): string {
   return `delete ${file} and rerun with --resume ${runDir} to recompute that suite`;
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  expect.fail('expected an error');
 }
 
 describe('suite caches', () => {

@@ -7,15 +7,7 @@ import { builtinModules } from '../../src/plugins/builtins.js';
 import { defineSuite, SuiteDefinitionError } from '../../src/suite/define.js';
 import { createSuiteRegistry, loadSuiteModule } from '../../src/suite/registry.js';
 import { suitesToRun } from '../../src/run/run-suites.js';
-
-async function rejects(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection as rejects } from '../support/capture.js';
 
 describe('suite plugins', () => {
   let dir: string;

@@ -19,6 +19,7 @@ import { CheckpointError, identityHash, loadCheckpoint, resumeFolderOf, saveChec
 import { TRAIN_DEFAULTS, TrainConfig } from '../../src/train/config.js';
 import { train } from '../../src/train/trainer.js';
 import { useTestBackend } from '../support/backend.js';
+import { rejection as rejected, thrown } from '../support/capture.js';
 
 const all = syntheticDataset({ count: 300, height: 16, width: 16, channels: 1, classes: 4, seed: 1 });
 const { train: trainSet, validation } = splitTrainValidation(all, 50, 1);
@@ -31,29 +32,9 @@ function hint(file: string, runDir: string): string {
   return `delete it (rm ${file}) and rerun with --resume ${runDir} to retrain only that model, or rerun with --fresh to retrain from scratch`;
 }
 
-/** The error `f` throws (fails when it throws none). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  expect.fail('expected an error');
-}
-
 /** Offset of the first tensor byte of a version-2 checkpoint. */
 function tensorStart(buf: Buffer): number {
   return 44 + buf.readUInt32LE(40);
-}
-
-/** The error a promise rejects with (a resolved promise fails the test). */
-async function rejected(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('checkpoint integrity', function () {
