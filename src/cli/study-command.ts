@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { HarnessInputError } from '../errors.js';
 import { readStudySeeds, studyFigures, studyTables } from '../report/study.js';
+import { loadRegimes, readRegimeManifest, regimeMapFigures, regimeMapTables } from '../report/study-map.js';
 import { asScorecard, readScorecard } from '../scorecard/read.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -25,10 +26,29 @@ export function registerStudyCommand(program: Command): void {
       const out = opts.out ?? dir;
       fs.mkdirSync(path.join(out, 'figures'), { recursive: true });
       const tablesPath = path.join(out, 'study-tables.md');
-      writeFileAtomic(tablesPath, `${studyTables(card)}\n`);
+      const seeds = readStudySeeds(dir, card);
+      writeFileAtomic(tablesPath, `${studyTables(card, seeds)}\n`);
       process.stdout.write(`${tablesPath}\n`);
-      for (const [name, svg] of Object.entries(studyFigures(card, readStudySeeds(dir, card)))) {
+      for (const [name, svg] of Object.entries(studyFigures(card, seeds))) {
         const p = path.join(out, 'figures', name);
+        writeFileAtomic(p, svg);
+        process.stdout.write(`${p}\n`);
+      }
+    });
+
+  program
+    .command('study-map')
+    .description("write STUDY.md's regime map: per claim, one row per regime with Δ [95% CI], the verdict after Holm's correction, the paper's Δ and the MDE, and figures of Δ against regime and against epoch")
+    .argument('<manifest>', 'a regime manifest: {"regimes": [{"id", "label", "dir", "corruptionDir"?}]} (run folders relative to the current directory)')
+    .option('-o, --out <dir>', 'where to write study-map.md and figures/', 'reports/study-map')
+    .action((manifest: string, opts: { out: string }) => {
+      const regimes = loadRegimes(readRegimeManifest(manifest));
+      fs.mkdirSync(path.join(opts.out, 'figures'), { recursive: true });
+      const tablesPath = path.join(opts.out, 'study-map.md');
+      writeFileAtomic(tablesPath, `${regimeMapTables(regimes)}\n`);
+      process.stdout.write(`${tablesPath}\n`);
+      for (const [name, svg] of Object.entries(regimeMapFigures(regimes))) {
+        const p = path.join(opts.out, 'figures', name);
         writeFileAtomic(p, svg);
         process.stdout.write(`${p}\n`);
       }

@@ -73,6 +73,8 @@ export interface LineSeries {
   dash?: string;
   /** Draw a circle at each point (default true). */
   markers?: boolean;
+  /** A vertical whisker [low, high] at each point (e.g. a 95% interval), null where there is none. */
+  intervals?: readonly (readonly [number, number] | null)[];
 }
 
 export interface LineChartOptions extends ChartOptions {
@@ -88,6 +90,8 @@ export interface BarSeries {
   name: string;
   values: readonly number[];
   color?: string;
+  /** A whisker [low, high] on each bar (e.g. a 95% interval), null where there is none. */
+  intervals?: readonly (readonly [number, number] | null)[];
 }
 
 export interface BarChartOptions extends ChartOptions {
@@ -238,12 +242,19 @@ function close(f: Frame): string {
   return f.out.join('\n');
 }
 
+/** A vertical whisker from low to high at pixel x, with short caps. */
+function whisker(f: Frame, px: number, [low, high]: readonly [number, number], color: string): void {
+  if (!(Number.isFinite(low) && Number.isFinite(high))) return;
+  const [a, b] = [f.y(low), f.y(high)];
+  f.out.push(`<path d="M${r2(px)},${r2(a)} L${r2(px)},${r2(b)} M${r2(px - 3)},${r2(a)} L${r2(px + 3)},${r2(a)} M${r2(px - 3)},${r2(b)} L${r2(px + 3)},${r2(b)}" stroke="${color}" stroke-width="1.2" fill="none"/>`);
+}
+
 /** A line chart of one or more series on numeric x and y axes, as an SVG string. */
 export function lineChartSvg(o: LineChartOptions): string {
   const series = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length], markers: s.markers ?? true }));
   const own = o.legend ?? series.map((s) => ({ name: s.name, color: s.color, dash: s.dash, marker: s.markers }));
   const legend = own.length ? [...own, ...referenceLegend(o)] : [];
-  const f = frame(o, legend, series.flatMap((s) => s.points.map((p) => p[1])));
+  const f = frame(o, legend, series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.intervals ?? []).flatMap((iv) => (iv ? [iv[0], iv[1]] : []))]));
   const xs = series.flatMap((s) => s.points.map((p) => p[0])).filter(Number.isFinite);
   const [x0, x1] = o.xDomain ?? (xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1]);
   const allInt = xs.every(Number.isInteger);
@@ -265,6 +276,10 @@ export function lineChartSvg(o: LineChartOptions): string {
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r2(x(p[0]))},${r2(f.y(p[1]))}`).join(' ');
     f.out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     if (s.markers) for (const p of pts) f.out.push(`<circle cx="${r2(x(p[0]))}" cy="${r2(f.y(p[1]))}" r="3" fill="${s.color}"/>`);
+    s.points.forEach((p, i) => {
+      const iv = s.intervals?.[i];
+      if (iv && Number.isFinite(p[0])) whisker(f, x(p[0]), iv, s.color);
+    });
   }
   drawLegend(f, legend);
   return close(f);
@@ -285,7 +300,7 @@ export function barChartSvg(o: BarChartOptions): string {
   const series = o.series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length] }));
   const own = o.legend ?? (series.length > 1 ? series.map((s) => ({ name: s.name, color: s.color, kind: 'box' as const })) : []);
   const legend = own.length ? [...own, ...referenceLegend(o)] : [];
-  const f = frame(o, legend, series.flatMap((s) => [...s.values]));
+  const f = frame(o, legend, series.flatMap((s) => [...s.values, ...(s.intervals ?? []).flatMap((iv) => (iv ? [iv[0], iv[1]] : []))]));
   const base = f.y(Math.max(f.yTicks[0], Math.min(0, f.yTicks[f.yTicks.length - 1])));
   const ns = Math.max(1, series.length);
   // group g spans [gx0(g), gx0(g) + gw(g)] in px
@@ -329,6 +344,8 @@ export function barChartSvg(o: BarChartOptions): string {
       const y0 = Math.min(top, base);
       const h = Math.abs(base - top);
       f.out.push(`<rect x="${r2(bx)}" y="${r2(y0)}" width="${r2(w)}" height="${r2(h)}" fill="${s.color}" stroke="${AXIS}" stroke-width="0.4"/>`);
+      const iv = s.intervals?.[g];
+      if (iv) whisker(f, bx + w / 2, iv, AXIS);
       if (o.valueLabels) {
         f.out.push(`<text x="${r2(bx + w / 2)}" y="${r2(top - 3)}" font-size="9.5" text-anchor="middle" fill="${AXIS}">${escapeXml(labelFormat(v))}</text>`);
       }

@@ -44,3 +44,9 @@ export function kLabel(k: number | number[] | null): string {
 export function percentTick(v: number): string {
   return `${Number((100 * v).toFixed(2))}%`;
 }
+
+/** '+0.83 pts [−0.12, +1.78]' (fractions) or '−0.0120 [−0.0300, +0.0060]': a mean difference and its 95% interval, if any. */
+export function deltaWithInterval(d: { mean: number; low: number | null; high: number | null }, kind: MetricKind): string {
+  const interval = d.low === null || d.high === null ? '' : ` [${formatDelta(d.low, kind).replace(' pts', '')}, ${formatDelta(d.high, kind).replace(' pts', '')}]`;
+  return `${formatDelta(d.mean, kind)}${interval}`;
+}

@@ -15,9 +15,10 @@ import { HEADLINE_METRICS, metricValue } from '../scorecard/scorecard.js';
 import { asScorecard, ScorecardFile, SuiteRecord } from '../scorecard/read.js';
 import { SCHEMA_VERSION } from '../scorecard/schema.js';
 import { lineChartSvg, PALETTE } from './charts.js';
-import { formatDelta, formatValue, kLabel, MetricKind, percentTick } from './format.js';
+import { formatValue, kLabel, MetricKind, percentTick } from './format.js';
 import { escapeHtml, markdownToHtml } from './markdown-html.js';
 import { statisticsMarkdown } from './statistics-markdown.js';
+import { headlineDelta, singleSeedCaveat } from './seed-caveat.js';
 
 export interface ReportInput {
   scorecard: ScorecardFile;
@@ -76,7 +77,7 @@ function headlineTable(card: ScorecardFile): string {
       if (v === null || base === null) return '<td class="num delta">n/a</td>';
       const d = v - base;
       const verdict = m.better === 'none' || d === 0 ? 'neutral' : (d > 0) === (m.better === 'higher') ? 'better' : 'worse';
-      return `<td class="num delta ${verdict}">${escapeHtml(formatDelta(d, kind))}</td>`;
+      return `<td class="num delta ${verdict}">${escapeHtml(headlineDelta(sc, n, m.key, d, kind))}</td>`;
     });
     rows.push(`<tr><th class="metric" scope="row">${escapeHtml(m.label)}<span class="dir">${directionNote(m.better)}</span></th>${cells.join('')}${deltas.join('')}</tr>`);
   }
@@ -304,6 +305,7 @@ td.delta, th.delta { border-left: 1px solid var(--line); }
 td.delta.better { color: var(--good); font-weight: 600; }
 td.delta.worse { color: var(--bad); font-weight: 600; }
 td.delta.neutral { color: var(--muted); }
+p.caveat { border-left: 4px solid var(--bad); padding: 6px 10px; background: #fff6f5; font-size: 13px; }
 tr.group th { background: #fff; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .05em; padding-top: 14px; }
 tr.sub th { font-weight: 500; font-size: 12px; color: var(--muted); background: #fff; }
 .legend { display: flex; flex-wrap: wrap; gap: 16px; font-size: 12.5px; color: var(--muted); margin-top: 6px; }
@@ -382,8 +384,9 @@ export function reportHtml(input: ReportInput): string {
         `${c.train.epochs} epochs, batch ${c.train.batchSize}, AdamW lr ${c.train.learningRate}, weight decay ${c.train.weightDecay}.`,
     )}</p>`,
     card.statistics
-      ? `<p class="muted small">Multi-seed run: the table gives the mean over ${card.statistics.seeds.length} seeds; intervals and paired differences are under Statistics.</p>`
+      ? `<p class="muted small">Multi-seed run: the table gives the mean over ${card.statistics.seeds.length} seeds and each delta's paired 95% interval over the seeds in brackets; more under Statistics.</p>`
       : '',
+    singleSeedCaveat(asScorecard(card)) ? `<p class="caveat" role="note">${escapeHtml(singleSeedCaveat(asScorecard(card))!)}</p>` : '',
     headlineTable(card),
     '<div class="legend">',
     '<span><span class="swatch best"></span>better value (where a direction exists)</span>',

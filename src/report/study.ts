@@ -12,11 +12,14 @@
 import { HarnessInputError } from '../errors.js';
 import { readSeedScorecards } from '../run/multi-seed.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
-import type { PairedDifference, Summary } from '../scorecard/statistics.js';
+import { pairedDifference, type PairedDifference, type Summary } from '../scorecard/statistics.js';
 import { milestoneEpochs } from '../train/milestones.js';
 import { lineChartSvg, PALETTE } from './charts.js';
-import { formatDelta, formatValue, kLabel, percentTick } from './format.js';
+import { deltaWithInterval, formatDelta, formatValue, kLabel, percentTick } from './format.js';
+
+export { deltaWithInterval } from './format.js';
 import { sideBySide } from './reliability-diagram.js';
+import { Comparison, formatP, holmFamily, holmVerdict, pairedP, powerFacts } from './study-inference.js';
 
 /** A measure the study reports: a scorecard statistics key, its direction, and the paper's values where it has one. */
 export interface StudyMeasure {
@@ -27,29 +30,34 @@ export interface StudyMeasure {
   better: 'higher' | 'lower';
   /** The paper's ViT and Top-128 ViT values (REFERENCE.md §1.6), or null. */
   paper: { vanilla: number; topk: number } | null;
+  /** The claim family it tests: Holm's correction runs within a family (every row of it × every Top-k model). */
+  family: string;
 }
 
 /** The paper's Table 1 (REFERENCE.md §1.6), row by row, with the scorecard key that measures the same thing here. */
 export const PAPER_CLAIMS: readonly StudyMeasure[] = [
-  { label: 'clean test accuracy', key: 'test.accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.7485, topk: 0.7483 } },
-  { label: 'accuracy, trained with 40% label noise', key: 'suites.label-noise.uniform:0.4:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.5944, topk: 0.6213 } },
-  { label: 'accuracy, trained with 80% label noise', key: 'suites.label-noise.uniform:0.8:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.2535, topk: 0.308 } },
-  { label: 'Gaussian noise (mean of 5 severities)', key: 'suites.corruption.gaussian_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3954, topk: 0.4229 } },
-  { label: 'impulse noise', key: 'suites.corruption.impulse_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3737, topk: 0.4007 } },
-  { label: 'shot noise', key: 'suites.corruption.shot_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3856, topk: 0.4068 } },
-  { label: 'mean of the three noises', key: 'suites.corruption.noiseAverageAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3849, topk: 0.4101 } },
-  { label: 'ECE on clean test data', key: 'test.ece', kind: 'fraction', better: 'lower', paper: { vanilla: 0.0842, topk: 0.0748 } },
+  { label: 'clean test accuracy', key: 'test.accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.7485, topk: 0.7483 }, family: 'accuracy kept' },
+  { label: 'accuracy, trained with 40% label noise', key: 'suites.label-noise.uniform:0.4:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.5944, topk: 0.6213 }, family: 'label noise' },
+  { label: 'accuracy, trained with 80% label noise', key: 'suites.label-noise.uniform:0.8:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.2535, topk: 0.308 }, family: 'label noise' },
+  { label: 'Gaussian noise (mean of 5 severities)', key: 'suites.corruption.gaussian_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3954, topk: 0.4229 }, family: 'noise corruptions' },
+  { label: 'impulse noise', key: 'suites.corruption.impulse_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3737, topk: 0.4007 }, family: 'noise corruptions' },
+  { label: 'shot noise', key: 'suites.corruption.shot_noise/meanAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3856, topk: 0.4068 }, family: 'noise corruptions' },
+  { label: 'mean of the three noises', key: 'suites.corruption.noiseAverageAccuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.3849, topk: 0.4101 }, family: 'noise corruptions' },
+  { label: 'ECE on clean test data', key: 'test.ece', kind: 'fraction', better: 'lower', paper: { vanilla: 0.0842, topk: 0.0748 }, family: 'calibration' },
 ];
+
+/** The family of the measures without a counterpart in the paper's table: corrected among themselves. */
+export const SECONDARY = 'secondary measures';
 
 /** Further measures of the same runs (no counterpart in the paper's table). */
 export const MORE_MEASURES: readonly StudyMeasure[] = [
-  { label: 'clean test NLL', key: 'test.nll', kind: 'number', better: 'lower', paper: null },
-  { label: 'ECE after temperature scaling', key: 'suites.calibration.eceAfterTemperature', kind: 'fraction', better: 'lower', paper: null },
-  { label: 'accuracy, mean of the 15 corruptions x 5 severities', key: 'suites.corruption.benchmarkMeanAccuracy', kind: 'fraction', better: 'higher', paper: null },
+  { label: 'clean test NLL', key: 'test.nll', kind: 'number', better: 'lower', paper: null, family: SECONDARY },
+  { label: 'ECE after temperature scaling', key: 'suites.calibration.eceAfterTemperature', kind: 'fraction', better: 'lower', paper: null, family: SECONDARY },
+  { label: 'accuracy, mean of the 15 corruptions x 5 severities', key: 'suites.corruption.benchmarkMeanAccuracy', kind: 'fraction', better: 'higher', paper: null, family: SECONDARY },
   ...(['0.4', '0.8'] as const).flatMap((p): StudyMeasure[] => [
-    { label: `${Number(p) * 100}% noise: ECE on clean test data`, key: `suites.label-noise.uniform:${p}:exact/ece`, kind: 'fraction', better: 'lower', paper: null },
-    { label: `${Number(p) * 100}% noise: wrong labels fitted (last epoch)`, key: `suites.label-noise.uniform:${p}:exact/memorised`, kind: 'fraction', better: 'lower', paper: null },
-    { label: `${Number(p) * 100}% noise: best clean validation accuracy over epochs`, key: `suites.label-noise.uniform:${p}:exact/peakValidationAccuracy`, kind: 'fraction', better: 'higher', paper: null },
+    { label: `${Number(p) * 100}% noise: ECE on clean test data`, key: `suites.label-noise.uniform:${p}:exact/ece`, kind: 'fraction', better: 'lower', paper: null, family: SECONDARY },
+    { label: `${Number(p) * 100}% noise: wrong labels fitted (last epoch)`, key: `suites.label-noise.uniform:${p}:exact/memorised`, kind: 'fraction', better: 'lower', paper: null, family: SECONDARY },
+    { label: `${Number(p) * 100}% noise: best clean validation accuracy over epochs`, key: `suites.label-noise.uniform:${p}:exact/peakValidationAccuracy`, kind: 'fraction', better: 'higher', paper: null, family: SECONDARY },
   ]),
 ];
 
@@ -67,12 +75,6 @@ export function seedsBetter(d: Summary, better: 'higher' | 'lower'): string {
   return `${n}/${d.values.length}`;
 }
 
-/** '+0.83 pts [−0.12, +1.78]' (fractions) or '−0.0120 [−0.0300, +0.0060]'. */
-export function deltaWithInterval(d: Summary, kind: 'fraction' | 'number'): string {
-  const interval = d.low === null || d.high === null ? '' : ` [${formatDelta(d.low, kind).replace(' pts', '')}, ${formatDelta(d.high, kind).replace(' pts', '')}]`;
-  return `${formatDelta(d.mean, kind)}${interval}`;
-}
-
 function statistics(card: Scorecard): NonNullable<Scorecard['statistics']> {
   if (!card.statistics) throw new HarnessInputError(`scorecard ${card.runId} has no statistics over seeds: the study report needs a multi-seed run (--seeds)`, 'statistics');
   return card.statistics;
@@ -87,20 +89,63 @@ function topkModels(card: Scorecard): { name: string; label: string }[] {
   return card.config.models.filter((m) => m.name !== card.baseline).map((m) => ({ name: m.name, label: `${m.name}${kLabel(m.k)}` }));
 }
 
-function measureRows(card: Scorecard, measures: readonly StudyMeasure[], withPaper: boolean): string[][] {
+/** One compared row of a claim table: a measure × a Top-k model, with its test within the measure's family. */
+export interface MeasureComparison extends Comparison {
+  measure: StudyMeasure;
+  model: { name: string; label: string };
+  base: Summary;
+  topk: Summary;
+  d: PairedDifference;
+}
+
+/**
+ * Every comparison of `measures` in the run (measure × Top-k model, those the run measured), with raw p-values and
+ * Holm-adjusted ones within each measure's family (the family spans every listed measure of it and every model).
+ */
+export function measureComparisons(card: Scorecard, measures: readonly StudyMeasure[]): MeasureComparison[] {
   const st = statistics(card);
-  const rows: string[][] = [];
+  const rows: MeasureComparison[] = [];
   for (const m of measures) {
     const base = st.metrics[card.baseline]?.[m.key];
     if (!base) continue; // not measured by this run (e.g. a suite it did not run)
     for (const t of topkModels(card)) {
-      const v = st.metrics[t.name][m.key];
       const d = st.paired[t.name][m.key];
-      const paper = m.paper ? `${formatValue(m.paper.vanilla, m.kind)} → ${formatValue(m.paper.topk, m.kind)} (${formatDelta(m.paper.topk - m.paper.vanilla, m.kind)})` : '—';
-      rows.push([m.label, ...(withPaper ? [paper] : []), t.label, formatValue(base.mean, m.kind), formatValue(v.mean, m.kind), deltaWithInterval(d, m.kind), seedsBetter(d, m.better), verdict(d, m.better)]);
+      rows.push({ id: `${m.key}|${t.name}`, measure: m, model: t, base, topk: st.metrics[t.name][m.key], d, p: pairedP(d) });
     }
   }
+  for (const family of new Set(rows.map((r) => r.measure.family))) holmFamily(rows.filter((r) => r.measure.family === family));
   return rows;
+}
+
+function paperDelta(m: StudyMeasure): number | null {
+  return m.paper ? m.paper.topk - m.paper.vanilla : null;
+}
+
+function measureRows(card: Scorecard, measures: readonly StudyMeasure[], withPaper: boolean): string[][] {
+  return measureComparisons(card, measures).map(({ measure: m, model: t, base, topk, d, pHolm }) => {
+    const paper = m.paper ? `${formatValue(m.paper.vanilla, m.kind)} → ${formatValue(m.paper.topk, m.kind)} (${formatDelta(paperDelta(m), m.kind)})` : '—';
+    return [m.label, ...(withPaper ? [paper] : []), t.label, formatValue(base.mean, m.kind), formatValue(topk.mean, m.kind), deltaWithInterval(d, m.kind), seedsBetter(d, m.better), verdict(d, m.better), formatP(pHolm), holmVerdict(d, pHolm, m.better)];
+  });
+}
+
+/** The families of the measures and their sizes (rows × models) as a sentence for the table's caption. */
+function familyCaption(rows: MeasureComparison[]): string {
+  const sizes = new Map<string, number>();
+  for (const r of rows) if (r.p !== null) sizes.set(r.measure.family, (sizes.get(r.measure.family) ?? 0) + 1);
+  return [...sizes].map(([f, n]) => `${f} (${n} comparison${n === 1 ? '' : 's'})`).join(', ');
+}
+
+/** Power rows of the paper's claims: the per-seed SD of Δ, the MDE, the paper's Δ inside the interval, seeds to detect it. */
+function powerRows(card: Scorecard): string[][] {
+  return measureComparisons(card, PAPER_CLAIMS).map(({ measure: m, model: t, d }) => {
+    const f = powerFacts(d, paperDelta(m));
+    const sd = d.std === null ? 'n/a' : formatDelta(d.std, m.kind).replace(/^[+−±]/, '');
+    const inside = f.paperInside === null ? 'n/a' : f.paperInside ? 'yes' : 'no';
+    const seeds = m.family === 'accuracy kept'
+      ? '— (the claim is no difference)'
+      : f.seedsForPaper === null ? (f.mde === null ? 'n/a' : '> 1000') : String(f.seedsForPaper);
+    return [m.label, t.label, sd, f.mde === null ? 'n/a' : formatDelta(f.mde, m.kind).replace(/^\+/, ''), formatDelta(paperDelta(m), m.kind), inside, seeds];
+  });
 }
 
 /** Corruption names measured by the run, from the statistics keys 'suites.corruption.<name>/meanAccuracy'. */
@@ -117,24 +162,82 @@ function presentMilestones(card: Scorecard, key: (e: number) => string): number[
   return milestoneEpochs(card.config.train.epochs).filter((e) => metrics[key(e)] !== undefined);
 }
 
+const BENCHMARK_MEAN = 'suites.corruption.benchmarkMeanAccuracy';
+const THREE_NOISES = ['gaussian_noise', 'impulse_noise', 'shot_noise'];
+
+/** MORE_MEASURES with the all-corruption mean labelled by what the run evaluated (and left out when that is only the three noises, which Table 1 already averages). */
+function moreMeasures(card: Scorecard): StudyMeasure[] {
+  const names = corruptionNames(card);
+  const onlyNoises = names.length === THREE_NOISES.length && THREE_NOISES.every((c) => names.includes(c));
+  return MORE_MEASURES.flatMap((m) => {
+    if (m.key !== BENCHMARK_MEAN) return [m];
+    if (onlyNoises) return [];
+    return [{ ...m, label: `accuracy, mean of the ${names.length} corruptions x ${card.config.corruption.severities.length} severities` }];
+  });
+}
+
+/** Clean validation accuracy after each epoch of one model in one seed: the clean run's history, or a label-noise spec's curve. */
+function validationCurve(c: Scorecard, model: string, spec: string | null): Map<number, number> {
+  const points: { epoch: number; validationAccuracy: number | null }[] = spec === null
+    ? ((c.models[model]?.training?.history ?? []) as { epoch: number; validationAccuracy: number | null }[])
+    : ((suite(c, 'label-noise')?.specs as any[] | undefined)?.find((s) => s.spec === spec)?.models?.[model]?.curve ?? []);
+  return new Map(points.filter((p) => p.validationAccuracy !== null).map((p) => [p.epoch, p.validationAccuracy as number]));
+}
+
+/**
+ * Top-k − vanilla clean validation accuracy at the milestone epochs, per training-label condition (clean, then each
+ * label-noise spec), paired over the seed scorecards: at which point of training a difference holds. Exploratory:
+ * many epochs were looked at, and the epochs were not chosen in advance.
+ */
+export function overTrainingTables(card: Scorecard, seeds: readonly Scorecard[]): string[] {
+  const base = card.baseline;
+  const topk = topkModels(card);
+  const epochs = milestoneEpochs(card.config.train.epochs).filter((e) => e > 0);
+  const specs = seeds.every((c) => suite(c, 'label-noise')) ? (suite(seeds[0], 'label-noise').specs as { spec: string }[]).map((s) => s.spec) : [];
+  const conditions: (string | null)[] = [null, ...specs];
+  const cell = (spec: string | null, model: string, e: number): string => {
+    const pairs = seeds.map((c) => [validationCurve(c, model, spec).get(e), validationCurve(c, base, spec).get(e)]);
+    if (pairs.some(([a, b]) => a === undefined || b === undefined)) return 'n/a';
+    return deltaWithInterval(pairedDifference(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!)), 'fraction');
+  };
+  const label = (spec: string | null) => (spec === null ? 'clean labels' : spec);
+  const rows = epochs.map((e) => [String(e), ...conditions.flatMap((spec) => topk.map((t) => cell(spec, t.name, e)))]);
+  return [
+    `### Top-k − ${base} over training: clean validation accuracy (exploratory)`, '',
+    `Paired over the ${seeds.length} seeds at the milestone epochs (the validation split, clean labels, after each epoch; the last row is the end of training). Raw 95% intervals: the epochs were not chosen in advance, so read these as where to look, not as tested claims.`, '',
+    table(['epoch', ...conditions.flatMap((spec) => topk.map((t) => `${label(spec)}: Δ ${t.name}`))], rows), '',
+  ];
+}
+
 /** The markdown tables of STUDY.md, from a multi-seed scorecard. Deterministic: the same scorecard gives the same text. */
-export function studyTables(card: Scorecard): string {
+export function studyTables(card: Scorecard, seeds?: readonly Scorecard[]): string {
   const st = statistics(card);
   const n = st.seeds.length;
   const base = card.baseline;
   const topk = topkModels(card);
   const out: string[] = [];
-  const head = ['measure', 'model', base, 'Top-k', `Δ Top-k − ${base} [95% CI]`, 'seeds Top-k better', 'verdict'];
+  const head = ['measure', 'model', base, 'Top-k', `Δ Top-k − ${base} [95% CI]`, 'seeds Top-k better', 'verdict (raw 95% CI)', 'p (Holm)', 'verdict after Holm'];
+  const more = moreMeasures(card);
 
   out.push(`### The paper's Table 1, claim by claim (${n} paired seeds)`, '');
+  out.push(`Holm's correction at 0.05 within each claim family: ${familyCaption(measureComparisons(card, PAPER_CLAIMS))}.`, '');
   out.push(table([head[0], "paper: ViT → Top-128 (Δ)", ...head.slice(1)], measureRows(card, PAPER_CLAIMS, true)), '');
 
+  if (n >= 2) {
+    out.push('### Power: what these seeds can detect', '');
+    out.push(`Minimal detectable effect (MDE): the true Δ that ${n} paired seeds detect with 80% power in a two-sided paired t test at 0.05, from the observed SD of the per-seed differences; "seeds needed" detect the paper's Δ with 80% power at that SD. A claim whose interval holds the paper's Δ is not refuted by "not distinguishable from 0".`, '');
+    out.push(table(['measure', 'model', 'SD of Δ over seeds', 'MDE (80% power)', "paper's Δ", "paper's Δ inside the 95% CI", "seeds needed for the paper's Δ"], powerRows(card)), '');
+  }
+
   out.push('### More measures of the same runs', '');
-  out.push(table(head, measureRows(card, MORE_MEASURES, false)), '');
+  out.push(`Holm's correction within this table as one family: ${familyCaption(measureComparisons(card, more))}.`, '');
+  out.push(table(head, measureRows(card, more, false)), '');
+
+  if (seeds && n >= 2) out.push(...overTrainingTables(card, seeds));
 
   const corruptions = corruptionNames(card);
   if (corruptions.length) {
-    out.push('### Accuracy per corruption (mean of the evaluated severities)', '');
+    out.push('### Accuracy per corruption (mean of the evaluated severities; raw intervals, exploratory)', '');
     const rows = corruptions.map((c) => {
       const key = `suites.corruption.${c}/meanAccuracy`;
       return [c, formatValue(st.metrics[base][key].mean, 'fraction'), ...topk.flatMap((t) => [formatValue(st.metrics[t.name][key].mean, 'fraction'), deltaWithInterval(st.paired[t.name][key], 'fraction')])];
