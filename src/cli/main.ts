@@ -28,6 +28,7 @@ import { registerEvaluateCommand } from './evaluate-command.js';
 import { addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags } from './corruptions-command.js';
 import * as fs from 'node:fs';
 import { loadDataset } from '../data/load.js';
+import { singleSeedCaveat } from '../report/seed-caveat.js';
 
 interface RunFlags extends CorruptionRunFlags {
   config?: string;
@@ -147,6 +148,8 @@ export function buildProgram(exit: { code: number } = { code: 0 }): Command {
       }
       const run = config.seeds ? runSeeds : runExperiment;
       const out = await stopped.run(() => run({ config, outDir, resume, progress: !f.quiet }));
+      const caveat = out.interrupted ? null : singleSeedCaveat(out.scorecard);
+      if (caveat && !f.quiet) process.stderr.write(`${caveat}\n`);
       if (!out.interrupted) process.stdout.write(`${out.scorecardPath}\n`);
     });
 

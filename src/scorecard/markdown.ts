@@ -2,7 +2,8 @@
  * scorecard.md: a GitHub-flavoured table with one column per model, a delta column per non-baseline model and the
  * better value in bold (direction-aware; metrics with no better direction are not marked).
  */
-import { formatDelta as fmtDelta, formatValue as fmt, kLabel } from '../report/format.js';
+import { formatValue as fmt, kLabel } from '../report/format.js';
+import { headlineDelta, singleSeedCaveat } from '../report/seed-caveat.js';
 import { HEADLINE_METRICS, metricValue, Scorecard } from './scorecard.js';
 
 export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = []): string {
@@ -22,7 +23,7 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     const base = metricValue(card, card.baseline, m.key);
     const deltas = others.map((n) => {
       const v = metricValue(card, n, m.key);
-      return v === null || base === null ? 'n/a' : fmtDelta(v - base, m.kind);
+      return v === null || base === null ? 'n/a' : headlineDelta(card, n, m.key, v - base, m.kind);
     });
     rows.push([m.label, ...cells, ...deltas]);
   }
@@ -39,8 +40,10 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     table(header, rows),
     '',
     `ECE: ${card.calibration.convention}. Bold marks the better value where a direction exists. ` +
-      `Deltas are ${others.map((n) => n).join(', ')} minus ${card.baseline}; accuracy and ECE deltas are in percentage points.`,
+      `Deltas are ${others.map((n) => n).join(', ')} minus ${card.baseline}; accuracy and ECE deltas are in percentage points` +
+      (card.statistics ? `; means over ${card.statistics.seeds.length} seeds, with the paired 95% interval over seeds in brackets.` : '.'),
     '',
+    ...(singleSeedCaveat(card) ? [`> **${singleSeedCaveat(card)}**`, ''] : []),
     ...(Object.values(card.models).every((m) => m.training !== undefined) ? [
     '## Nonzero MLP activations per layer (test split)',
     '',
