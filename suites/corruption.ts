@@ -33,6 +33,7 @@ import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
 import { kLabel } from '../src/report/format.js';
 import { defineSuite, perModel as valuesPerModel, predictDataset, type SuiteContext, type SuiteModel, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
+import { closeCorruptionPools, defaultCorruptionThreads } from '../src/corruptions/pool.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
 export const NOISE_CORRUPTIONS = ['gaussian_noise', 'shot_noise', 'impulse_noise'] as const;
@@ -186,6 +187,8 @@ export interface CorruptionResult {
 export interface PlannedCorruption {
   corruption: Corruption;
   source: CorruptionSource;
+  /** The module file it was loaded from (pool workers import it). */
+  file?: string;
   group: CorruptionGroup;
 }
 
@@ -220,7 +223,7 @@ export async function resolveCorruptionPlan(config: Pick<RunConfig, 'corruption'
     const source = registry.sourceOf(c.name);
     const group: CorruptionGroup = source !== 'built-in' ? 'plugin'
       : (BENCHMARK_CORRUPTIONS as readonly string[]).includes(c.name) ? 'benchmark' : 'held-out';
-    return { corruption: c, source, group };
+    return { corruption: c, source, group, file: registry.fileOf(c.name) };
   });
   const severities = [...new Set(cc.severities)].sort((a, b) => a - b) as Severity[];
   return { registry, corruptions, severities };
@@ -284,24 +287,29 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   let corruptSeconds = 0;
   let evalSeconds = 0;
   let step = 0;
-  for (const { corruption: c, source } of plan.corruptions) {
-    for (const m of names) perModel[m][c.name] = [];
-    for (const s of severities) {
-      progress.update(step, steps, `${c.name} severity ${s}: corrupting ${test.count} images`);
-      const t0 = performance.now();
-      const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source });
-      corruptSeconds += (performance.now() - t0) / 1000;
-      progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
-      const t1 = performance.now();
-      for (const m of ctx.models) {
-        const { variant } = m;
-        const p = await predictOn(m, corrupted);
-        perModel[variant.name][c.name].push({ severity: s, ...evalMetrics(p, corrupted.labels, bins, rule) });
+  const threads = defaultCorruptionThreads(); // worker threads of the corruption pool (src/corruptions/pool.ts)
+  try {
+    for (const { corruption: c, source, file } of plan.corruptions) {
+      for (const m of names) perModel[m][c.name] = [];
+      for (const s of severities) {
+        progress.update(step, steps, `${c.name} severity ${s}: corrupting ${test.count} images`);
+        const t0 = performance.now();
+        const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source, module: file, threads, timeoutSeconds: config.corruption.timeoutSeconds });
+        corruptSeconds += (performance.now() - t0) / 1000;
+        progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
+        const t1 = performance.now();
+        for (const m of ctx.models) {
+          const { variant } = m;
+          const p = await predictOn(m, corrupted);
+          perModel[variant.name][c.name].push({ severity: s, ...evalMetrics(p, corrupted.labels, bins, rule) });
+        }
+        evalSeconds += (performance.now() - t1) / 1000;
+        progress.update(++step, steps, `${c.name} severity ${s} done`);
       }
-      evalSeconds += (performance.now() - t1) / 1000;
-      progress.update(++step, steps, `${c.name} severity ${s} done`);
+      progress.line(`${c.name}: mean accuracy over severities ${names.map((m) => `${m} ${pct(mean(perModel[m][c.name].map((r) => r.accuracy)))}`).join(', ')}`);
     }
-    progress.line(`${c.name}: mean accuracy over severities ${names.map((m) => `${m} ${pct(mean(perModel[m][c.name].map((r) => r.accuracy)))}`).join(', ')}`);
+  } finally {
+    await closeCorruptionPools();
   }
   const images = steps * test.count;
   ctx.log(`[suite corruption] ${images} corrupted images in ${corruptSeconds.toFixed(1)} s (${(images / Math.max(corruptSeconds, 1e-9)).toFixed(0)} images/s); ` +

@@ -40,7 +40,9 @@ import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { checkWritableDir, checkWritableFile, ensureDirectory, writeFileAtomic } from '../util/atomic.js';
 import { resolveCorruptionPlan, tableFor, type CorruptionGroup } from '../../suites/corruption.js';
-import { intFlag } from './options.js';
+import { intFlag, numberFlag } from './options.js';
+import { closeCorruptionPools, DEFAULT_CORRUPTION_TIMEOUT_SECONDS, defaultCorruptionThreads } from '../corruptions/pool.js';
+import type { Dataset } from '../data/dataset.js';
 
 /** Default output file of `corruptions preview`. */
 export const DEFAULT_PREVIEW_FILE = 'corruptions-preview.png';
@@ -208,6 +210,15 @@ export interface ApplyFlags {
   seed: number;
   table?: 'auto' | 'cifar' | 'imagenet';
   corruptionModule?: string[];
+  /** Worker threads of the corruption pool (default TOPK_CORRUPTION_THREADS, else one per core). */
+  threads?: number;
+  /** Per-call time limit on the pool, seconds. */
+  timeout?: number;
+}
+
+/** A dataset of one image (label 0), to run a single image through corruptDataset. */
+function oneImageDataset(image: Image): Dataset {
+  return { name: 'image', count: 1, height: image.height, width: image.width, channels: image.channels, images: image.data, labels: new Uint8Array(1), classNames: ['image'] } as Dataset;
 }
 
 /** Default --limit of `corrupt --dataset`. */
@@ -243,7 +254,13 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
   if (f.image !== undefined) {
     const image = await readImageFile(f.image);
     const { table } = tableFor(f.table ?? 'auto', image.height, image.width);
-    const corrupted = await corruptImage(image, corruptions[0], severities[0], { seed: f.seed, index: 0, table });
+    const c = corruptions[0];
+    const source = registry.sourceOf(c.name);
+    // a plugin runs on the pool (its own copy of the pixels, the time limit); image 0 of a one-image dataset gets
+    // stream 0, as corruptImage does
+    const corrupted = source === 'built-in'
+      ? await corruptImage(image, c, severities[0], { seed: f.seed, index: 0, table })
+      : datasetImage(await corruptDataset(oneImageDataset(image), c, severities[0], { seed: f.seed, table, source, module: registry.fileOf(c.name), threads: 1, timeoutSeconds: f.timeout }), 0);
     writeFileAtomic(out, await encodeImage(corrupted, /\.jpe?g$/i.test(f.out) ? 'jpeg' : 'png'));
     return `${f.out}\n`;
   }
@@ -261,9 +278,11 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
   // one pair: <out>/<index>_<label>.png; several: <out>/<corruption>/<severity>/<index>_<label>.png
   const flat = corruptions.length === 1 && severities.length === 1;
   const images: ApplyManifest['images'] = [];
+  const threads = f.threads ?? defaultCorruptionThreads();
+  try {
   for (const c of corruptions) {
     for (const severity of severities) {
-      const corrupted = await corruptDataset(first, c, severity, { seed: f.seed, table });
+      const corrupted = await corruptDataset(first, c, severity, { seed: f.seed, table, source: registry.sourceOf(c.name), module: registry.fileOf(c.name), threads, timeoutSeconds: f.timeout });
       const sub = flat ? '' : path.join(c.name, String(severity));
       ensureDirectory(path.join(out, sub));
       const base = images.length;
@@ -277,6 +296,9 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
         }));
       }
     }
+  }
+  } finally {
+    await closeCorruptionPools();
   }
   const only = flat ? corruptions[0] : undefined;
   const manifest: ApplyManifest = {
@@ -356,6 +378,8 @@ function defineApplyCommand(cmd: Command, name: string, write: (s: string) => vo
     .option('--seed <n>', 'run seed of the corruption streams', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .addOption(new Option('--table <table>', 'severity table (default auto: cifar up to 64 px, imagenet above)').choices(['auto', ...SEVERITY_TABLES]))
     .option('--corruption-module <file>', 'also load this corruption plugin (file path or npm package; repeatable)', collect)
+    .option('--threads <n>', 'with --dataset: worker threads of the corruption pool (default TOPK_CORRUPTION_THREADS, else one per core; any value gives the same bytes)', intFlag('--threads', 1, 1024))
+    .option('--timeout <seconds>', `per-call time limit of a corruption on the pool (default ${DEFAULT_CORRUPTION_TIMEOUT_SECONDS}); a plugin call that overruns it stops the command with exit 2`, numberFlag('--timeout', 0.001, 86_400))
     .action(async (f: ApplyFlags) => write(await applyCorruption(f, name)));
 }
 

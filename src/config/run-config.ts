@@ -87,6 +87,12 @@ export interface CorruptionConfig {
   limitTest: number | null;
   /** Corruption plugin modules: file paths (relative to the working directory) or npm package names. */
   plugins: string[];
+  /**
+   * Per-call time limit, seconds, of a corruption on the worker pool (absent: 120). A plugin call that runs longer
+   * (an endless loop, a promise that never settles) stops the run with exit 2, naming the plugin, severity and
+   * image. Does not change results, so a resumed run may change it.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface RunConfig {

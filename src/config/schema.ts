@@ -74,6 +74,8 @@ export const corruptionSchema = z.strictObject({
   table: z.enum(['auto', 'cifar', 'imagenet']),
   limitTest: posInt.nullable(),
   plugins: z.array(z.string().trim().min(1)),
+  /** Per-call time limit of a corruption on the worker pool, seconds (absent: 120); does not change results. */
+  timeoutSeconds: z.number().positive().max(86_400).optional(),
 });
 
 /** Classes of the built-in datasets whose count is fixed (folder: known only once loaded; the suite checks then). */

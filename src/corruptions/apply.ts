@@ -6,8 +6,13 @@
  * order, batching or parallelism of the run, nor on which other images are corrupted. Bumping a corruption's
  * version changes its streams.
  *
- * Concurrency: async corruptions (jpeg_compression uses sharp, which works on libuv's thread pool) run through a
- * bounded pool; synchronous ones run inline. Results land at their own index either way.
+ * Concurrency: with `threads` > 1, or for a plugin, the images go to the worker-thread pool (pool.ts), which also
+ * enforces the per-call time limit. Otherwise async corruptions (jpeg_compression uses sharp, which works on
+ * libuv's thread pool) run through a bounded set of promises and synchronous ones inline. Results land at their own
+ * index either way, so the bytes are the same for any pool size.
+ *
+ * Isolation: every call gets its own copy of its input image, so a corruption that writes into its input cannot
+ * change the dataset that the next corruption or severity reads.
  */
 import type { Dataset } from '../data/dataset.js';
 import { HarnessInputError } from '../errors.js';
@@ -15,6 +20,8 @@ import { firstLine, PluginError } from '../plugins/plugin-error.js';
 import { rngFor, type Rng } from '../rng.js';
 import { assertSeverity, assertTable, severityTableFor, type Corruption, type Severity, type SeverityTable } from './define.js';
 import { datasetImage, imageProblem, type Image } from './image.js';
+import { corruptPixelsInPool, DEFAULT_CORRUPTION_TIMEOUT_SECONDS } from './pool.js';
+import { builtinCorruptionFile } from './registry.js';
 
 /** The random stream of image `index` (see the module comment). */
 export function corruptionStream(seed: number | string, corruption: Pick<Corruption, 'name' | 'version'>, severity: Severity, index: number): Rng {
@@ -31,8 +38,8 @@ export interface CorruptImageOptions {
 }
 
 /**
- * Corrupt one image. Validates the input and the corruption's output (shape, dtype) and never hands the
- * corruption the caller's buffer to keep: it gets the image as is and must return a new one.
+ * Corrupt one image. Validates the input and the corruption's output (shape, dtype); the corruption gets a copy of
+ * the caller's pixels, so the caller's image is never changed.
  */
 export async function corruptImage(image: Image, corruption: Corruption, severity: Severity, options: CorruptImageOptions): Promise<Image> {
   const p = imageProblem(image);
@@ -42,7 +49,7 @@ export async function corruptImage(image: Image, corruption: Corruption, severit
   assertTable(table);
   const index = options.index ?? 0;
   const ctx = { severity, rng: corruptionStream(options.seed, corruption, severity, index), table, params: corruption.params(severity, table) };
-  const out = await corruption.apply(image, ctx);
+  const out = await corruption.apply({ ...image, data: image.data.slice() }, ctx); // its own copy
   checkOutput(out, image, corruption, severity, index);
   return out;
 }
@@ -71,7 +78,16 @@ export interface CorruptDatasetOptions {
    * output becomes one PluginError line naming the plugin, the severity and the image (built-ins keep their stack).
    */
   source?: string;
+  /** Worker threads (default 1: built-ins run on this thread; plugins always run on the pool, see pool.ts). */
+  threads?: number;
+  /** The plugin's resolved module file (registry.fileOf), which pool workers import; default `source` from the working directory. */
+  module?: string;
+  /** Per-call time limit on the pool, seconds (default DEFAULT_CORRUPTION_TIMEOUT_SECONDS). */
+  timeoutSeconds?: number;
 }
+
+/** Below this many pixel bytes a built-in stays on this thread: starting workers would cost more than it saves. */
+const POOL_MIN_BYTES = 1 << 21;
 
 /**
  * A new Dataset with every image corrupted at `severity` (labels and class names copied). Its name is
@@ -84,6 +100,21 @@ export async function corruptDataset(
   assertSeverity(severity);
   const table = options.table ?? severityTableFor(dataset.height, dataset.width);
   assertTable(table);
+  const name = `${dataset.name}+${corruption.name}@${severity}`;
+  const copy = (images: Uint8Array): Dataset => ({ ...dataset, name, images, labels: Uint8Array.from(dataset.labels), classNames: [...dataset.classNames] });
+  const threads = options.threads ?? 1;
+  const plugin = options.source !== undefined && options.source !== 'built-in';
+  // the pool imports the corruption from its file: a plugin's (`module`, or its specifier from the working
+  // directory), or a built-in's when this is the registered built-in object itself
+  const module = plugin ? (options.module ?? options.source!)
+    : threads > 1 && dataset.images.length >= POOL_MIN_BYTES ? await builtinCorruptionFile(corruption) : undefined;
+  if (module !== undefined) {
+    return copy(await corruptPixelsInPool(dataset, corruption, severity, {
+      seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
+      module, source: plugin ? options.source! : 'built-in', onProgress: options.onProgress,
+    }));
+  }
+
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
   const size = dataset.height * dataset.width * dataset.channels;
   const images = new Uint8Array(dataset.count * size);
@@ -91,7 +122,8 @@ export async function corruptDataset(
   let done = 0;
 
   const run = (i: number): Image | PromiseLike<Image> => {
-    const input = datasetImage(dataset, i);
+    const view = datasetImage(dataset, i);
+    const input = { ...view, data: view.data.slice() }; // its own copy: see the module comment
     const ctx = { severity, rng: corruptionStream(options.seed, corruption, severity, i), table, params };
     return corruption.apply(input, ctx);
   };
@@ -135,13 +167,7 @@ export async function corruptDataset(
     throw new PluginError(`corruption plugin '${corruption.name}' (${source}), severity ${severity}, image ${failedAt}: ${firstLine(e)}`, source, e);
   }
 
-  return {
-    ...dataset,
-    name: `${dataset.name}+${corruption.name}@${severity}`,
-    images,
-    labels: Uint8Array.from(dataset.labels),
-    classNames: [...dataset.classNames],
-  };
+  return copy(images);
 }
 
 function isThenable(v: unknown): v is PromiseLike<Image> {

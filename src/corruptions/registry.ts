@@ -24,9 +24,13 @@ export type CorruptionSource = 'built-in' | string;
 export interface RegisteredCorruption {
   corruption: Corruption;
   source: CorruptionSource;
+  /** The resolved module file it was loaded from (what a pool worker imports); absent for an object registered directly. */
+  file?: string;
 }
 
 let builtins: Promise<Corruption[]> | undefined;
+/** The module file of each built-in, by name: what a pool worker imports to run it. */
+const builtinFiles = new Map<string, string>();
 
 /**
  * The 19 built-in corruptions, the 15 benchmark ones in canonical order, then the 4 held-out ones: loaded once from
@@ -35,11 +39,20 @@ let builtins: Promise<Corruption[]> | undefined;
 export function builtinCorruptions(): Promise<Corruption[]> {
   builtins ??= (async () => {
     const all: Corruption[] = [];
-    for (const file of builtinModules().corruptions) all.push((await loadCorruptionModuleWithSource(file, {})).corruption);
+    for (const file of builtinModules().corruptions) {
+      const { corruption } = await loadCorruptionModuleWithSource(file, {});
+      builtinFiles.set(corruption.name, file);
+      all.push(corruption);
+    }
     const order = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS] as string[];
     return all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   })();
   return builtins;
+}
+
+/** The module file of a built-in corruption (what a pool worker imports), or undefined for another object. */
+export async function builtinCorruptionFile(corruption: Corruption): Promise<string | undefined> {
+  return (await builtinCorruptions()).includes(corruption) ? builtinFiles.get(corruption.name) : undefined;
 }
 
 /** "unknown corruption 'x'. Did you mean y? Available: a, b, …" */
@@ -56,7 +69,7 @@ export class CorruptionRegistry {
   private readonly entries = new Map<string, RegisteredCorruption>();
 
   /** Add a corruption; throws HarnessInputError when the name is taken. */
-  register(corruption: Corruption, source: CorruptionSource = 'built-in'): void {
+  register(corruption: Corruption, source: CorruptionSource = 'built-in', file?: string): void {
     const checked = validateCorruption(corruption, source === 'built-in' ? undefined : source);
     const existing = this.entries.get(checked.name);
     if (existing !== undefined) {
@@ -67,13 +80,13 @@ export class CorruptionRegistry {
         source === 'built-in' ? checked.name : source,
       );
     }
-    this.entries.set(checked.name, { corruption: checked, source });
+    this.entries.set(checked.name, { corruption: checked, source, file: file ?? (source === 'built-in' ? builtinFiles.get(checked.name) : undefined) });
   }
 
   /** Load a plugin module (see loadCorruptionModule) and register it. Returns the corruption. */
   async load(specifier: string, options: LoadOptions = {}): Promise<Corruption> {
-    const { corruption, source } = await loadCorruptionModuleWithSource(specifier, options);
-    this.register(corruption, source);
+    const { corruption, source, file } = await loadCorruptionModuleWithSource(specifier, options);
+    this.register(corruption, source, file);
     return corruption;
   }
 
@@ -86,6 +99,12 @@ export class CorruptionRegistry {
     const e = this.entries.get(name);
     if (e === undefined) throw new HarnessInputError(unknownCorruptionMessage(name, this.names()), 'corruption');
     return e.corruption;
+  }
+
+  /** The resolved module file `name` was loaded from, if any (for corruptDataset's `module`). */
+  fileOf(name: string): string | undefined {
+    this.get(name);
+    return this.entries.get(name)!.file;
   }
 
   /** Where `name` came from. */
@@ -146,14 +165,14 @@ export async function loadCorruptionModule(specifier: string, options: LoadOptio
 
 async function loadCorruptionModuleWithSource(
   specifier: string, options: LoadOptions,
-): Promise<{ corruption: Corruption; source: string }> {
-  const { value, label } = await loadPluginExport('corruption', specifier, {
+): Promise<{ corruption: Corruption; source: string; file?: string }> {
+  const { value, label, file } = await loadPluginExport('corruption', specifier, {
     ...options,
     // defineCorruption threw while the module was being evaluated: name the file. (Duck-typed: the plugin may have
     // imported defineCorruption from another copy of the harness.)
     relabel: (err, l) => (isDefinitionError(err) ? new CorruptionDefinitionError(err.subject, err.issues, l) : undefined),
   });
-  return { corruption: validateCorruption(value, label), source: label };
+  return { corruption: validateCorruption(value, label), source: label, file };
 }
 
 function isDefinitionError(err: unknown): err is CorruptionDefinitionError {

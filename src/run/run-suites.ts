@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { severityTableFor } from '../corruptions/define.js';
 import { preflightCorruptions, probeImage } from '../corruptions/preflight.js';
+import { closeCorruptionPools, CorruptionTimeoutError, corruptPixelsInPool, DEFAULT_CORRUPTION_TIMEOUT_SECONDS } from '../corruptions/pool.js';
+import { SEVERITIES } from '../corruptions/define.js';
 import { createCorruptionRegistry } from '../corruptions/registry.js';
 import type { Dataset, DataSplits } from '../data/dataset.js';
 import { loadDataset } from '../data/load.js';
@@ -182,5 +184,23 @@ export async function preflightRunCorruptions(config: RunConfig, data: DataSplit
   const { height, width } = data.test;
   const table = config.corruption.table === 'auto' ? severityTableFor(height, width) : config.corruption.table;
   const probe = probeImage({ height, width, channels: data.test.channels as 1 | 3 }, deriveSeed(config.seed, 'preflight'));
-  await preflightCorruptions(registry.list().filter((e) => e.source !== 'built-in'), { seed: config.seed, table, probe });
+  const plugins = registry.list().filter((e) => e.source !== 'built-in');
+  // first on the pool, with the time limit: a plugin that never returns is stopped here, not in the checks below,
+  // which call it on this thread (its other mistakes are left to them, which name the rule)
+  const one: Dataset = { name: 'preflight', count: 1, ...probe, images: probe.data, labels: new Uint8Array(1), classNames: ['probe'] } as Dataset;
+  try {
+    for (const e of plugins) {
+      for (const severity of SEVERITIES) {
+        await corruptPixelsInPool(one, e.corruption, severity, {
+          seed: config.seed, table, threads: 1, timeoutSeconds: config.corruption.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
+          module: e.file ?? e.source, source: e.source,
+        }).catch((err: unknown) => {
+          if (err instanceof CorruptionTimeoutError) throw err;
+        });
+      }
+    }
+  } finally {
+    await closeCorruptionPools();
+  }
+  await preflightCorruptions(plugins, { seed: config.seed, table, probe });
 }

@@ -1,0 +1,157 @@
+/**
+ * The corruption pool: corruptDataset's images spread over worker threads (piscina), sized by `threads`, with a
+ * per-call time limit. Output is byte-identical for any pool size: image i always gets the random stream
+ * corruptionStream(seed, corruption, severity, i) and lands at offset i (pool-worker.ts).
+ *
+ * Plugins always run here, even with one thread: a worker thread is the only place where a corruption that loops
+ * forever can be stopped, and it hands every call its own copy of the input. Built-ins run here when threads > 1.
+ *
+ * Time limit: a watchdog on the main thread reads, every 100 ms, which image each running task is on; a call that
+ * has not finished after `timeoutSeconds` (an endless loop, a promise that never settles) stops its thread and
+ * fails the run with the corruption, severity and image named.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Dataset } from '../data/dataset.js';
+import { firstLine, PluginError } from '../plugins/plugin-error.js';
+import type { Corruption, Severity, SeverityTable } from './define.js';
+import type { PoolResult, PoolTask } from './pool-worker.js';
+
+/** A corruption call that overran corruption.timeoutSeconds; its worker thread was stopped (exit 2 at the CLI). */
+export class CorruptionTimeoutError extends PluginError {
+  constructor(message: string, source: string) {
+    super(message, source);
+    this.name = 'CorruptionTimeoutError';
+  }
+}
+
+/** Default per-call limit: generous (the slowest built-in takes well under a second per 224 px image). */
+export const DEFAULT_CORRUPTION_TIMEOUT_SECONDS = 120;
+
+/** Worker threads for the corruption pool: TOPK_CORRUPTION_THREADS, else one per core. */
+export function defaultCorruptionThreads(): number {
+  const env = process.env.TOPK_CORRUPTION_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`TOPK_CORRUPTION_THREADS must be an integer ≥ 1, got '${env}'`);
+    return n;
+  }
+  return availableParallelism();
+}
+
+export function checkThreads(threads: number, what = 'threads'): number {
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new RangeError(`${what} must be an integer in [1, 1024], got ${threads}`);
+  return threads;
+}
+
+export function checkTimeout(seconds: number): number {
+  if (!(typeof seconds === 'number' && seconds > 0 && Number.isFinite(seconds))) throw new RangeError(`corruption.timeoutSeconds must be a number > 0, got ${seconds}`);
+  return seconds;
+}
+
+/** The worker module beside this one: .ts when running from source (tsx, inherited by the worker), .js when built. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.replace(/pool\.(ts|js)$/, (_m, ext: string) => `pool-worker.${ext}`);
+}
+
+const pools = new Map<number, Piscina>();
+
+function poolOf(threads: number): Piscina {
+  let p = pools.get(threads);
+  if (!p) {
+    p = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 60_000, atomics: 'disabled' });
+    pools.set(threads, p);
+  }
+  return p;
+}
+
+/** Stop every pool's threads (the end of a suite or command; idle threads also stop on their own after 60 s). */
+export async function closeCorruptionPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.destroy()));
+}
+
+export interface PoolRunOptions {
+  seed: number | string;
+  table: SeverityTable;
+  threads: number;
+  timeoutSeconds: number;
+  /** The module the corruption loads from (corruptionModule in registry.ts). */
+  module: string;
+  /** 'built-in' or the plugin's specifier: plugin failures become one PluginError line. */
+  source: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Corrupt every image of `dataset` on the pool; returns the corrupted pixels (count × size bytes). */
+export async function corruptPixelsInPool(dataset: Dataset, corruption: Corruption, severity: Severity, o: PoolRunOptions): Promise<Uint8Array> {
+  checkThreads(o.threads);
+  checkTimeout(o.timeoutSeconds);
+  const size = dataset.height * dataset.width * dataset.channels;
+  const count = dataset.count;
+  const input = new SharedArrayBuffer(count * size);
+  new Uint8Array(input).set(dataset.images.subarray(0, count * size));
+  const output = new SharedArrayBuffer(count * size);
+  if (count === 0) return new Uint8Array(0);
+
+  // about 8 tasks per thread: even load, and a stuck call holds back little else
+  const per = Math.max(1, Math.ceil(count / (o.threads * 8)));
+  const ranges: [number, number][] = [];
+  for (let s = 0; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);
+  const doneSlot = ranges.length;
+  const status = new SharedArrayBuffer(4 * (ranges.length + 1));
+  const view = new Int32Array(status);
+  const pool = poolOf(o.threads);
+  const controllers = ranges.map(() => new AbortController());
+  let failure: Error | null = null;
+  const fail = (e: Error) => {
+    if (failure === null) failure = e;
+    for (const c of controllers) c.abort();
+  };
+  const where = (index: number) => `corruption ${o.source === 'built-in' ? `'${corruption.name}'` : `plugin '${corruption.name}' (${o.source})`}, severity ${severity}, image ${index}`;
+  const asError = (r: Extract<PoolResult, { ok: false }>): Error => {
+    if (process.env.TOPK_HARNESS_DEBUG && r.stack) process.stderr.write(`${r.stack}\n`);
+    const message = `${where(r.index)}: ${firstLine(r.message)}`;
+    return o.source === 'built-in' ? new Error(message) : new PluginError(message, o.source, new Error(r.message));
+  };
+
+  // the watchdog: per running task, the image it is on and since when
+  const seen = ranges.map(() => ({ value: 0, since: performance.now() }));
+  const limitMs = o.timeoutSeconds * 1000;
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    ranges.forEach((_, t) => {
+      const v = Atomics.load(view, t);
+      if (v !== seen[t].value) seen[t] = { value: v, since: now };
+      else if (v > 0 && now - seen[t].since > limitMs && failure === null) {
+        const msg = `${where(v - 1)}: no result after ${o.timeoutSeconds} s (corruption.timeoutSeconds); its worker thread was stopped`;
+        fail(new CorruptionTimeoutError(msg, o.source));
+      }
+    });
+    o.onProgress?.(Atomics.load(view, doneSlot), count);
+  }, 100);
+
+  try {
+    await Promise.all(ranges.map(async ([start, end], t) => {
+      const task: PoolTask = {
+        module: o.module, name: corruption.name, cwd: process.cwd(), seed: o.seed, severity, table: o.table,
+        height: dataset.height, width: dataset.width, channels: dataset.channels as 1 | 3,
+        input, output, start, end, status, slot: t, doneSlot,
+      };
+      try {
+        const r = (await pool.run(task, { signal: controllers[t].signal })) as PoolResult;
+        if (!r.ok) fail(asError(r));
+      } catch (e) {
+        if (failure === null) fail(e instanceof Error ? e : new Error(String(e)));
+      }
+    }));
+  } finally {
+    clearInterval(watchdog);
+  }
+  if (failure !== null) throw failure;
+  o.onProgress?.(count, count);
+  return new Uint8Array(output);
+}

@@ -1,0 +1,110 @@
+/**
+ * The corruption pool (src/corruptions/pool.ts): byte-identical output for any pool size, every call on its own
+ * copy of the input, and the per-call time limit that stops an endless loop or a promise that never settles.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { corruptDataset } from '../../src/corruptions/apply.js';
+import { closeCorruptionPools, corruptPixelsInPool } from '../../src/corruptions/pool.js';
+import { builtinCorruptionFile, builtinCorruptions, createCorruptionRegistry } from '../../src/corruptions/registry.js';
+import { PluginError } from '../../src/plugins/plugin-error.js';
+import { preflightRunCorruptions } from '../../src/run/run-suites.js';
+import type { RunConfig } from '../../src/config/run-config.js';
+import type { DataSplits } from '../../src/data/dataset.js';
+import { rejection } from '../support/capture.js';
+import { sceneDataset } from './fixtures.js';
+
+const DEFINE_URL = pathToFileURL(resolve('src/corruptions/define.ts')).href;
+const ROOT = resolve('.');
+
+describe('the corruption pool', function () {
+  this.timeout(120_000);
+  let dir: string;
+  const write = (name: string, body: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, `import { defineCorruption } from '${DEFINE_URL}';\nexport default defineCorruption({ version: 1, family: 'custom', severities: [1, 2, 3, 4, 5], description: 'test plugin', ${body} });\n`);
+    return file;
+  };
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'topk-pool-'))));
+  after(async () => {
+    await closeCorruptionPools();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives every one of the 19 built-ins the same bytes on 2 and 3 threads as on this thread', async () => {
+    const d = sceneDataset(24, 32, 32, 3);
+    for (const c of await builtinCorruptions()) {
+      const one = await corruptDataset(d, c, 3, { seed: 7 });
+      const module = (await builtinCorruptionFile(c))!;
+      for (const threads of [2, 3]) {
+        const pooled = await corruptPixelsInPool(d, c, 3, { seed: 7, table: 'cifar', threads, timeoutSeconds: 60, module, source: 'built-in' });
+        expect(Buffer.compare(Buffer.from(pooled), Buffer.from(one.images)), `${c.name} on ${threads} threads`).to.equal(0);
+      }
+    }
+  });
+
+  it('runs a plugin on the pool with the same bytes as on this thread, and hands each call its own copy', async () => {
+    // writes into its input, and its output depends on the random stream
+    const file = write('scribble.mjs', `name: 'scribble', apply(image, { rng }) { const out = image.data.slice(); image.data.fill(0); for (let i = 0; i < out.length; i += 7) out[i] = Math.floor(rng() * 256); return { ...image, data: out }; }`);
+    const reg = await createCorruptionRegistry({ plugins: [file] });
+    const c = reg.get('scribble');
+    const d = sceneDataset(40, 16, 16, 3);
+    const before = Uint8Array.from(d.images);
+    const inline = await corruptDataset(d, c, 2, { seed: 3 }); // no source: this thread
+    expect(Buffer.compare(Buffer.from(d.images), Buffer.from(before)), 'the dataset after the call on this thread').to.equal(0);
+    for (const threads of [1, 2]) {
+      const pooled = await corruptDataset(d, c, 2, { seed: 3, source: file, module: reg.fileOf('scribble'), threads });
+      expect(Buffer.compare(Buffer.from(pooled.images), Buffer.from(inline.images)), `${threads} threads`).to.equal(0);
+    }
+    expect(Buffer.compare(Buffer.from(d.images), Buffer.from(before)), 'the dataset after the pooled calls').to.equal(0);
+    // the next corruption sees the clean images
+    const fog = reg.get('fog');
+    const after = await corruptDataset(d, fog, 1, { seed: 3 });
+    const clean = await corruptDataset({ ...d, images: before }, fog, 1, { seed: 3 });
+    expect(Buffer.compare(Buffer.from(after.images), Buffer.from(clean.images))).to.equal(0);
+  });
+
+  it('stops a plugin that loops forever, naming the plugin, severity and image', async () => {
+    const file = write('forever.mjs', `name: 'forever', apply(image) { if (image.data[0] === 255) { for (;;) {} } return { ...image, data: image.data.slice() }; }`);
+    const reg = await createCorruptionRegistry({ plugins: [file] });
+    const d = sceneDataset(6, 8, 8, 1);
+    d.images[3 * 64] = 255; // image 3 hangs
+    const t0 = performance.now();
+    const e = await rejection(corruptDataset(d, reg.get('forever'), 4, { seed: 0, source: file, module: file, threads: 2, timeoutSeconds: 1 }));
+    expect(performance.now() - t0).to.be.below(10_000);
+    expect(e).to.be.instanceOf(PluginError);
+    expect(e.message).to.equal(`corruption plugin 'forever' (${file}), severity 4, image 3: no result after 1 s (corruption.timeoutSeconds); its worker thread was stopped`);
+  });
+
+  it('stops a plugin whose promise never settles, and reports a throwing plugin with its image', async () => {
+    const never = write('never.mjs', `name: 'never_settles', apply() { return new Promise(() => {}); }`);
+    const throws = write('throws.mjs', `name: 'throws_late', apply(image, { severity }) { if (image.data[1] === 99) throw new Error('bad pixel'); return { ...image, data: image.data.slice() }; }`);
+    const reg = await createCorruptionRegistry({ plugins: [never, throws] });
+    const d = sceneDataset(5, 8, 8, 1);
+    const e = await rejection(corruptDataset(d, reg.get('never_settles'), 2, { seed: 0, source: never, module: never, threads: 1, timeoutSeconds: 0.5 }));
+    expect(e.message).to.equal(`corruption plugin 'never_settles' (${never}), severity 2, image 0: no result after 0.5 s (corruption.timeoutSeconds); its worker thread was stopped`);
+    d.images[2 * 64 + 1] = 99;
+    const t = await rejection(corruptDataset(d, reg.get('throws_late'), 5, { seed: 0, source: throws, module: throws, threads: 2 }));
+    expect(t.message).to.equal(`corruption plugin 'throws_late' (${throws}), severity 5, image 2: bad pixel`);
+  });
+
+  it("a run's preflight stops a plugin that loops forever before any model trains (it used to hang the run)", async () => {
+    const file = write('spin.mjs', `name: 'spin', apply(image, { severity }) { if (severity === 3) { for (;;) {} } return { ...image, data: image.data.slice() }; }`);
+    const config = { seed: 0, suites: ['corruption'], corruption: { plugins: [file], table: 'auto', timeoutSeconds: 1 } } as unknown as RunConfig;
+    const data = { test: sceneDataset(2, 8, 8, 3) } as unknown as DataSplits;
+    const e = await rejection(preflightRunCorruptions(config, data));
+    expect(e.message).to.equal(`corruption plugin 'spin' (${file}), severity 3, image 0: no result after 1 s (corruption.timeoutSeconds); its worker thread was stopped`);
+  });
+
+  it('`corrupt` exits 2 with one line when a plugin never settles (it used to exit 0 with no output)', () => {
+    const never = write('never2.mjs', `name: 'never_two', apply() { return new Promise(() => {}); }`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli.ts', 'corrupt', '--dataset', 'synthetic', '--limit', '3', '--corruption', 'never_two', '--severity', '1',
+      '--corruption-module', never, '--timeout', '1', '--out', join(dir, 'out')], { cwd: ROOT, encoding: 'utf8', timeout: 100_000 });
+    expect(r.status, `status ${r.status} signal ${r.signal}: ${r.stderr}`).to.equal(2);
+    expect(r.stderr).to.contain(`corruption plugin 'never_two' (${never}), severity 1, image 0: no result after 1 s`);
+  });
+});
