@@ -255,8 +255,11 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
     '',
     `### Neuron usage (firing frequency = share of tokens on which a neuron fires)`,
     '',
+    `Neurons per layer that are rare (fire on fewer than ${pctShort(r.rareBelow)} of tokens), never fire, or are frequent (fire on more than ` +
+      `${pctShort(r.frequentAbove)}), on the train / test split; and the firing frequency of the least-used, median and most-used neuron on the test split.`,
+    '',
     table(
-      ['model', 'layer', `fire on <${pctShort(r.rareBelow)} of tokens (train / test)`, 'never fire (train / test)', `fire on >${pctShort(r.frequentAbove)} (train / test)`, 'least-used (test)', 'median (test)', 'most-used (test)'],
+      ['model', 'layer', `rare (train / test)`, 'never (train / test)', `frequent (train / test)`, 'least-used', 'median', 'most-used'],
       neuronRows,
     ),
     '',

@@ -1,7 +1,9 @@
 /**
  * A small Markdown → HTML renderer for the Markdown the harness writes itself (scorecard.md and each suite's
  * section): ATX headings, GitHub-flavoured pipe tables with column alignment, paragraphs, bullet and numbered lists,
- * fenced code blocks, and inline `code`, **bold**, *italic* and [links](href). Everything else is text: all input is
+ * fenced code blocks, inline `code`, **bold**, *italic* and [links](href), and a collapsible block written as GitHub
+ * renders it: a line `<details><summary>Title</summary>` … a line `</details>` (the title is text, escaped; these two
+ * exact line forms are the only HTML understood). Everything else is text: all input is
  * HTML-escaped, so Markdown cannot inject markup, and links with a scheme other than http(s) or a relative path are
  * dropped (kept as text).
  */
@@ -65,6 +67,8 @@ function splitRow(line: string): string[] {
 }
 
 const DELIMITER_CELL = /^:?-{1,}:?$/;
+const DETAILS_OPEN = /^\s*<details>\s*<summary>(.*?)<\/summary>\s*$/;
+const DETAILS_CLOSE = /^\s*<\/details>\s*$/;
 
 function isDelimiterRow(line: string): boolean {
   if (!line.includes('-')) return false;
@@ -97,12 +101,26 @@ export function markdownToHtml(markdown: string, options: MarkdownHtmlOptions = 
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
   let i = 0;
+  let openDetails = 0; // a stray </details> stays text; an unclosed one is closed at the end
   const isBlank = (l: string | undefined) => l === undefined || l.trim() === '';
   const startsBlock = (l: string, next: string | undefined) =>
-    /^#{1,6}\s/.test(l) || /^```/.test(l) || /^\s*([-*+]|\d+[.)])\s+/.test(l) || (l.includes('|') && next !== undefined && isDelimiterRow(next));
+    DETAILS_OPEN.test(l) || DETAILS_CLOSE.test(l) || /^#{1,6}\s/.test(l) || /^```/.test(l) || /^\s*([-*+]|\d+[.)])\s+/.test(l) || (l.includes('|') && next !== undefined && isDelimiterRow(next));
   while (i < lines.length) {
     const line = lines[i];
     if (isBlank(line)) {
+      i++;
+      continue;
+    }
+    const details = DETAILS_OPEN.exec(line);
+    if (details) {
+      out.push(`<details><summary>${inlineMarkdown(details[1], options)}</summary>`);
+      openDetails++;
+      i++;
+      continue;
+    }
+    if (DETAILS_CLOSE.test(line) && openDetails > 0) {
+      out.push('</details>');
+      openDetails--;
       i++;
       continue;
     }
@@ -146,5 +164,6 @@ export function markdownToHtml(markdown: string, options: MarkdownHtmlOptions = 
     while (i < lines.length && !isBlank(lines[i]) && (para.length === 0 || !startsBlock(lines[i], lines[i + 1]))) para.push(lines[i++].trim());
     out.push(`<p>${para.map((p) => inlineMarkdown(p, options)).join('\n')}</p>`);
   }
+  for (; openDetails > 0; openDetails--) out.push('</details>');
   return out.join('\n');
 }

@@ -33,6 +33,11 @@ const HIST_FILL = '#8da0cb';
 const GRID = '#e6e6e6';
 const AXIS = '#222222';
 
+/** Approximate width in px of 10 px Helvetica/DejaVu text (0.56 em per character; enough to keep labels inside). */
+function textWidth10(text: string): number {
+  return text.length * 5.6;
+}
+
 /** Escape text for XML content and attribute values. */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
@@ -163,11 +168,21 @@ export function reliabilityDiagramSvg(bins: readonly CalibrationBin[], options: 
   t(`<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#555555" stroke-width="1.3" stroke-dasharray="5,4"/>`);
   t(`<rect x="${ml}" y="${mt}" width="${pw}" height="${ph}" fill="none" stroke="${AXIS}" stroke-width="1"/>`);
 
-  // Legend with the ECE, upper left inside the reliability panel (empty for overconfident models).
-  const lx = ml + 10;
-  const ly = mt + 10;
+  // Legend with the ECE inside the reliability panel: upper left (empty for overconfident models), unless bars
+  // (accuracy or gap) cover more of that corner than of the lower right.
+  const LW = 134;
+  const LH = 80;
+  const covered = (bx: number, by: number): number => bins.reduce((area, b) => {
+    if (b.count === 0 || b.accuracy === null || b.meanConfidence === null) return area;
+    const top = y(Math.max(b.accuracy, b.meanConfidence));
+    const w = Math.max(0, Math.min(bx + LW, x(b.upper)) - Math.max(bx, x(b.lower)));
+    const h = Math.max(0, Math.min(by + LH, y(0)) - Math.max(by, top));
+    return area + w * h;
+  }, 0);
+  const corners = [[ml + 10, mt + 10], [ml + pw - 10 - LW, mt + ph - 10 - LH]] as const;
+  const [lx, ly] = covered(...corners[1]) < covered(...corners[0]) ? corners[1] : corners[0];
   const eceText = `ECE = ${Number.isFinite(options.ece) ? options.ece.toFixed(4) : 'n/a'}`;
-  t(`<rect x="${lx}" y="${ly}" width="134" height="80" fill="#ffffff" fill-opacity="0.92" stroke="#bbbbbb" stroke-width="0.8" rx="2"/>`);
+  t(`<rect x="${lx}" y="${ly}" width="${LW}" height="${LH}" fill="#ffffff" fill-opacity="0.92" stroke="#bbbbbb" stroke-width="0.8" rx="2"/>`);
   t(`<line x1="${lx + 8}" y1="${ly + 14}" x2="${lx + 30}" y2="${ly + 14}" stroke="#555555" stroke-width="1.3" stroke-dasharray="5,4"/>`);
   t(`<text x="${lx + 37}" y="${ly + 18}" font-size="11" fill="${AXIS}">Perfect calibration</text>`);
   t(`<rect x="${lx + 12}" y="${ly + 25}" width="14" height="10" fill="${BAR_FILL}" stroke="${BAR_STROKE}" stroke-width="0.8"/>`);
@@ -191,10 +206,22 @@ export function reliabilityDiagramSvg(bins: readonly CalibrationBin[], options: 
     const confX = x(confSum / n);
     t(`<line x1="${r2(accX)}" y1="${hy0}" x2="${r2(accX)}" y2="${hy0 + hh}" stroke="${AXIS}" stroke-width="1.4"/>`);
     t(`<line x1="${r2(confX)}" y1="${hy0}" x2="${r2(confX)}" y2="${hy0 + hh}" stroke="${GAP_COLOR}" stroke-width="1.4" stroke-dasharray="4,3"/>`);
-    // Labels on the outer side of each line, so they do not overlap.
+    // Labels on the outer side of each line, flipped inwards where they would leave the panel, and on a second row
+    // where the two would then overlap.
     const accLeft = accX <= confX;
-    t(`<text x="${r2(accX + (accLeft ? -4 : 4))}" y="${hy0 + 12}" font-size="10" text-anchor="${accLeft ? 'end' : 'start'}" fill="${AXIS}">accuracy</text>`);
-    t(`<text x="${r2(confX + (accLeft ? 4 : -4))}" y="${hy0 + 12}" font-size="10" text-anchor="${accLeft ? 'start' : 'end'}" fill="${GAP_COLOR}">avg. confidence</text>`);
+    const labels = [
+      { x: accX, text: 'accuracy', color: AXIS, left: accLeft },
+      { x: confX, text: 'avg. confidence', color: GAP_COLOR, left: !accLeft },
+    ].map((l) => {
+      const w = textWidth10(l.text);
+      const left = l.left ? l.x - 4 - w >= ml : !(l.x + 4 + w <= ml + pw);
+      return { ...l, left, from: left ? l.x - 4 - w : l.x + 4, to: left ? l.x - 4 : l.x + 4 + w };
+    });
+    const overlap = labels[0].from < labels[1].to && labels[1].from < labels[0].to;
+    labels.forEach((l, k) => {
+      const row = overlap && k === 1 ? 1 : 0;
+      t(`<text x="${r2(l.x + (l.left ? -4 : 4))}" y="${hy0 + 12 + 12 * row}" font-size="10" text-anchor="${l.left ? 'end' : 'start'}" fill="${l.color}">${l.text}</text>`);
+    });
   }
   t(`<rect x="${ml}" y="${hy0}" width="${pw}" height="${hh}" fill="none" stroke="${AXIS}" stroke-width="1"/>`);
 

@@ -26,6 +26,16 @@ function headlineRow(html: string, label: string): string {
 describe('report.html', () => {
   const html = sampleHtml();
 
+  it('shows no HTML tag as escaped text (the suites\' <details> blocks render as collapsible sections)', () => {
+    expect(html).to.not.match(/&lt;\/?(details|summary|div|table|p|b|br)\b/);
+    // a suite section with a collapsible block, as the corruption and label-noise suites write them
+    const run = readRunFolder(SMOKE_RUN);
+    const record = { ...run.suites[0].record, markdown: '## A suite\n\n<details><summary>Accuracy per severity</summary>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n</details>\n' };
+    const page = reportHtml({ scorecard: run.scorecard, suites: [{ name: run.suites[0].name, record }], assets: readAssets(run).assets });
+    expect(page).to.match(/<details><summary>Accuracy per severity<\/summary>\n<div class="table-wrap">/);
+    expect(page).to.not.match(/&lt;\/?(details|summary)/);
+  });
+
   it('is one self-contained page: no scripts, stylesheets, fonts or images from elsewhere', () => {
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).to.equal(true);
     expect(html).to.not.match(/<script|<link|<iframe|<object|<embed|@import|\son[a-z]+\s*=/i);

@@ -3,6 +3,14 @@ import { expect } from 'chai';
 import { inlineMarkdown, markdownToHtml } from '../../src/report/markdown-html.js';
 
 describe('markdownToHtml', () => {
+  it('renders a <details> block as GitHub does, escapes its title, and leaves other HTML as text', () => {
+    const md = '<details><summary>Accuracy <per> severity</summary>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n</details>\n\n</details>\n<b>bold</b>';
+    const html = markdownToHtml(md);
+    expect(html.startsWith('<details><summary>Accuracy &lt;per&gt; severity</summary>\n<div class="table-wrap"><table>')).to.equal(true);
+    expect(html).to.contain('</tbody></table></div>\n</details>\n<p>&lt;/details&gt;\n&lt;b&gt;bold&lt;/b&gt;</p>');
+    expect(markdownToHtml('<details><summary>open</summary>\ntext')).to.equal('<details><summary>open</summary>\n<p>text</p>\n</details>');
+  });
+
   it('renders a GFM table with column alignment and inline Markdown in cells', () => {
     const html = markdownToHtml(['| metric | vanilla | topk |', '| --- | ---: | :---: |', '| **ECE** | 13.50% | `9.97%` |', '| a \\| b | 1 |'].join('\n'));
     expect(html).to.equal(
