@@ -1,5 +1,5 @@
 /**
- * Calibration suite (REFERENCE.md §3): for each model on the clean test split, every calibration metric of
+ * Calibration suite (docs/conventions.md#calibration): for each model on the clean test split, every calibration metric of
  * src/metrics (top-label ECE under the run's bins and rule, MCE, RMS-CE, adaptive ECE, classwise ECE, debiased ℓ2,
  * Brier, NLL, accuracy), seeded 95% bootstrap intervals for ECE, accuracy and NLL, and temperature scaling fitted on
  * the validation split (minimum NLL) with the metrics after it. Writes reliability diagrams (vanilla and Top-k side

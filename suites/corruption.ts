@@ -1,5 +1,5 @@
 /**
- * Corruption suite (REFERENCE.md §2, §1.6): how accuracy, calibration and activation sparsity hold up on corrupted
+ * Corruption suite (docs/conventions.md#corruptions, docs/conventions.md#the-papers-table-1): how accuracy, calibration and activation sparsity hold up on corrupted
  * test images, for every model of the run.
  *
  * For each selected corruption (built-ins and plugin modules, config `corruption`) and severity, the (optionally

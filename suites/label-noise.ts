@@ -1,5 +1,5 @@
 /**
- * Label-noise suite (REFERENCE.md §4; SCIENCE.md on why memorisation must be measured). For each spec in
+ * Label-noise suite (docs/conventions.md#label-noise; SCIENCE.md on why memorisation must be measured). For each spec in
  * config.labelNoise.specs: corrupt the training labels only (validation and test labels stay clean), retrain every
  * model of the run on the same noisy labels (ctx.trainExtra: same architecture, initialisation and data order as its
  * clean-label twin), and report on the clean test split accuracy, NLL and ECE, the drop from the clean-label model

@@ -1,5 +1,5 @@
 /**
- * Sparsity suite (REFERENCE.md §1.2-1.4): the lazy-neuron phenomenon itself, and what it saves in FLOPs.
+ * Sparsity suite (docs/conventions.md#activation-sparsity, docs/conventions.md#flops): the lazy-neuron phenomenon itself, and what it saves in FLOPs.
  *
  * For each model of the run, per layer: the fraction of nonzero MLP activations per token (strictly positive after
  * ReLU, after the Top-k mask for Top-k models), averaged over tokens, on a seeded subset of the training split
@@ -241,7 +241,7 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
     '## Activation sparsity (MLP neurons)',
     '',
     `Nonzero fraction: the share of the d_ff = ${first.dFF} MLP activations of a token that are strictly positive after ReLU ` +
-      `(after the Top-k mask for Top-k models), averaged over tokens (REFERENCE.md §1.2). Train: a seeded subset of ${t.images} training images ` +
+      `(after the Top-k mask for Top-k models), averaged over tokens (docs/conventions.md#activation-sparsity). Train: a seeded subset of ${t.images} training images ` +
       `(${t.tokens.toLocaleString('en-US')} tokens); test: all ${te.images} test images (${te.tokens.toLocaleString('en-US')} tokens).` +
       (bounds.length ? ` ${bounds.join('; ')}.` : ''),
     '',
@@ -266,7 +266,7 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
     '### FLOPs per image (test-split sparsity)',
     '',
     'The second MLP matmul costs 2·d_model·s per token instead of 2·d_model·d_ff when only the s nonzero activations are used; ' +
-      'the first matmul and everything else stay dense (REFERENCE.md §1.4). Unstructured sparsity does not by itself give wall-time gains.',
+      'the first matmul and everything else stay dense (docs/conventions.md#flops). Unstructured sparsity does not by itself give wall-time gains.',
     '',
     table(['', ...names.map(label)], flopsRows.map(([l, f]) => [l, ...ms.map(f)])),
     '',

@@ -72,7 +72,7 @@ export interface LabelNoiseConfig {
   noisyValidation: boolean;
 }
 
-/** The corruption suite (suites/corruption.ts): accuracy, ECE and sparsity on corrupted test images (REFERENCE.md §2). */
+/** The corruption suite (suites/corruption.ts): accuracy, ECE and sparsity on corrupted test images (docs/conventions.md#corruptions). */
 export interface CorruptionConfig {
   /**
    * Which corruptions: 'benchmark' = the 15 of ImageNet-C's mCE; 'all' = those 15 and the 4 held-out extras; or a
@@ -144,7 +144,7 @@ const DATA_DEFAULTS: DataConfig = {
 const EVAL_DEFAULTS: EvalConfig = { eceBins: 15, eceRule: 'right' };
 
 const LABEL_NOISE_DEFAULTS: LabelNoiseConfig = {
-  specs: ['uniform:0.4', 'uniform:0.8'], // the paper's two rates, in its convention (REFERENCE.md §4.1)
+  specs: ['uniform:0.4', 'uniform:0.8'], // the paper's two rates, in its convention (docs/conventions.md#label-noise)
   memorisationProbe: 2000, // a fitted fraction to within ±2.2 points (95%), for one cheap forward pass per epoch
   noisyValidation: false,
 };

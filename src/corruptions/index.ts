@@ -21,6 +21,6 @@ export {
   type CorruptionSource, type LoadOptions, type RegisteredCorruption, type RegistryOptions,
 } from './registry.js';
 export * from './apply.js';
-export * from './mce.js';
+export * from './corruption-error.js';
 export { previewGrid, type PreviewOptions } from './preview.js';
 export { pixelStream, PixelStream } from './random.js';

@@ -1,5 +1,5 @@
 /**
- * Names of the built-in corruptions in the canonical ImageNet-C order (REFERENCE.md §2.2), kept apart from the
+ * Names of the built-in corruptions in the canonical ImageNet-C order (docs/conventions.md#corruptions), kept apart from the
  * registry so pure code (mCE) can use them without loading the corruption modules.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Top-k activation (Li et al. 2023, §3.2 / REFERENCE.md §1.5): y = a ⊙ m, where a = ReLU(h) [T, d_ff] and m is 1 on
+ * Top-k activation (Li et al. 2023, §3.2 / docs/conventions.md#top-k): y = a ⊙ m, where a = ReLU(h) [T, d_ff] and m is 1 on
  * the k largest entries of each token's row. The mask is a constant for autodiff: dL/da = dL/dy ⊙ m (no
  * straight-through), so the gradient flows only through the kept entries (and through ReLU only where h > 0).
  *

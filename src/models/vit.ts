@@ -1,5 +1,5 @@
 /**
- * Vision Transformer, vanilla or Top-k (REFERENCE.md §1.5): patch embedding by reshape, learned position embedding,
+ * Vision Transformer, vanilla or Top-k (docs/conventions.md#top-k): patch embedding by reshape, learned position embedding,
  * pre-LN blocks (multi-head attention, MLP with ReLU), mean pooling or a class token, LayerNorm, linear head.
  * The Top-k ViT is this model with config.k set: after the MLP's ReLU each token keeps its k largest activations.
  *

@@ -2,7 +2,7 @@
 import type { NoiseSpec } from './spec.js';
 import { mappingPairs } from './mappings.js';
 
-/** One paragraph: the relabel rule, its source convention (REFERENCE.md §4) and the selection mode. */
+/** One paragraph: the relabel rule, its source convention (docs/conventions.md#label-noise) and the selection mode. */
 export function describeNoise(spec: NoiseSpec, numClasses: number): string {
   const C = numClasses;
   let rule: string;

@@ -1,7 +1,7 @@
 /**
  * The label-noise models and selection modes, and the single place where each one's default mode is chosen.
  *
- * Every model is "select, then relabel" (REFERENCE.md §4): some examples are *selected*, and each selected
+ * Every model is "select, then relabel" (docs/conventions.md#label-noise): some examples are *selected*, and each selected
  * example with true class y gets the observed label R(y) drawn from the model's relabel rule:
  *
  * | kind            | relabel rule R(y)                                   | P(R(y) ≠ y)          | source |

@@ -1,6 +1,6 @@
 /**
  * Class mappings for `asymmetric` noise: a selected example of class `from` is observed as class `to`; classes
- * that no pair names keep their label (REFERENCE.md §4.3).
+ * that no pair names keep their label (docs/conventions.md#label-noise).
  */
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 

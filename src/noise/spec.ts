@@ -65,7 +65,7 @@ export interface ParseNoiseSpecOptions {
   mode?: SelectionMode;
 }
 
-/** Kind names people use for symmetric noise, which is ambiguous (REFERENCE.md §4.1). */
+/** Kind names people use for symmetric noise, which is ambiguous (docs/conventions.md#label-noise). */
 const AMBIGUOUS_KINDS = new Set(['symmetric', 'sym', 'symmetry']);
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

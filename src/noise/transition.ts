@@ -10,7 +10,7 @@
  * - asymmetric:    T_ii = 1 − q, T_{i,m(i)} = q for mapped i; T_ii = 1 for unmapped i
  * - matrix:        the user's matrix.
  * Matrices are plain number[][] with no matrix library: the harness needs only this elementwise sum and row checks,
- * never a product or an inverse (loss correction with T⁻¹ is out of scope, REFERENCE.md §4.3).
+ * never a product or an inverse (loss correction with T⁻¹ is out of scope, docs/conventions.md#label-noise).
  */
 import { validateNoiseSpec, type NoiseSpec } from './spec.js';
 import { mappingTable } from './mappings.js';

@@ -170,7 +170,7 @@ export function regimeMapTables(regimes: LoadedRegime[]): string {
     out.push(table(head, claimRows(regimes, c)), '');
   }
   out.push('### The lazy-neuron pattern (vanilla model, test split)', '');
-  out.push("The paper: 6.3% nonzero on average for ViT-B/16, with the first and last layers denser than the middle ones (REFERENCE.md §1.3).", '');
+  out.push("The paper: 6.3% nonzero on average for ViT-B/16, with the first and last layers denser than the middle ones (docs/conventions.md#activation-sparsity).", '');
   const { rows, depth } = lazyRows(regimes);
   out.push(table(['regime', 'nonzero, layer mean [95% CI]', ...Array.from({ length: depth }, (_, i) => `layer ${i}`), 'pattern'], rows), '');
   return out.join('\n');

@@ -2,7 +2,7 @@
  * The study report (STUDY.md): claim-by-claim tables from a multi-seed scorecard's statistics, and figures averaged
  * over its seed folders. Every number in the tables is a value of the aggregate scorecard (`statistics.metrics` means
  * and `statistics.paired` differences with their 95% t intervals over seeds), formatted as scorecard.md formats
- * them; the paper's numbers come from REFERENCE.md §1.6 (the ICLR submission's Table 1: ViT-B/16 vs Top-128 ViT on
+ * them; the paper's numbers come from docs/conventions.md#the-papers-table-1 (the ICLR submission's Table 1: ViT-B/16 vs Top-128 ViT on
  * ImageNet-1k), and are labelled as the paper's.
  *
  * A claim's verdict: "not distinguishable from 0" when the paired 95% interval covers zero, else "Top-k better" or
@@ -28,13 +28,13 @@ export interface StudyMeasure {
   key: string;
   kind: 'fraction' | 'number';
   better: 'higher' | 'lower';
-  /** The paper's ViT and Top-128 ViT values (REFERENCE.md §1.6), or null. */
+  /** The paper's ViT and Top-128 ViT values (docs/conventions.md#the-papers-table-1), or null. */
   paper: { vanilla: number; topk: number } | null;
   /** The claim family it tests: Holm's correction runs within a family (every row of it × every Top-k model). */
   family: string;
 }
 
-/** The paper's Table 1 (REFERENCE.md §1.6), row by row, with the scorecard key that measures the same thing here. */
+/** The paper's Table 1 (docs/conventions.md#the-papers-table-1), row by row, with the scorecard key that measures the same thing here. */
 export const PAPER_CLAIMS: readonly StudyMeasure[] = [
   { label: 'clean test accuracy', key: 'test.accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.7485, topk: 0.7483 }, family: 'accuracy kept' },
   { label: 'accuracy, trained with 40% label noise', key: 'suites.label-noise.uniform:0.4:exact/accuracy', kind: 'fraction', better: 'higher', paper: { vanilla: 0.5944, topk: 0.6213 }, family: 'label noise' },

@@ -1,5 +1,5 @@
 /**
- * FLOPs that activation sparsity makes avoidable (REFERENCE.md §1.4), per image, counted as in forwardFlops
+ * FLOPs that activation sparsity makes avoidable (docs/conventions.md#flops), per image, counted as in forwardFlops
  * (one multiply-add = 2 FLOPs; biases, LayerNorm, softmax and activations not counted).
  *
  * The second MLP matmul V·a multiplies the d_ff activations a of a token by a d_ff × d_model matrix: dense it costs

@@ -1,5 +1,5 @@
 /**
- * How one MLP layer's neurons are used (REFERENCE.md §1.2-1.3), from per-neuron firing counts.
+ * How one MLP layer's neurons are used (docs/conventions.md#activation-sparsity), from per-neuron firing counts.
  *
  * Conventions: a neuron "fires" on a token when its activation is strictly positive after ReLU and, for a Top-k
  * model, after the Top-k mask (what ViT.forward's neuronFiring counts). Its firing frequency is the share of tokens

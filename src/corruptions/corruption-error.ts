@@ -13,7 +13,7 @@
  */
 import { BENCHMARK_CORRUPTIONS, type BenchmarkCorruptionName } from './names.js';
 
-/** AlexNet top-1 error per benchmark corruption on ImageNet-C, mean over severities 1..5 (REFERENCE.md §2.6). */
+/** AlexNet top-1 error per benchmark corruption on ImageNet-C, mean over severities 1..5 (docs/conventions.md#corruption-error-and-mce). */
 export const ALEXNET_ERRORS: Readonly<Record<BenchmarkCorruptionName, number>> = Object.freeze({
   gaussian_noise: 0.886428,
   shot_noise: 0.894468,

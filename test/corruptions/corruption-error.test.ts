@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import {
   accuracyOverSeverities, ALEXNET_CLEAN_ERROR, ALEXNET_ERRORS, corruptionError, meanAccuracyOverCorruptions,
   meanCorruptionError, relativeCorruptionError, relativeMeanCorruptionError,
-} from '../../src/corruptions/mce.js';
+} from '../../src/corruptions/corruption-error.js';
 import { BENCHMARK_CORRUPTIONS } from '../../src/corruptions/names.js';
 
 describe('CE / mCE (REFERENCE.md §2.6)', () => {
