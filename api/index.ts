@@ -14,7 +14,7 @@ import type { RunConfig, PresetName } from '../src/config/run-config.js';
 import { parseOverrides, readConfigFile, resolveConfig, type ConfigOverrides } from '../src/config/schema.js';
 import { runSeeds } from '../src/run/multi-seed.js';
 import { runExperiment, type RunOptions, type RunOutput } from '../src/run/run-experiment.js';
-import { runCheck, type CheckOptions, type CheckOutcome } from '../src/cli/check-command.js';
+import { runCheck, type CheckOptions, type CheckOutcome } from '../src/gate/run-check.js';
 import { builtinSuites } from '../src/suite/registry.js';
 import { EVALUATE_DEFAULT_SUITES, evaluateModels } from '../src/evaluate/evaluate.js';
 import type { Classifier } from '../src/suite/types.js';

@@ -12,8 +12,9 @@ import { ensureGradients } from './tfjs-gradients.js';
 import { HarnessInputError, unknownChoiceMessage } from './errors.js';
 import type { LibtorchInfo } from './backend-libtorch/index.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'libtorch', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.js';
+
+export { BACKEND_CHOICES, type BackendChoice } from './backend-choices.js';
 
 /** What ran, for the scorecard. */
 export interface BackendInfo {

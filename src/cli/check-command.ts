@@ -9,48 +9,8 @@
  * tolerance; 2 bad input (a missing or invalid file, another schema version, a suite result this version cannot
  * read, or configs that differ where results depend on them: the message names each field). Exit 2 is a thrown HarnessInputError; 0/1 is handed to `setExitCode`.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
-import { assertComparable, compareScorecards, GateResult } from '../gate/compare.js';
-import { gateReport } from '../gate/format.js';
-import { gateJUnitXml } from '../gate/junit.js';
-import { readTolerances, ToleranceOverrides } from '../gate/tolerances.js';
-import { readScorecard } from '../scorecard/read.js';
-import { builtinSuites } from '../suite/registry.js';
-import { writeFileAtomic } from '../util/atomic.js';
-
-export interface CheckOptions {
-  /** The committed baseline scorecard (e.g. reports/baselines/smoke.json). */
-  baseline: string;
-  /** The scorecard to check, or its run folder. */
-  scorecard: string;
-  /** JSON file of per-metric-key tolerance overrides, suite keys 'suites.<suite>.<key>' included (src/gate/tolerances.ts). */
-  tolerances?: string;
-  /** Also write JUnit XML here. */
-  junit?: string;
-  /** Print every compared metric, not only those that moved. */
-  all?: boolean;
-}
-
-export interface CheckOutcome {
-  exitCode: 0 | 1;
-  /** What the command prints on stdout. */
-  output: string;
-  result: GateResult;
-}
-
-/** Run the gate (reads the files, writes --junit); throws HarnessInputError on bad input. */
-export function runCheck(opts: CheckOptions): CheckOutcome {
-  const scorecardPath = fs.existsSync(opts.scorecard) && fs.statSync(opts.scorecard).isDirectory() ? path.join(opts.scorecard, 'scorecard.json') : opts.scorecard;
-  const baseline = readScorecard(opts.baseline);
-  const current = readScorecard(scorecardPath);
-  const overrides: ToleranceOverrides = opts.tolerances ? readTolerances(opts.tolerances) : {};
-  assertComparable(baseline, current, { baseline: `baseline ${opts.baseline}`, current: `scorecard ${scorecardPath}` });
-  const result = compareScorecards(baseline, current, overrides);
-  if (opts.junit) writeFileAtomic(opts.junit, gateJUnitXml(result, { baseline: opts.baseline, scorecard: scorecardPath }));
-  return { exitCode: result.exitCode, output: gateReport(result, { all: opts.all, baseline: opts.baseline, scorecard: scorecardPath }), result };
-}
+import type { CheckOptions } from '../gate/run-check.js';
 
 /**
  * Add `check` to the program. `setExitCode` receives 0 or 1 when the comparison ran; the caller must make the
@@ -66,6 +26,7 @@ export function registerCheckCommand(program: Command, setExitCode: (code: 0 | 1
     .option('--junit <file>', 'also write JUnit XML (one testcase per metric and model)')
     .option('--all', 'list every compared metric (model metrics and suite scalars), not only those that moved')
     .action(async (opts: CheckOptions) => {
+      const [{ builtinSuites }, { runCheck }] = await Promise.all([import('../suite/registry.js'), import('../gate/run-check.js')]);
       await builtinSuites(); // headline scalars of scorecards that do not carry them (written before suiteMeta)
       const out = runCheck(opts);
       process.stdout.write(out.output);

@@ -10,12 +10,12 @@
  */
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { BACKEND_CHOICES } from '../backend.js';
+import { BACKEND_CHOICES } from '../backend-choices.js';
 import type { RunConfig } from '../config/run-config.js';
-import { parseOverrides, readConfigFile, resolveConfig, type ConfigOverrides } from '../config/schema.js';
-import { DATASET_NAMES } from '../data/load.js';
+import type { ConfigOverrides } from '../config/schema.js';
+import { DATASET_NAMES } from '../data/names.js';
 import { HarnessInputError } from '../errors.js';
-import { EVALUATE_DEFAULT_SUITES } from '../evaluate/evaluate.js';
+import { EVALUATE_DEFAULT_SUITES } from '../evaluate/defaults.js';
 import { intFlag } from './options.js';
 
 interface EvaluateFlags {
@@ -60,7 +60,8 @@ export function parseModelFlag(v: string): [string, string] {
 }
 
 /** The run config of an evaluation: a config file (optional) under the flags; `models` are the evaluated models. */
-export function evaluateConfig(f: EvaluateFlags, names: readonly string[]): RunConfig {
+export async function evaluateConfig(f: EvaluateFlags, names: readonly string[]): Promise<RunConfig> {
+  const { parseOverrides, readConfigFile, resolveConfig } = await import('../config/schema.js');
   const layers: ConfigOverrides[] = [];
   if (f.config) layers.push(readConfigFile(f.config));
   const data: Record<string, unknown> = {};
@@ -107,7 +108,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .action(async (f: EvaluateFlags) => {
       const pairs = f.model.map(parseModelFlag);
-      const config = evaluateConfig(f, pairs.map(([n]) => n));
+      const config = await evaluateConfig(f, pairs.map(([n]) => n));
       if (f.mean !== undefined && f.std === undefined) throw new HarnessInputError('--mean needs --std too (normalisation is (x - mean) / std)', '--std');
       const outDir = f.out ?? path.join('reports', `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-evaluate`);
       const { onnxClassifier } = await import('../onnx/classifier.js');

@@ -5,7 +5,6 @@
  * duplicated seed, a non-empty --out) throws HarnessInputError: the CLI prints it and exits 2.
  */
 import type { Command } from 'commander';
-import { mergeShards } from '../run/shard.js';
 
 export function registerMergeCommand(program: Command): void {
   program
@@ -14,7 +13,8 @@ export function registerMergeCommand(program: Command): void {
     .argument('<dirs...>', 'shard folders, each holding config.json and seed-<s>/ folders')
     .requiredOption('-o, --out <dir>', 'the merged run folder (new or empty); seed folders are hard-linked into it (copied across filesystems)')
     .option('-q, --quiet', 'no summary on stderr')
-    .action((dirs: string[], f: { out: string; quiet?: boolean }) => {
+    .action(async (dirs: string[], f: { out: string; quiet?: boolean }) => {
+      const { mergeShards } = await import('../run/shard.js');
       const out = mergeShards(dirs, f.out);
       if (!f.quiet) {
         const seeds = Object.keys(out.sources).map(Number);

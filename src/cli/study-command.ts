@@ -8,10 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { HarnessInputError } from '../errors.js';
-import { readStudySeeds, studyFigures, studyTables } from '../report/study.js';
-import { loadRegimes, readRegimeManifest, regimeMapFigures, regimeMapTables } from '../report/study-map.js';
-import { asScorecard, readScorecard } from '../scorecard/read.js';
-import { writeFileAtomic } from '../util/atomic.js';
 
 export function registerStudyCommand(program: Command): void {
   program
@@ -19,7 +15,10 @@ export function registerStudyCommand(program: Command): void {
     .description('write the claim-by-claim tables (markdown) and seed-averaged figures (SVG) of a multi-seed run, as STUDY.md uses them')
     .argument('<run-dir>', 'a finished multi-seed run folder (scorecard.json with statistics, seed-<s>/ folders)')
     .option('-o, --out <dir>', 'where to write study-tables.md and figures/ (default: the run folder)')
-    .action((dir: string, opts: { out?: string }) => {
+    .action(async (dir: string, opts: { out?: string }) => {
+      const [{ readStudySeeds, studyFigures, studyTables }, { asScorecard, readScorecard }, { writeFileAtomic }] = await Promise.all([
+        import('../report/study.js'), import('../scorecard/read.js'), import('../util/atomic.js'),
+      ]);
       const file = path.join(dir, 'scorecard.json');
       if (!fs.existsSync(file)) throw new HarnessInputError(`${dir} is not a finished run folder: ${file} is missing`, file);
       const card = asScorecard(readScorecard(file));
@@ -41,7 +40,10 @@ export function registerStudyCommand(program: Command): void {
     .description("write STUDY.md's regime map: per claim, one row per regime with Δ [95% CI], the verdict after Holm's correction, the paper's Δ and the MDE, and figures of Δ against regime and against epoch")
     .argument('<manifest>', 'a regime manifest: {"regimes": [{"id", "label", "dir", "corruptionDir"?}]} (run folders relative to the current directory)')
     .option('-o, --out <dir>', 'where to write study-map.md and figures/', 'reports/study-map')
-    .action((manifest: string, opts: { out: string }) => {
+    .action(async (manifest: string, opts: { out: string }) => {
+      const [{ loadRegimes, readRegimeManifest, regimeMapFigures, regimeMapTables }, { writeFileAtomic }] = await Promise.all([
+        import('../report/study-map.js'), import('../util/atomic.js'),
+      ]);
       const regimes = loadRegimes(readRegimeManifest(manifest));
       fs.mkdirSync(path.join(opts.out, 'figures'), { recursive: true });
       const tablesPath = path.join(opts.out, 'study-map.md');

@@ -4,10 +4,10 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-import { BACKEND_CHOICES } from '../backend.js';
+import { BACKEND_CHOICES } from '../backend-choices.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { SUITE_NAME } from '../suite/define.js';
-import { DATASET_NAMES } from '../data/load.js';
+import { DATASET_NAMES } from '../data/names.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';

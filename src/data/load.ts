@@ -13,10 +13,9 @@ import { loadMnist } from './mnist.js';
 import { splitTrainTest } from './split.js';
 import { syntheticDataset } from './synthetic.js';
 
-/** The dataset names loadDataset accepts. */
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'cifar10', 'folder', 'synthetic'] as const;
-/** One of DATASET_NAMES. */
-export type DatasetName = (typeof DATASET_NAMES)[number];
+import { DATASET_NAMES, type DatasetName } from './names.js';
+
+export { DATASET_NAMES, type DatasetName } from './names.js';
 
 /** Which dataset to load and how to shape it. */
 export interface DatasetSpec {

@@ -27,7 +27,7 @@ import { configHash } from '../run/suite-cache.js';
 import { checkSuites, loadExtraTestSet, preflightRunCorruptions, runSuites, suitesToRun } from '../run/run-suites.js';
 
 /** The suites `evaluate` runs by default: those that need nothing but a classifier. */
-export const EVALUATE_DEFAULT_SUITES = ['calibration', 'corruption'];
+export { EVALUATE_DEFAULT_SUITES } from './defaults.js';
 
 /** A model to evaluate: its name in the scorecard, the classifier, and (for files) what the provenance records. */
 export interface ExternalModel {

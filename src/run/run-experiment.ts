@@ -59,12 +59,7 @@ export interface RunOutput {
   interrupted: boolean;
 }
 
-/** Default run folder name: time, preset and seed, e.g. 20261128-193012-quick-s0. */
-
-export function defaultRunId(config: RunConfig, now = new Date()): string {
-  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${t}-${config.preset}-s${config.seed}`;
-}
+export { defaultRunId } from './run-id.js';
 
 /** Load the dataset and cut it into train / validation / test as the config says. */
 export async function prepareData(config: RunConfig, log: (l: string) => void = () => {}): Promise<DataSplits> {

@@ -19,21 +19,8 @@ import { aggregateSeeds, finishedSeed, runSeed, SeedRunOptions, seedConfig, seed
 import { prepareRunDir, RunOutput } from './run-experiment.js';
 
 /** Shard `index` (1-based) of `count`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/** Parse `--shard i/n` (1 ≤ i ≤ n). */
-export function parseShard(value: string): Shard {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new HarnessInputError(`--shard must be i/n with 1 ≤ i ≤ n (shard i of n, e.g. 2/4), got '${value}'`, '--shard');
-  }
-  return { index, count };
-}
+export { parseShard, type Shard } from './shard-spec.js';
+import type { Shard } from './shard-spec.js';
 
 /** The seeds of shard i/n: those at positions p of the list with p mod n == i−1 (deterministic, list order). */
 export function shardSeeds(seeds: readonly number[], shard: Shard): number[] {

@@ -13,9 +13,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import {
-  addCorruptionRunOptions, corruptionFlagOverrides, formatCorruptionList, registerCorruptionsCommand,
-  type CorruptionListing, type CorruptionRunFlags,
+  addCorruptionRunOptions, corruptionFlagOverrides, registerCorruptionsCommand, type CorruptionRunFlags,
 } from '../../src/cli/corruptions-command.js';
+import { formatCorruptionList, type CorruptionListing } from '../../src/cli/corruptions-actions.js';
 import { PRESETS } from '../../src/config/run-config.js';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../../src/corruptions/index.js';
