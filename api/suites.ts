@@ -17,5 +17,8 @@ export type { ProgressSink } from '../src/util/progress.js';
 export { HarnessInputError, nearestChoice, unknownChoiceMessage } from '../src/errors.js';
 /** Helpers suites share with the built-ins: atomic file writes (temp file, fsync, rename) and XML escaping for SVG. */
 export { writeFileAtomic } from '../src/util/atomic.js';
-export { escapeXml } from '../src/report/reliability-diagram.js';
+export { escapeXml } from '../src/util/escape.js';
+/** Number formatting and Markdown tables as the built-in suites print them (percentages, signed point differences). */
+export { formatDelta, formatValue, type MetricKind } from '../src/report/format.js';
+export { markdownTable, type ColumnAlign } from '../src/report/markdown-table.js';
 export { softmaxRows } from '../src/metrics/softmax.js';

@@ -13,9 +13,11 @@ import { eceFromBinSums } from '../src/metrics/ece.js';
 import { nllPerExample } from '../src/metrics/nll.js';
 import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
 import { topLabel } from '../src/metrics/top-label.js';
-import { reliabilityDiagramSvg, sideBySide } from '../src/report/reliability-diagram.js';
+import { reliabilityDiagramSvg } from '../src/report/reliability-diagram.js';
+import { sideBySide } from '../src/report/side-by-side.js';
 import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
+import { formatDelta, formatValue } from '../src/report/format.js';
 
 /** Bootstrap resamples for the 95% intervals. */
 const RESAMPLES = 1000;
@@ -98,7 +100,7 @@ function mean(v: ArrayLike<number>, idx: Int32Array): number {
   return s / idx.length;
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const pct = (v: number) => formatValue(v, 'fraction');
 const ci = (i: BootstrapInterval, f: (v: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
 
 function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedCalibrationDifference>, names: string[], bins: number, rule: string, files: string[]): string {
@@ -129,8 +131,8 @@ function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedC
       const x = d[name];
       const row = (label: string, v: PairedCalibrationDifference['ece'], f: (n: number) => string) =>
         `| ${label} | ${f(v.estimate)} | [${f(v.low)}, ${f(v.high)}] | ${v.excludesZero ? '**yes**' : 'no (not distinguishable from 0 on this test set)'} |`;
-      const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)} pts`;
-      const num = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`;
+      const pts = (v: number) => formatDelta(v, 'fraction');
+      const num = (v: number) => formatDelta(v, 'number');
       return [
         `Paired difference ${name} − ${names[0]} (test-set resampling only; seeds are a separate source of variation, see --seeds):`,
         '',

@@ -29,8 +29,9 @@ import { expectedCalibrationError } from '../src/metrics/ece.js';
 import { negativeLogLikelihood } from '../src/metrics/nll.js';
 import { toPredictions } from '../src/metrics/predictions.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
-import { escapeXml, sideBySide } from '../src/report/reliability-diagram.js';
-import { kLabel } from '../src/report/format.js';
+import { sideBySide } from '../src/report/side-by-side.js';
+import { escapeXml } from '../src/util/escape.js';
+import { formatDelta, formatValue, kLabel } from '../src/report/format.js';
 import { defineSuite, perModel as valuesPerModel, predictDataset, type SuiteContext, type SuiteModel, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { closeCorruptionPools, defaultCorruptionThreads } from '../src/corruptions/pool.js';
@@ -474,11 +475,11 @@ function modelLabel(name: string, k: number | number[] | null): string {
   return `${name}${kLabel(k)}`;
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-/** +1.2, −0.5, 0.0 (no sign when it rounds to zero). */
-const signed = (v: number, d: number) => (Number(v.toFixed(d)) === 0 ? (0).toFixed(d) : `${v > 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`);
-const pts = (v: number | null) => (v === null ? '–' : `${signed(100 * v, 2)} pts`);
-const num = (v: number | null, d = 3) => (v === null ? '–' : v.toFixed(d));
+const pct = (v: number | null) => formatValue(v, 'fraction');
+const pts = (v: number | null) => formatDelta(v, 'fraction');
+const num = (v: number | null, d = 3) => (v === null ? 'n/a' : v.toFixed(d));
+/** A heatmap cell: points with one decimal, no sign when it rounds to zero. */
+const cellPoints = (v: number) => (Number((100 * v).toFixed(1)) === 0 ? '0.0' : formatDelta(v, 'fraction').replace(/(\.\d)\d pts$/, '$1'));
 
 // ---- figures -------------------------------------------------------------------------------------------------
 
@@ -586,7 +587,7 @@ function deltaHeatmapSvg(r: CorruptionResult, model: string, label: string, base
       const x = labelW + j * cw;
       const dark = Math.abs(v) / max > 0.6;
       out.push(`<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${deltaColor(v, max)}"/>`);
-      out.push(`<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" font-size="11" text-anchor="middle" fill="${dark ? '#ffffff' : '#222222'}">${signed(100 * v, 1)}</text>`);
+      out.push(`<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" font-size="11" text-anchor="middle" fill="${dark ? '#ffffff' : '#222222'}">${cellPoints(v)}</text>`);
     });
   });
   // colour scale
@@ -610,7 +611,7 @@ function markdown(r: CorruptionResult, names: string[], labels: Record<string, s
   const others = names.slice(1);
   const head = (first: string) => `| ${first} | ${names.map((m) => labels[m]).join(' | ')}${others.map((m) => ` | Δ ${m} − ${r.baseline}`).join('')} |`;
   const sep = `| --- | ${names.map(() => '---:').join(' | ')}${others.map(() => ' | ---:').join('')} |`;
-  const row = (label: string, f: (m: string) => number | null, d: (m: string) => number | null, fmt = (v: number | null) => (v === null ? '–' : pct(v))) =>
+  const row = (label: string, f: (m: string) => number | null, d: (m: string) => number | null, fmt = (v: number | null) => pct(v)) =>
     `| ${label} | ${names.map((m) => fmt(f(m))).join(' | ')}${others.map((m) => ` | ${pts(d(m))}`).join('')} |`;
   const section = (group: string, title: string) => {
     const cs = r.corruptions.filter((c) => c.group === group);

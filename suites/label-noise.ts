@@ -39,6 +39,8 @@ import { permutation, rngFor } from '../src/rng.js';
 import { milestoneEpochs } from '../src/train/milestones.js';
 import { defineSuite, perModel, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.js';
+import { markdownTable } from '../src/report/markdown-table.js';
+import { formatDelta, formatValue, kLabel } from '../src/report/format.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Result types (scorecard.suites['label-noise']). Fractions 0..1, NLL in nats.
@@ -350,15 +352,10 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
 
 /** A model "has memorised" when it predicts the noisy label for at least this fraction of its probe (markdown note only). */
 const MEMORISED = 0.5;
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-const signed = (v: number, f: (a: number) => string) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
-const pts = (v: number) => signed(v, (a) => `${(100 * a).toFixed(2)} pts`);
-const num = (v: number) => signed(v, (a) => a.toFixed(4));
-const kLabel = (k: ModelVariant['k']) => (k === null ? '' : typeof k === 'number' ? ` (k=${k})` : ` (k=${k.join('/')})`);
+const pct = (v: number) => formatValue(v, 'fraction');
+const pts = (v: number) => formatDelta(v, 'fraction');
+const num = (v: number) => formatDelta(v, 'number');
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 function markdown(r: LabelNoiseSuiteResult, variants: ModelVariant[], classNames: string[], files: string[]): string {
   const names = variants.map((v) => v.name);
@@ -381,7 +378,7 @@ function markdown(r: LabelNoiseSuiteResult, variants: ModelVariant[], classNames
     '',
     '### Test accuracy by training-label noise',
     '',
-    table(
+    markdownTable(
       ['training labels', 'changed', ...variants.map((v) => `${v.name}${kLabel(v.k)}`), ...others.map((n) => `Δ ${n} − ${r.baseline}`)],
       [
         ['clean', pct(0), ...names.map((n) => pct(r.clean[n].accuracy)), ...others.map((n) => pts(r.clean[n].accuracy - r.clean[r.baseline].accuracy))],
@@ -401,7 +398,7 @@ function markdown(r: LabelNoiseSuiteResult, variants: ModelVariant[], classNames
     const epochs = s.probe.size > 0 ? last(s.models[r.baseline]).epoch : null;
     const rows: string[][] = [
       ['test accuracy', ...names.map((m) => pct(s.models[m].test.accuracy)), ...others.map((m) => pts(s.deltas[m].test.accuracy))],
-      ['accuracy drop from clean labels', ...names.map((m) => signed(s.models[m].dropFromClean.accuracy, (a) => `${(100 * a).toFixed(2)} pts`)), ...others.map((m) => pts(s.deltas[m].dropFromClean.accuracy))],
+      ['accuracy drop from clean labels', ...names.map((m) => pts(s.models[m].dropFromClean.accuracy)), ...others.map((m) => pts(s.deltas[m].dropFromClean.accuracy))],
       ['test NLL', ...names.map((m) => s.models[m].test.nll.toFixed(4)), ...others.map((m) => num(s.deltas[m].test.nll))],
       ['NLL increase from clean labels', ...names.map((m) => num(s.models[m].dropFromClean.nll)), ...others.map((m) => num(s.deltas[m].dropFromClean.nll))],
       ['test ECE', ...names.map((m) => pct(s.models[m].test.ece)), ...others.map((m) => pts(s.deltas[m].test.ece))],
@@ -423,7 +420,7 @@ function markdown(r: LabelNoiseSuiteResult, variants: ModelVariant[], classNames
         `${pct(n.expectedChangedFraction)}, realised ${pct(n.realisedChangedFraction)} (${n.counts.changed} of ${n.counts.examples} labels); ` +
         `seed ${n.seed}. ${n.convention.replace(/\.*$/, '')}. Memorisation probe: ${s.probe.size} of the ${s.probe.changedExamples} changed examples.`,
       '',
-      table(header, rows),
+      markdownTable(header, rows),
       '',
       '<details><summary>Realised noise (transition matrix)</summary>',
       '',

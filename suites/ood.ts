@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 import { oodDetectionMetrics, rocCurve, energyScore, maxLogit, maxSoftmaxProbability } from 'topk-harness/metrics';
 import {
-  defineSuite, escapeXml, HarnessInputError, perModel, predictDataset, writeFileAtomic,
+  defineSuite, escapeXml, formatDelta, formatValue, HarnessInputError, perModel, predictDataset, writeFileAtomic,
   type Dataset, type DataSplits, type ExtraDatasetName, type RunConfig, type SuiteContext, type SuiteHeadline,
 } from 'topk-harness/suites';
 
@@ -234,8 +234,8 @@ export default defineSuite<OodResult>({
 // ---------------------------------------------------------------------------------------------------------------
 // Markdown
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)} pts`;
+const pct = (v: number) => formatValue(v, 'fraction');
+const pts = (v: number) => formatDelta(v, 'fraction');
 
 const TABLE_METRICS: [keyof OodMetrics, string][] = [['auroc', 'AUROC ↑'], ['auprIn', 'AUPR-in ↑'], ['fpr95', 'FPR@95%TPR ↓']];
 

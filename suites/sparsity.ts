@@ -16,18 +16,19 @@ import { Dataset, subset } from '../src/data/dataset.js';
 import { predict } from '../src/eval/predict.js';
 import type { ViT } from '../src/models/vit.js';
 import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../src/report/charts.js';
-import { sideBySide } from '../src/report/reliability-diagram.js';
+import { sideBySide } from '../src/report/side-by-side.js';
 import { permutation, rngFor } from '../src/rng.js';
 import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
 import { SparsityFlops, sparsityFlops } from '../src/sparsity/flops.js';
 import { kPerLayer, tokensPerImage } from '../src/models/config.js';
-import { kLabel } from '../src/report/format.js';
+import { formatValue, kLabel } from '../src/report/format.js';
 import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
 import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
 import { milestoneEpochs } from '../src/train/milestones.js';
 import { defineSuite, perModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { ProgressSink } from '../src/util/progress.js';
+import { markdownTable } from '../src/report/markdown-table.js';
 
 /** Training images measured (a seeded subset; all of them when the split is smaller). */
 export const TRAIN_SUBSET_SIZE = 2000;
@@ -152,7 +153,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
 // ---------------------------------------------------------------------------------------------------------------
 // Markdown
 
-const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const pct = (v: number) => formatValue(v, 'fraction');
 const pct1 = (v: number) => `${(100 * v).toFixed(1)}%`;
 /** Up to 3 significant digits, no trailing zeros: 0.0625 → 6.25%, 0.1 → 10%. */
 const pctShort = (v: number) => `${Number((100 * v).toPrecision(3))}%`;
@@ -166,10 +167,6 @@ function formatFlops(v: number): string {
   return `${v.toFixed(0)} FLOPs`;
 }
 
-function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
-  const sep = header.map((_, i) => ((align[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
-  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 /** One sentence per vanilla model: did its sparsity drop over training (layer-mean validation nonzero fraction)? */
 export function trendSentence(name: string, m: ModelSparsity): string {
@@ -245,20 +242,20 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
       `(${t.tokens.toLocaleString('en-US')} tokens); test: all ${te.images} test images (${te.tokens.toLocaleString('en-US')} tokens).` +
       (bounds.length ? ` ${bounds.join('; ')}.` : ''),
     '',
-    table(['layer', ...names.flatMap((n) => [`${label(n)} train`, `${n} test`])], layerRows),
+    markdownTable(['layer', ...names.flatMap((n) => [`${label(n)} train`, `${n} test`])], layerRows),
     '',
     trend,
     '',
     '### Over training (layer mean; epoch 0 = initialisation)',
     '',
-    table(['epoch', ...names.flatMap((n) => [`${n} validation`, `${n} train probe`])], trainingRows),
+    markdownTable(['epoch', ...names.flatMap((n) => [`${n} validation`, `${n} train probe`])], trainingRows),
     '',
     `### Neuron usage (firing frequency = share of tokens on which a neuron fires)`,
     '',
     `Neurons per layer that are rare (fire on fewer than ${pctShort(r.rareBelow)} of tokens), never fire, or are frequent (fire on more than ` +
       `${pctShort(r.frequentAbove)}), on the train / test split; and the firing frequency of the least-used, median and most-used neuron on the test split.`,
     '',
-    table(
+    markdownTable(
       ['model', 'layer', `rare (train / test)`, 'never (train / test)', `frequent (train / test)`, 'least-used', 'median', 'most-used'],
       neuronRows,
     ),
@@ -268,7 +265,7 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
     'The second MLP matmul costs 2·d_model·s per token instead of 2·d_model·d_ff when only the s nonzero activations are used; ' +
       'the first matmul and everything else stay dense (docs/conventions.md#flops). Unstructured sparsity does not by itself give wall-time gains.',
     '',
-    table(['', ...names.map(label)], flopsRows.map(([l, f]) => [l, ...ms.map(f)])),
+    markdownTable(['', ...names.map(label)], flopsRows.map(([l, f]) => [l, ...ms.map(f)])),
     '',
     'Charts: ' + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
     '',

@@ -14,7 +14,7 @@
  * `defineCorruption` validates the definition when the module is imported and throws a
  * CorruptionDefinitionError naming each bad field; the loader (registry.ts) adds the file name.
  */
-import { editDistance, HarnessInputError } from '../errors.js';
+import { HarnessInputError, nearestChoice } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { describeValue, type Image } from './image.js';
 
@@ -166,8 +166,8 @@ export function validateCorruption(value: unknown, file?: string): Corruption {
   if (!isCorruption(value)) {
     for (const key of Object.keys(def)) {
       if ((DEFINITION_FIELDS as readonly string[]).includes(key)) continue;
-      const near = [...DEFINITION_FIELDS].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
-      const hint = editDistance(key, near) <= 3 ? ` Did you mean ${near}?` : '';
+      const near = nearestChoice(key, [...DEFINITION_FIELDS]);
+      const hint = near !== undefined ? ` Did you mean ${near}?` : '';
       issues.push({ field: key, message: `is not a corruption field.${hint} Allowed: ${DEFINITION_FIELDS.join(', ')}` });
     }
   }

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { corruptImage } from './apply.js';
 import { SEVERITIES, severityTableFor, type Corruption, type Severity, type SeverityTable } from './define.js';
 import { assertImage, type Image } from './image.js';
+import { escapeXml } from '../util/escape.js';
 
 export interface PreviewOptions {
   /** Parameter table; default severityTableFor of the first image. */
@@ -19,10 +20,6 @@ const BG = [34, 34, 38];
 const LABEL_W = 170;
 const HEADER_H = 26;
 const GAP = 4;
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch]!);
-}
 
 /**
  * PNG bytes of the grid. Image k of `images` is corrupted with index k of the run's streams (the same bytes a

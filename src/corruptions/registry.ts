@@ -7,7 +7,7 @@
  * - `loadCorruptionModule(specifier)` imports a plugin (a path relative to cwd, or a package name), validates
  *   its default export and says what is wrong in which file.
  */
-import { editDistance, HarnessInputError } from '../errors.js';
+import { HarnessInputError, nearestChoice } from '../errors.js';
 import { builtinModules } from '../plugins/builtins.js';
 import { loadPluginExport, type LoadOptions } from '../plugins/load.js';
 import { CorruptionDefinitionError, validateCorruption, type Corruption } from './define.js';
@@ -57,10 +57,8 @@ export async function builtinCorruptionFile(corruption: Corruption): Promise<str
 
 /** "unknown corruption 'x'. Did you mean y? Available: a, b, …" */
 export function unknownCorruptionMessage(name: string, available: readonly string[]): string {
-  const ranked = [...available].sort((a, b) => editDistance(name, a) - editDistance(name, b));
-  const best = ranked[0];
-  const hint = best !== undefined && editDistance(name, best) <= Math.max(2, Math.floor(best.length / 3))
-    ? ` Did you mean ${best}?` : '';
+  const best = nearestChoice(name, available);
+  const hint = best !== undefined ? ` Did you mean ${best}?` : '';
   return `unknown corruption '${name}'.${hint} Available: ${available.join(', ')}`;
 }
 

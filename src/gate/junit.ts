@@ -5,14 +5,10 @@
  * is not gated.
  */
 import type { GateResult } from './compare.js';
+import { escapeXmlText } from '../util/escape.js';
 import { describeTolerance, formatGateDelta, formatGateValue, gateMetricName } from './format.js';
 
-/** Escape text for XML content and attribute values; drop characters XML 1.0 cannot hold. */
-export function escapeXmlText(s: string): string {
-  return s
-    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
-    .replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
-}
+export { escapeXmlText } from '../util/escape.js';
 
 export function gateJUnitXml(result: GateResult, options: { baseline: string; scorecard: string; timestamp?: Date }): string {
   const a = (s: string | number) => escapeXmlText(String(s));

@@ -5,9 +5,9 @@
  * titles and axis labels, legend outside the plot on the right so it never hides data.
  *
  * Values are plotted as given; pass `yFormat` to print fractions as percentages. Combine panels with
- * `sideBySide` (reliability-diagram.ts).
+ * `sideBySide` (side-by-side.ts).
  */
-import { escapeXml } from './reliability-diagram.js';
+import { escapeXml } from '../util/escape.js';
 
 const FONT = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 const GRID = '#e6e6e6';

@@ -8,10 +8,10 @@
  * dropped (kept as text).
  */
 
-/** Escape text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
+import { escapeXml } from '../util/escape.js';
+
+/** Escape text for HTML content and attribute values (the one escaper, util/escape.ts). */
+export const escapeHtml = escapeXml;
 
 export interface MarkdownHtmlOptions {
   /** Map a link target to the href to emit (e.g. a file that is inlined → its in-page anchor). Default: unchanged. */

@@ -20,9 +20,10 @@ import { pairedDifference, type Summary } from '../scorecard/statistics.js';
 import { milestoneEpochs } from '../train/milestones.js';
 import { barChartSvg, lineChartSvg, PALETTE } from './charts.js';
 import { formatDelta, formatValue, kLabel, percentTick } from './format.js';
-import { sideBySide } from './reliability-diagram.js';
+import { sideBySide } from './side-by-side.js';
 import { deltaWithInterval, measureComparisons, PAPER_CLAIMS, type StudyMeasure } from './study.js';
 import { formatP, holmVerdict, powerFacts } from './study-inference.js';
+import { markdownTable } from './markdown-table.js';
 
 export interface RegimeEntry {
   /** Short id, used in figure labels. */
@@ -110,9 +111,6 @@ const MAP_CLAIMS: MapClaim[] = [
 
 const measure = (key: string): StudyMeasure => PAPER_CLAIMS.find((m) => m.key === key)!;
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 const paperDelta = (m: StudyMeasure) => (m.paper ? m.paper.topk - m.paper.vanilla : 0);
 
@@ -167,12 +165,12 @@ export function regimeMapTables(regimes: LoadedRegime[]): string {
   for (const c of MAP_CLAIMS) {
     out.push(`### ${c.claim}`, '');
     const head = ['regime', ...(c.keys.length > 1 ? ['measure'] : []), 'model', 'seeds', 'vanilla', 'Δ Top-k − vanilla [95% CI]', 'after Holm (family)', "paper's Δ", "paper's Δ in CI", 'MDE (80% power)'];
-    out.push(table(head, claimRows(regimes, c)), '');
+    out.push(markdownTable(head, claimRows(regimes, c)), '');
   }
   out.push('### The lazy-neuron pattern (vanilla model, test split)', '');
   out.push("The paper: 6.3% nonzero on average for ViT-B/16, with the first and last layers denser than the middle ones (docs/conventions.md#activation-sparsity).", '');
   const { rows, depth } = lazyRows(regimes);
-  out.push(table(['regime', 'nonzero, layer mean [95% CI]', ...Array.from({ length: depth }, (_, i) => `layer ${i}`), 'pattern'], rows), '');
+  out.push(markdownTable(['regime', 'nonzero, layer mean [95% CI]', ...Array.from({ length: depth }, (_, i) => `layer ${i}`), 'pattern'], rows), '');
   return out.join('\n');
 }
 

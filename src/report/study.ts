@@ -18,8 +18,9 @@ import { lineChartSvg, PALETTE } from './charts.js';
 import { deltaWithInterval, formatDelta, formatValue, kLabel, percentTick } from './format.js';
 
 export { deltaWithInterval } from './format.js';
-import { sideBySide } from './reliability-diagram.js';
+import { sideBySide } from './side-by-side.js';
 import { Comparison, formatP, holmFamily, holmVerdict, pairedP, powerFacts } from './study-inference.js';
+import { markdownTable } from './markdown-table.js';
 
 /** A measure the study reports: a scorecard statistics key, its direction, and the paper's values where it has one. */
 export interface StudyMeasure {
@@ -80,9 +81,6 @@ function statistics(card: Scorecard): NonNullable<Scorecard['statistics']> {
   return card.statistics;
 }
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 /** The Top-k models of the run (every model but the baseline), with their k. */
 function topkModels(card: Scorecard): { name: string; label: string }[] {
@@ -205,7 +203,7 @@ export function overTrainingTables(card: Scorecard, seeds: readonly Scorecard[])
   return [
     `### Top-k − ${base} over training: clean validation accuracy (exploratory)`, '',
     `Paired over the ${seeds.length} seeds at the milestone epochs (the validation split, clean labels, after each epoch; the last row is the end of training). Raw 95% intervals: the epochs were not chosen in advance, so read these as where to look, not as tested claims.`, '',
-    table(['epoch', ...conditions.flatMap((spec) => topk.map((t) => `${label(spec)}: Δ ${t.name}`))], rows), '',
+    markdownTable(['epoch', ...conditions.flatMap((spec) => topk.map((t) => `${label(spec)}: Δ ${t.name}`))], rows), '',
   ];
 }
 
@@ -221,17 +219,17 @@ export function studyTables(card: Scorecard, seeds?: readonly Scorecard[]): stri
 
   out.push(`### The paper's Table 1, claim by claim (${n} paired seeds)`, '');
   out.push(`Holm's correction at 0.05 within each claim family: ${familyCaption(measureComparisons(card, PAPER_CLAIMS))}.`, '');
-  out.push(table([head[0], "paper: ViT → Top-128 (Δ)", ...head.slice(1)], measureRows(card, PAPER_CLAIMS, true)), '');
+  out.push(markdownTable([head[0], "paper: ViT → Top-128 (Δ)", ...head.slice(1)], measureRows(card, PAPER_CLAIMS, true)), '');
 
   if (n >= 2) {
     out.push('### Power: what these seeds can detect', '');
     out.push(`Minimal detectable effect (MDE): the true Δ that ${n} paired seeds detect with 80% power in a two-sided paired t test at 0.05, from the observed SD of the per-seed differences; "seeds needed" detect the paper's Δ with 80% power at that SD. A claim whose interval holds the paper's Δ is not refuted by "not distinguishable from 0".`, '');
-    out.push(table(['measure', 'model', 'SD of Δ over seeds', 'MDE (80% power)', "paper's Δ", "paper's Δ inside the 95% CI", "seeds needed for the paper's Δ"], powerRows(card)), '');
+    out.push(markdownTable(['measure', 'model', 'SD of Δ over seeds', 'MDE (80% power)', "paper's Δ", "paper's Δ inside the 95% CI", "seeds needed for the paper's Δ"], powerRows(card)), '');
   }
 
   out.push('### More measures of the same runs', '');
   out.push(`Holm's correction within this table as one family: ${familyCaption(measureComparisons(card, more))}.`, '');
-  out.push(table(head, measureRows(card, more, false)), '');
+  out.push(markdownTable(head, measureRows(card, more, false)), '');
 
   if (seeds && n >= 2) out.push(...overTrainingTables(card, seeds));
 
@@ -242,7 +240,7 @@ export function studyTables(card: Scorecard, seeds?: readonly Scorecard[]): stri
       const key = `suites.corruption.${c}/meanAccuracy`;
       return [c, formatValue(st.metrics[base][key].mean, 'fraction'), ...topk.flatMap((t) => [formatValue(st.metrics[t.name][key].mean, 'fraction'), deltaWithInterval(st.paired[t.name][key], 'fraction')])];
     });
-    out.push(table(['corruption', base, ...topk.flatMap((t) => [t.label, `Δ ${t.name} [95% CI]`])], rows), '');
+    out.push(markdownTable(['corruption', base, ...topk.flatMap((t) => [t.label, `Δ ${t.name} [95% CI]`])], rows), '');
   }
 
   const sparsityKey = (e: number, layer?: number) => `suites.sparsity.validationNonzero@${e}${layer === undefined ? '' : `/layer${layer}`}`;
@@ -260,7 +258,7 @@ export function studyTables(card: Scorecard, seeds?: readonly Scorecard[]): stri
         ...topk.map((t) => formatValue(st.metrics[t.name][sparsityKey(e)]?.mean, 'fraction')),
       ];
     });
-    out.push(table(['epoch', `${base}, layer mean [95% CI]`, ...layers.map((i) => `${base} layer ${i}`), ...topk.map((t) => `${t.label}, layer mean`)], rows), '');
+    out.push(markdownTable(['epoch', `${base}, layer mean [95% CI]`, ...layers.map((i) => `${base} layer ${i}`), ...topk.map((t) => `${t.label}, layer mean`)], rows), '');
   }
 
   // the noise specs as the suite names them ('uniform:0.4:exact'), from the statistics keys
@@ -276,7 +274,7 @@ export function studyTables(card: Scorecard, seeds?: readonly Scorecard[]): stri
       formatValue(st.metrics[base][last].mean, 'fraction'),
       ...topk.map((t) => `${formatValue(st.metrics[t.name][last].mean, 'fraction')} (Δ ${deltaWithInterval(st.paired[t.name][last], 'fraction')})`),
     ]);
-    out.push(table(['epoch', base, ...topk.map((t) => t.label)], rows), '');
+    out.push(markdownTable(['epoch', base, ...topk.map((t) => t.label)], rows), '');
   }
   return out.join('\n');
 }

@@ -7,7 +7,8 @@ import type { BackendInfo } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { DataSplits } from '../data/dataset.js';
 import { writeRunReports } from '../report/run-reports.js';
-import { computeDeltas, SCORECARD_SCHEMA_VERSION, type ModelFile, type ModelResult, type ModelTiming, type Scorecard } from '../scorecard/scorecard.js';
+import { computeDeltas, type ModelFile, type ModelResult, type ModelTiming, type Scorecard } from '../scorecard/scorecard.js';
+import { SCHEMA_VERSION } from '../scorecard/schema.js';
 import { assertValidScorecard } from '../scorecard/schema.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { gitCommit, harnessVersion, machine, sharpVersions } from './provenance.js';
@@ -31,7 +32,7 @@ export interface ScorecardParts {
 export async function assembleScorecard(p: ScorecardParts): Promise<Scorecard> {
   const { config, data } = p;
   const base = {
-    schemaVersion: SCORECARD_SCHEMA_VERSION,
+    schemaVersion: SCHEMA_VERSION,
     runId: path.basename(path.resolve(p.outDir)),
     config,
     seed: config.seed,

@@ -5,6 +5,7 @@
 import { formatValue as fmt, kLabel } from '../report/format.js';
 import { headlineDelta, singleSeedCaveat } from '../report/seed-caveat.js';
 import { HEADLINE_METRICS, metricValue, Scorecard } from './scorecard.js';
+import { markdownTable } from '../report/markdown-table.js';
 
 export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = []): string {
   const names = card.config.models.map((m) => m.name).filter((n) => n in card.models); // config order, not JSON key order
@@ -37,7 +38,7 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     `ViT: patch ${c.model.patchSize}, dim ${c.model.dim}, depth ${c.model.depth}, heads ${c.model.heads}, MLP ${c.model.mlpDim}, ${c.model.pool} pooling; ` +
       `${c.train.epochs} epochs, batch ${c.train.batchSize}, AdamW lr ${c.train.learningRate}, weight decay ${c.train.weightDecay}.`,
     '',
-    table(header, rows),
+    markdownTable(header, rows),
     '',
     `ECE: ${card.calibration.convention}. Bold marks the better value where a direction exists. ` +
       `Deltas are ${others.map((n) => n).join(', ')} minus ${card.baseline}; accuracy and ECE deltas are in percentage points` +
@@ -47,14 +48,14 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
     ...(Object.values(card.models).every((m) => m.training !== undefined) ? [
     '## Nonzero MLP activations per layer (test split)',
     '',
-    table(
+    markdownTable(
       ['layer', ...names],
       card.models[card.baseline].test.nonzeroFractionPerLayer.map((_, i) => [String(i), ...names.map((n) => fmt(card.models[n].test.nonzeroFractionPerLayer[i], 'fraction'))]),
     ),
     '',
     '## Training curve (validation)',
     '',
-    table(
+    markdownTable(
       ['epoch', ...names.flatMap((n) => [`${n} val acc`, `${n} val loss`, `${n} nonzero`])],
       card.models[card.baseline].training!.history.map((_, e) => [
         String(e),
@@ -77,8 +78,3 @@ export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = [])
 }
 
 
-function table(header: string[], rows: string[][]): string {
-  const out = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
-  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
-  return out.join('\n');
-}

@@ -9,9 +9,6 @@ import type { EpochRecord } from '../train/trainer.js';
 
 import { SCHEMA_VERSION } from './schema.js';
 
-/** The scorecard format version (src/scorecard/schema.ts is the source of truth). */
-export const SCORECARD_SCHEMA_VERSION = SCHEMA_VERSION;
-
 /** Measured results of one model (one scorecard column). */
 /** See Scorecard.suiteMeta. */
 export interface SuiteMeta {

@@ -209,10 +209,10 @@ describe('ood suite: a run on fake classifiers', () => {
     const md = out.markdown;
     expect(md.startsWith('## Out-of-distribution detection\n')).to.equal(true);
     expect(md).to.include('| OOD set | score | metric | vanilla | topk | Δ topk − vanilla |');
-    expect(md).to.include('| fashion-mnist | MSP | AUROC ↑ | 75.00% | 75.00% | +0.00 pts |');
+    expect(md).to.include('| fashion-mnist | MSP | AUROC ↑ | 75.00% | 75.00% | ±0.00 pts |'); // an exact zero difference prints ± (src/report/format.ts)
     expect(md).to.include('| fashion-mnist | energy (T = 1) | AUROC ↑ | 75.00% | 25.00% | −50.00 pts |');
     expect(md).to.include('| fashion-mnist | max logit | FPR@95%TPR ↓ | 66.67% | 100.00% | +33.33 pts |');
-    expect(md).to.include('| synthetic | MSP | AUPR-in ↑ | 100.00% | 100.00% | +0.00 pts |');
+    expect(md).to.include('| synthetic | MSP | AUPR-in ↑ | 100.00% | 100.00% | ±0.00 pts |');
     expect(md.match(/^\| (fashion-mnist|synthetic) \|/gm)).to.have.length(2 * 3 * 3); // sets × scores × metrics
     expect(md).to.include('the positive class is in-distribution');
     expect(md).to.include('![ROC curves, MSP score, OOD set fashion-mnist](ood/roc-fashion-mnist.svg)');
