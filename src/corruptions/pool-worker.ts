@@ -31,10 +31,12 @@ export interface PoolTask {
   /** Images [start, end) of this task. */
   start: number;
   end: number;
-  /** [slot] = index of the image being corrupted + 1 (0: not started); [doneSlot] counts finished images of all tasks. */
+  /** [slot] = index of the image being corrupted + 1 (0: not started); [doneSlot] counts finished images of all tasks; [cancelSlot] see below. */
   status: SharedArrayBuffer;
   slot: number;
   doneSlot: number;
+  /** Set to 1 by the main thread when the job failed elsewhere: stop before the next image. */
+  cancelSlot: number;
 }
 
 /** What a task returns: nothing on success, or the first failure with the image it happened on. */
@@ -73,6 +75,7 @@ export default async function corruptRange(task: PoolTask): Promise<PoolResult> 
   const status = new Int32Array(task.status);
   const params = corruption.params(task.severity, task.table);
   for (let i = task.start; i < task.end; i++) {
+    if (Atomics.load(status, task.cancelSlot) === 1) break;
     Atomics.store(status, task.slot, i + 1);
     try {
       // a private copy: the call may keep or overwrite it

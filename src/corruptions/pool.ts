@@ -61,7 +61,9 @@ const pools = new Map<number, Piscina>();
 function poolOf(threads: number): Piscina {
   let p = pools.get(threads);
   if (!p) {
-    p = new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: threads, idleTimeout: 60_000, atomics: 'disabled' });
+    p = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, atomics: 'disabled' });
+    // minThreads = maxThreads: a thread stopped by the time limit is replaced at once, so queued tasks still run
+    // (with minThreads 0 they stalled); idle threads do not keep the process alive
     pools.set(threads, p);
   }
   return p;
@@ -102,14 +104,17 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   const ranges: [number, number][] = [];
   for (let s = 0; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);
   const doneSlot = ranges.length;
-  const status = new SharedArrayBuffer(4 * (ranges.length + 1));
+  const cancelSlot = ranges.length + 1;
+  const status = new SharedArrayBuffer(4 * (ranges.length + 2));
   const view = new Int32Array(status);
   const pool = poolOf(o.threads);
   const controllers = ranges.map(() => new AbortController());
   let failure: Error | null = null;
+  // After a failure the other tasks stop at their next image (the cancel flag); only a call that overran the time
+  // limit has its thread stopped (aborting a task that is about to answer makes piscina throw an uncaught error).
   const fail = (e: Error) => {
     if (failure === null) failure = e;
-    for (const c of controllers) c.abort();
+    Atomics.store(view, cancelSlot, 1);
   };
   const where = (index: number) => `corruption ${o.source === 'built-in' ? `'${corruption.name}'` : `plugin '${corruption.name}' (${o.source})`}, severity ${severity}, image ${index}`;
   const asError = (r: Extract<PoolResult, { ok: false }>): Error => {
@@ -126,9 +131,10 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
     ranges.forEach((_, t) => {
       const v = Atomics.load(view, t);
       if (v !== seen[t].value) seen[t] = { value: v, since: now };
-      else if (v > 0 && now - seen[t].since > limitMs && failure === null) {
+      else if (v > 0 && now - seen[t].since > limitMs && !controllers[t].signal.aborted) {
         const msg = `${where(v - 1)}: no result after ${o.timeoutSeconds} s (corruption.timeoutSeconds); its worker thread was stopped`;
         fail(new CorruptionTimeoutError(msg, o.source));
+        controllers[t].abort();
       }
     });
     o.onProgress?.(Atomics.load(view, doneSlot), count);
@@ -139,7 +145,7 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
       const task: PoolTask = {
         module: o.module, name: corruption.name, cwd: process.cwd(), seed: o.seed, severity, table: o.table,
         height: dataset.height, width: dataset.width, channels: dataset.channels as 1 | 3,
-        input, output, start, end, status, slot: t, doneSlot,
+        input, output, start, end, status, slot: t, doneSlot, cancelSlot,
       };
       try {
         const r = (await pool.run(task, { signal: controllers[t].signal })) as PoolResult;
