@@ -109,11 +109,12 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   const view = new Int32Array(status);
   const pool = poolOf(o.threads);
   const controllers = ranges.map(() => new AbortController());
-  let failure: Error | null = null;
+  // every failure with its image; the lowest image is reported, so the message does not depend on thread timing
+  const failures: { index: number; error: Error }[] = [];
   // After a failure the other tasks stop at their next image (the cancel flag); only a call that overran the time
   // limit has its thread stopped (aborting a task that is about to answer makes piscina throw an uncaught error).
-  const fail = (e: Error) => {
-    if (failure === null) failure = e;
+  const fail = (error: Error, index = Number.POSITIVE_INFINITY) => {
+    failures.push({ index, error });
     Atomics.store(view, cancelSlot, 1);
   };
   const where = (index: number) => `corruption ${o.source === 'built-in' ? `'${corruption.name}'` : `plugin '${corruption.name}' (${o.source})`}, severity ${severity}, image ${index}`;
@@ -133,7 +134,7 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
       if (v !== seen[t].value) seen[t] = { value: v, since: now };
       else if (v > 0 && now - seen[t].since > limitMs && !controllers[t].signal.aborted) {
         const msg = `${where(v - 1)}: no result after ${o.timeoutSeconds} s (corruption.timeoutSeconds); its worker thread was stopped`;
-        fail(new CorruptionTimeoutError(msg, o.source));
+        fail(new CorruptionTimeoutError(msg, o.source), v - 1);
         controllers[t].abort();
       }
     });
@@ -149,15 +150,15 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
       };
       try {
         const r = (await pool.run(task, { signal: controllers[t].signal })) as PoolResult;
-        if (!r.ok) fail(asError(r));
+        if (!r.ok) fail(asError(r), r.index);
       } catch (e) {
-        if (failure === null) fail(e instanceof Error ? e : new Error(String(e)));
+        if (!controllers[t].signal.aborted) fail(e instanceof Error ? e : new Error(String(e))); // an abort is the timeout's
       }
     }));
   } finally {
     clearInterval(watchdog);
   }
-  if (failure !== null) throw failure;
+  if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
   o.onProgress?.(count, count);
   return new Uint8Array(output);
 }
