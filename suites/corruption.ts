@@ -479,7 +479,10 @@ const pct = (v: number | null) => formatValue(v, 'fraction');
 const pts = (v: number | null) => formatDelta(v, 'fraction');
 const num = (v: number | null, d = 3) => (v === null ? 'n/a' : v.toFixed(d));
 /** A heatmap cell: points with one decimal, no sign when it rounds to zero. */
-const cellPoints = (v: number) => (Number((100 * v).toFixed(1)) === 0 ? '0.0' : formatDelta(v, 'fraction').replace(/(\.\d)\d pts$/, '$1'));
+function cellPoints(v: number): string {
+  const a = Math.abs(100 * v).toFixed(1);
+  return Number(a) === 0 ? a : `${v > 0 ? '+' : '−'}${a}`;
+}
 
 // ---- figures -------------------------------------------------------------------------------------------------
 

@@ -6,11 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import {
-  BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS,
+  BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS, imageDataset,
   previewGrid, type Image, type RegisteredCorruption, type Severity,
 } from '../corruptions/index.js';
 import { closeCorruptionPools, defaultCorruptionThreads } from '../corruptions/pool.js';
-import type { Dataset } from '../data/dataset.js';
 import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
@@ -167,11 +166,6 @@ export interface ApplyFlags {
   timeout?: number;
 }
 
-/** A dataset of one image (label 0), to run a single image through corruptDataset. */
-function oneImageDataset(image: Image): Dataset {
-  return { name: 'image', count: 1, height: image.height, width: image.width, channels: image.channels, images: image.data, labels: new Uint8Array(1), classNames: ['image'] } as Dataset;
-}
-
 
 /**
  * The action of `corrupt` and of its alias `corruptions apply` (`command` names it in messages): returns the line
@@ -209,7 +203,7 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
     // stream 0, as corruptImage does
     const corrupted = source === 'built-in'
       ? await corruptImage(image, c, severities[0], { seed: f.seed, index: 0, table })
-      : datasetImage(await corruptDataset(oneImageDataset(image), c, severities[0], { seed: f.seed, table, source, module: registry.fileOf(c.name), threads: 1, timeoutSeconds: f.timeout }), 0);
+      : datasetImage(await corruptDataset(imageDataset(image, 'image'), c, severities[0], { seed: f.seed, table, source, module: registry.fileOf(c.name), threads: 1, timeoutSeconds: f.timeout }), 0);
     writeFileAtomic(out, await encodeImage(corrupted, /\.jpe?g$/i.test(f.out) ? 'jpeg' : 'png'));
     return `${f.out}\n`;
   }

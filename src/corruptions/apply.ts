@@ -19,7 +19,7 @@ import { HarnessInputError } from '../errors.js';
 import { firstLine, PluginError } from '../plugins/plugin-error.js';
 import { rngFor, type Rng } from '../rng.js';
 import { assertSeverity, assertTable, severityTableFor, type Corruption, type Severity, type SeverityTable } from './define.js';
-import { datasetImage, imageProblem, type Image } from './image.js';
+import { datasetImage, imageProblem, type Image, type ImageShape } from './image.js';
 import { corruptPixelsInPool, DEFAULT_CORRUPTION_TIMEOUT_SECONDS } from './pool.js';
 import { builtinCorruptionFile } from './registry.js';
 
@@ -54,14 +54,20 @@ export async function corruptImage(image: Image, corruption: Corruption, severit
   return out;
 }
 
-function checkOutput(out: unknown, input: Image, corruption: Corruption, severity: Severity, index: number): asserts out is Image {
-  const where = `corruption '${corruption.name}' (severity ${severity}, image ${index})`;
+/** What is wrong with a corruption's output for an input of this shape ('returned a bad image: ...', 'changed the shape ...'), or null. */
+export function outputProblem(out: unknown, input: ImageShape): string | null {
   const p = imageProblem(out);
-  if (p !== null) throw new Error(`${where} returned a bad image: ${p}`);
+  if (p !== null) return `returned a bad image: ${p}`;
   const o = out as Image;
   if (o.height !== input.height || o.width !== input.width || o.channels !== input.channels) {
-    throw new Error(`${where} changed the shape from ${input.height}x${input.width}x${input.channels} to ${o.height}x${o.width}x${o.channels}`);
+    return `changed the shape from ${input.height}x${input.width}x${input.channels} to ${o.height}x${o.width}x${o.channels}`;
   }
+  return null;
+}
+
+function checkOutput(out: unknown, input: Image, corruption: Corruption, severity: Severity, index: number): asserts out is Image {
+  const p = outputProblem(out, input);
+  if (p !== null) throw new Error(`corruption '${corruption.name}' (severity ${severity}, image ${index}) ${p}`);
 }
 
 export interface CorruptDatasetOptions {
@@ -175,13 +181,20 @@ export async function corruptDataset(
   return copy(images);
 }
 
-/** Whether the corruption's apply returns a promise (tried on a copy of image 0; the result is discarded). */
+const asyncBuiltins = new WeakMap<Corruption, boolean>();
+
+/**
+ * Whether a built-in's apply returns a promise: tried once per corruption on a copy of image 0 (the result is
+ * discarded) and remembered, since a built-in is either synchronous or not at every severity.
+ */
 async function isAsyncCorruption(corruption: Corruption, dataset: Dataset, severity: Severity, table: SeverityTable, seed: number | string): Promise<boolean> {
+  const known = asyncBuiltins.get(corruption);
+  if (known !== undefined) return known;
   const view = datasetImage(dataset, 0);
   const r = corruption.apply({ ...view, data: view.data.slice() }, { severity, rng: corruptionStream(seed, corruption, severity, 0), table, params: corruption.params(severity, table) });
-  if (!isThenable(r)) return false;
-  await r;
-  return true;
+  if (isThenable(r)) await r;
+  asyncBuiltins.set(corruption, isThenable(r));
+  return isThenable(r);
 }
 
 function isThenable(v: unknown): v is PromiseLike<Image> {

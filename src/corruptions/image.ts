@@ -69,6 +69,11 @@ export function describeValue(v: unknown): string {
   return 'an object';
 }
 
+/** A dataset of one image (label 0; its pixels are shared, not copied): one image through corruptDataset's path. */
+export function imageDataset(image: Image, name: string): Dataset {
+  return { name, count: 1, height: image.height, width: image.width, channels: image.channels, images: image.data, labels: new Uint8Array(1), classNames: [name] };
+}
+
 /** Image i of a dataset, as a view on the dataset's buffer (no copy). */
 export function datasetImage(d: Dataset, index: number): Image {
   const size = d.height * d.width * d.channels;

@@ -9,9 +9,9 @@
  * slot of a shared Int32Array; the main thread's watchdog reads it to name the image of a call that overran its
  * time limit and to stop the thread.
  */
-import { corruptionStream } from './apply.js';
+import { corruptionStream, outputProblem } from './apply.js';
 import type { Corruption, Severity, SeverityTable } from './define.js';
-import { imageProblem, type Image } from './image.js';
+import type { Image } from './image.js';
 import { loadCorruptionModule } from './registry.js';
 
 export interface PoolTask {
@@ -82,13 +82,9 @@ export default async function corruptRange(task: PoolTask): Promise<PoolResult> 
       const image: Image = { data: input.slice(i * size, (i + 1) * size), height: task.height, width: task.width, channels: task.channels };
       const ctx = { severity: task.severity, rng: corruptionStream(task.seed, corruption, task.severity, i), table: task.table, params };
       const out = await corruption.apply(image, ctx);
-      const p = imageProblem(out);
-      if (p !== null) return { ok: false, index: i, message: `returned a bad image: ${p}` };
-      const o = out as Image;
-      if (o.height !== task.height || o.width !== task.width || o.channels !== task.channels) {
-        return { ok: false, index: i, message: `changed the shape from ${task.height}x${task.width}x${task.channels} to ${o.height}x${o.width}x${o.channels}` };
-      }
-      output.set(o.data, i * size);
+      const p = outputProblem(out, image);
+      if (p !== null) return { ok: false, index: i, message: p };
+      output.set((out as Image).data, i * size);
     } catch (e) {
       return { ok: false, index: i, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };
     }

@@ -81,7 +81,7 @@ export interface PoolRunOptions {
   table: SeverityTable;
   threads: number;
   timeoutSeconds: number;
-  /** The module the corruption loads from (corruptionModule in registry.ts). */
+  /** The module file the corruption loads from (registry.fileOf, or builtinCorruptionFile for a built-in). */
   module: string;
   /** 'built-in' or the plugin's specifier: plugin failures become one PluginError line. */
   source: string;

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { severityTableFor } from '../corruptions/define.js';
+import { imageDataset } from '../corruptions/image.js';
 import { preflightCorruptions, probeImage } from '../corruptions/preflight.js';
 import { closeCorruptionPools, CorruptionTimeoutError, corruptPixelsInPool, DEFAULT_CORRUPTION_TIMEOUT_SECONDS } from '../corruptions/pool.js';
 import { SEVERITIES } from '../corruptions/define.js';
@@ -187,7 +188,7 @@ export async function preflightRunCorruptions(config: RunConfig, data: DataSplit
   const plugins = registry.list().filter((e) => e.source !== 'built-in');
   // first on the pool, with the time limit: a plugin that never returns is stopped here, not in the checks below,
   // which call it on this thread (its other mistakes are left to them, which name the rule)
-  const one: Dataset = { name: 'preflight', count: 1, ...probe, images: probe.data, labels: new Uint8Array(1), classNames: ['probe'] } as Dataset;
+  const one = imageDataset(probe, 'preflight');
   try {
     for (const e of plugins) {
       for (const severity of SEVERITIES) {
