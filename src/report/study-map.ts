@@ -16,12 +16,12 @@ import { HarnessInputError } from '../errors.js';
 import { readSeedScorecards } from '../run/multi-seed.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import { asScorecard, readScorecard } from '../scorecard/read.js';
-import { pairedDifference, type Summary } from '../scorecard/statistics.js';
+import type { Summary } from '../scorecard/statistics.js';
 import { milestoneEpochs } from '../train/milestones.js';
 import { barChartSvg, lineChartSvg, PALETTE } from './charts.js';
 import { formatDelta, formatValue, kLabel, percentTick } from './format.js';
 import { sideBySide } from './side-by-side.js';
-import { deltaWithInterval, measureComparisons, PAPER_CLAIMS, type StudyMeasure } from './study.js';
+import { deltaWithInterval, measureComparisons, PAPER_CLAIMS, paperDelta, validationDeltaAt, type StudyMeasure } from './study.js';
 import { formatP, holmVerdict, powerFacts } from './study-inference.js';
 import { markdownTable } from './markdown-table.js';
 
@@ -112,7 +112,6 @@ const MAP_CLAIMS: MapClaim[] = [
 const measure = (key: string): StudyMeasure => PAPER_CLAIMS.find((m) => m.key === key)!;
 
 
-const paperDelta = (m: StudyMeasure) => (m.paper ? m.paper.topk - m.paper.vanilla : 0);
 
 /** The rows of one claim: regime × measure × Top-k model. */
 function claimRows(regimes: LoadedRegime[], c: MapClaim): string[][] {
@@ -201,21 +200,11 @@ function deltaAgainstRegime(regimes: LoadedRegime[], c: MapClaim, key: string): 
     xLabel: 'regime', yLabel: 'Δ (points)', yFormat: (v) => `${Number((100 * v).toFixed(2))}`,
     categories: regimes.map((r) => r.entry.id),
     series,
-    referenceLines: [{ y: paperDelta(m), label: `paper ${formatDelta(paperDelta(m), m.kind)}`, color: '#c44e52' }, { y: 0, label: 'no difference', color: '#888888' }],
+    referenceLines: [{ y: paperDelta(m)!, label: `paper ${formatDelta(paperDelta(m), m.kind)}`, color: '#c44e52' }, { y: 0, label: 'no difference', color: '#888888' }],
     caption: 'bars: mean over seeds; whiskers: paired 95% t interval',
     width: 720,
     height: 380,
   });
-}
-
-/** Per seed, clean validation accuracy after epoch e of `model` under a label condition (spec null: clean labels). */
-function validationAt(c: Scorecard, model: string, spec: string | null, e: number): number | undefined {
-  /* eslint-disable @typescript-eslint/no-explicit-any -- suite results are read as stored JSON */
-  const points: any[] = spec === null
-    ? (c.models[model]?.training?.history ?? [])
-    : ((c.suites['label-noise'] as any)?.specs?.find((s: any) => s.spec === spec)?.models?.[model]?.curve ?? []);
-  const v = points.find((p: any) => p.epoch === e)?.validationAccuracy;
-  return typeof v === 'number' ? v : undefined;
 }
 
 function deltaAgainstEpoch(regimes: LoadedRegime[], spec: string | null, title: string): string {
@@ -224,8 +213,8 @@ function deltaAgainstEpoch(regimes: LoadedRegime[], spec: string | null, title: 
     const base = r.card.baseline;
     return r.card.config.models.filter((m) => m.name !== base).map((m, mi) => {
       const ds = epochs.map((e) => {
-        const pairs = r.seeds.map((s) => [validationAt(s, m.name, spec, e), validationAt(s, base, spec, e)]);
-        return pairs.every(([a, b]) => a !== undefined && b !== undefined) && pairs.length >= 2 ? pairedDifference(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!)) : null;
+        const d = validationDeltaAt(r.seeds, m.name, base, spec, e);
+        return d !== null && d.n >= 2 ? d : null;
       });
       return {
         name: `${r.entry.id}: ${m.name}`,

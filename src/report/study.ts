@@ -115,7 +115,8 @@ export function measureComparisons(card: Scorecard, measures: readonly StudyMeas
   return rows;
 }
 
-function paperDelta(m: StudyMeasure): number | null {
+/** The paper's Top-k − vanilla difference for a measure, or null when the paper has none. */
+export function paperDelta(m: StudyMeasure): number | null {
   return m.paper ? m.paper.topk - m.paper.vanilla : null;
 }
 
@@ -174,12 +175,23 @@ function moreMeasures(card: Scorecard): StudyMeasure[] {
   });
 }
 
-/** Clean validation accuracy after each epoch of one model in one seed: the clean run's history, or a label-noise spec's curve. */
-function validationCurve(c: Scorecard, model: string, spec: string | null): Map<number, number> {
+/** Clean validation accuracy after epoch e of one model in one seed (the clean run's history, or a label-noise spec's curve), if recorded. */
+function validationAt(c: Scorecard, model: string, spec: string | null, e: number): number | undefined {
   const points: { epoch: number; validationAccuracy: number | null }[] = spec === null
     ? ((c.models[model]?.training?.history ?? []) as { epoch: number; validationAccuracy: number | null }[])
     : ((suite(c, 'label-noise')?.specs as any[] | undefined)?.find((s) => s.spec === spec)?.models?.[model]?.curve ?? []);
-  return new Map(points.filter((p) => p.validationAccuracy !== null).map((p) => [p.epoch, p.validationAccuracy as number]));
+  const v = points.find((p) => p.epoch === e)?.validationAccuracy;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * `model` − `base` clean validation accuracy after epoch e under a label condition (spec null: clean labels), paired
+ * over the seed scorecards; null when a seed did not record it.
+ */
+export function validationDeltaAt(seeds: readonly Scorecard[], model: string, base: string, spec: string | null, e: number): PairedDifference | null {
+  const pairs = seeds.map((c) => [validationAt(c, model, spec, e), validationAt(c, base, spec, e)]);
+  if (pairs.some(([a, b]) => a === undefined || b === undefined)) return null;
+  return pairedDifference(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!));
 }
 
 /**
@@ -194,9 +206,8 @@ export function overTrainingTables(card: Scorecard, seeds: readonly Scorecard[])
   const specs = seeds.every((c) => suite(c, 'label-noise')) ? (suite(seeds[0], 'label-noise').specs as { spec: string }[]).map((s) => s.spec) : [];
   const conditions: (string | null)[] = [null, ...specs];
   const cell = (spec: string | null, model: string, e: number): string => {
-    const pairs = seeds.map((c) => [validationCurve(c, model, spec).get(e), validationCurve(c, base, spec).get(e)]);
-    if (pairs.some(([a, b]) => a === undefined || b === undefined)) return 'n/a';
-    return deltaWithInterval(pairedDifference(pairs.map((p) => p[0]!), pairs.map((p) => p[1]!)), 'fraction');
+    const d = validationDeltaAt(seeds, model, base, spec, e);
+    return d === null ? 'n/a' : deltaWithInterval(d, 'fraction');
   };
   const label = (spec: string | null) => (spec === null ? 'clean labels' : spec);
   const rows = epochs.map((e) => [String(e), ...conditions.flatMap((spec) => topk.map((t) => cell(spec, t.name, e)))]);
