@@ -15,6 +15,7 @@
 import sharp from 'sharp';
 import { builtinCorruptions, corruptDataset, type SeverityTable } from '../src/corruptions/index.js';
 import { closeCorruptionPools } from '../src/corruptions/pool.js';
+import { pixelStream } from '../src/corruptions/random.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { rngFor } from '../src/rng.js';
 
@@ -46,14 +47,13 @@ export async function benchImages(count: number, side: number, stream: string, i
     for (let i = 0; i < images.length; i++) images[i] = Math.floor(rng() * 256);
   } else {
     const small = Math.max(2, Math.floor(side / 8));
+    const noise = pixelStream(rng);
     for (let n = 0; n < count; n++) {
       const low = Buffer.alloc(small * small * 3);
       for (let i = 0; i < low.length; i++) low[i] = Math.floor(rng() * 256);
       const big = await sharp(low, { raw: { width: small, height: small, channels: 3 } }).resize(side, side, { kernel: 'cubic' }).raw().toBuffer();
       for (let i = 0; i < size; i++) {
-        // N(0, 4) by Box-Muller from the seeded stream
-        const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-        images[n * size + i] = Math.max(0, Math.min(255, Math.round(big[i] + 4 * z)));
+        images[n * size + i] = Math.max(0, Math.min(255, Math.round(big[i] + 4 * noise.normal()))); // N(0, 4) pixel noise
       }
     }
   }
