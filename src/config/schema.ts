@@ -11,6 +11,7 @@ import { DATASET_NAMES } from '../data/names.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
+import { jsonExcerpt, valueAt } from '../util/describe-value.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -187,25 +188,11 @@ const fileSchema = z.strictObject({
 
 export type ConfigOverrides = z.infer<typeof fileSchema>;
 
-function describe(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
-}
-
-function valueAt(obj: unknown, path: PropertyKey[]): unknown {
-  let cur = obj;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
-  }
-  return cur;
-}
-
 /** Render zod issues as one error: each line "path: message (got value)". */
 function fail(source: string, input: unknown, issues: z.core.$ZodIssue[]): never {
   const lines = issues.map((i) => {
     const path = i.path.map(String).join('.') || '(root)';
-    const got = i.code === 'unrecognized_keys' ? '' : ` (got ${describe(valueAt(input, i.path))})`;
+    const got = i.code === 'unrecognized_keys' ? '' : ` (got ${jsonExcerpt(valueAt(input, i.path))})`;
     return `  ${path}: ${i.message}${got}`;
   });
   throw new HarnessInputError(`invalid ${source}:\n${lines.join('\n')}`, issues[0]?.path.map(String).join('.'));

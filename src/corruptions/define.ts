@@ -16,7 +16,8 @@
  */
 import { HarnessInputError, nearestChoice } from '../errors.js';
 import type { Rng } from '../rng.js';
-import { describeValue, type Image } from './image.js';
+import type { Image } from './image.js';
+import { describeValue } from '../util/describe-value.js';
 
 export type { Image } from './image.js';
 

@@ -20,6 +20,7 @@
  * hiding the bug. Values past either end are clipped, as the reference does; ±Infinity clip like any other value.
  */
 import type { Dataset } from '../data/dataset.js';
+import { describeValue } from '../util/describe-value.js';
 
 /** One uint8 image, HWC. */
 export interface Image {
@@ -55,18 +56,6 @@ export function imageProblem(image: unknown): string | null {
 export function assertImage(image: unknown, what = 'image'): asserts image is Image {
   const p = imageProblem(image);
   if (p !== null) throw new TypeError(`${what}: ${p}`);
-}
-
-/** Short printable description of any value, for error messages. */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'function') return 'a function';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  return 'an object';
 }
 
 /** A dataset of one image (label 0; its pixels are shared, not copied): one image through corruptDataset's path. */

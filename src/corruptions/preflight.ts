@@ -26,7 +26,8 @@ import { HarnessInputError } from '../errors.js';
 import { rngFor } from '../rng.js';
 import { corruptionStream } from './apply.js';
 import { assertTable, SEVERITIES, type Corruption, type Severity, type SeverityTable } from './define.js';
-import { describeValue, imageProblem, type Image, type ImageShape } from './image.js';
+import { imageProblem, type Image, type ImageShape } from './image.js';
+import { describeValue } from '../util/describe-value.js';
 
 /** Which check a corruption failed (see the module comment). */
 export type PreflightRule = 'shape' | 'type' | 'params' | 'nondeterministic' | 'mutates-input' | 'throws' | 'range';

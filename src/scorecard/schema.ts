@@ -1,7 +1,7 @@
 /**
  * The scorecard.json schema (zod): the source of truth for what a run writes and what every reader (report, check)
  * accepts. `reports/schema/scorecard.schema.json` is generated from it (`npx tsx scripts/gen-schema.ts`) and a test
- * fails when the two drift; another test fails when this schema and the `Scorecard` TypeScript type disagree.
+ * fails when the two drift. The `Scorecard` TypeScript type is inferred from this schema (src/scorecard/scorecard.ts).
  *
  * Versioning: `schemaVersion` is bumped only when a field is removed, renamed or changes meaning. Adding a field
  * keeps the version (add it as optional so that older version-1 files still validate); readers therefore accept
@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { BACKEND_CHOICES } from '../backend.js';
 import { PRESET_NAMES } from '../config/run-config.js';
 import { corruptionSchema, dataSchema, evalSchema, labelNoiseSchema, modelSchema, trainSchema } from '../config/schema.js';
+import { jsonExcerpt, valueAt } from '../util/describe-value.js';
 
 /** The scorecard.json format version this harness writes and reads. */
 export const SCHEMA_VERSION = 1 as const;
@@ -223,7 +224,7 @@ export const scorecardSchema = z
     if (card.data.dataset !== card.config.data.dataset) issue(['data', 'dataset'], `is ${card.data.dataset} but config.data.dataset is ${card.config.data.dataset}`);
   });
 
-/** What the schema accepts (kept equal to src/scorecard/scorecard.ts's Scorecard by test/scorecard/schema.test.ts). */
+/** What the schema accepts; src/scorecard/scorecard.ts infers the Scorecard type from it. */
 export type ScorecardData = z.infer<typeof scorecardSchema>;
 
 /** One validation problem, as data: where (a dotted path, '(root)' for the whole file) and what. */
@@ -243,7 +244,7 @@ export function scorecardIssues(value: unknown, options: ValidateOptions = {}): 
   if (res.success) return [];
   return res.error.issues
     .filter((i) => !(options.allowUnknownKeys && i.code === 'unrecognized_keys'))
-    .map((i) => ({ path: formatPath(i.path), message: i.code === 'unrecognized_keys' ? i.message : `${i.message} (got ${describeValue(valueAt(value, i.path))})` }));
+    .map((i) => ({ path: formatPath(i.path), message: i.code === 'unrecognized_keys' ? i.message : `${i.message} (got ${jsonExcerpt(valueAt(value, i.path))})` }));
 }
 
 /** Render issues one per line, indented: "  models.topk.test.accuracy: Too big: expected number to be <=1 (got 1.5)". */
@@ -266,21 +267,6 @@ export function assertValidScorecard(value: unknown): void {
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-}
-
-function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = obj;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[p];
-  }
-  return cur;
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 /** The address the committed JSON Schema is published under (its `$id`). */

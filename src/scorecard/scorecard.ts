@@ -3,123 +3,27 @@
  * Fractions are 0..1 numbers (never percent strings). Everything outside `timing` and `provenance` is a
  * deterministic function of (config, seed, backend): two runs with the same inputs give the same values there.
  */
-import type { BackendInfo } from '../backend.js';
+import type { z } from 'zod';
 import type { RunConfig } from '../config/run-config.js';
-import type { EpochRecord } from '../train/trainer.js';
+import type { scorecardSchema } from './schema.js';
 
-import { SCHEMA_VERSION } from './schema.js';
+/**
+ * The types are inferred from the zod schema (src/scorecard/schema.ts), the one description of scorecard.json: its
+ * `.describe()` texts and comments document each field. Only `config` is typed tighter than the schema: the schema
+ * passes the suites' config sections through (a reader must accept scorecards from before a suite existed), while
+ * the harness writes its own resolved RunConfig.
+ */
+type ScorecardSchemaType = z.infer<typeof scorecardSchema>;
 
+export type Scorecard = Omit<ScorecardSchemaType, 'config'> & { config: RunConfig };
 /** Measured results of one model (one scorecard column). */
-/** See Scorecard.suiteMeta. */
-export interface SuiteMeta {
-  version: number;
-  source: string;
-  headline: import('../suite/types.js').SuiteHeadline[];
-}
-
-/** An external model that `evaluate` ran (scorecard.provenance.modelFiles). */
-export interface ModelFile {
-  format: 'onnx' | 'function';
-  /** The file as given, and its SHA-256 (hex); absent for a JavaScript function. */
-  file?: string;
-  sha256?: string;
-  /** How pixels were fed: layout, per-channel normalisation after scaling to [0, 1], and what the output holds. */
-  layout?: 'nchw' | 'nhwc';
-  mean?: number[];
-  std?: number[];
-  outputs: 'logits' | 'probs';
-}
-
-export interface ModelResult {
-  name: string;
-  /** null = vanilla; number or per-layer numbers = Top-k. */
-  k: number | number[] | null;
-  /** null for a model the harness did not train (`evaluate`): it cannot count an ONNX graph's parameters. */
-  parameterCount: number | null;
-  /** Forward FLOPs per image, dense (multiply-add = 2); null for an external model. */
-  forwardFlopsPerImage: number | null;
-  test: {
-    accuracy: number;
-    /** Mean negative log-likelihood, natural log. */
-    nll: number;
-    /** Top-label ECE, eval.eceBins equal-width bins under eval.eceRule. */
-    ece: number;
-    /** Mean over layers of the fraction of nonzero MLP activations per token on the test split (null: external model). */
-    meanNonzeroFraction: number | null;
-    /** Per layer, the fraction of nonzero MLP activations per token on the test split (empty: external model). */
-    nonzeroFractionPerLayer: number[];
-  };
-  /** Absent for a model the harness did not train (`evaluate`). */
-  training?: {
-    epochs: number;
-    steps: number;
-    imagesSeen: number;
-    finalTrainLoss: number | null;
-    finalValidationAccuracy: number;
-    /** The training curve; epoch 0 is the model at initialisation. */
-    history: EpochRecord[];
-  };
-}
-
+export type ModelResult = ScorecardSchemaType['models'][string];
 /** Wall-clock measurements: real, but they vary between runs and machines. */
-export interface ModelTiming {
-  /** Seconds spent in optimisation steps (validation excluded), summed over resumed sessions; null: not trained here. */
-  trainSeconds: number | null;
-  trainImagesPerSecond: number | null;
-  /** Test-set inference throughput (batch eval.evalBatchSize). */
-  inferImagesPerSecond: number;
-}
-
-export interface Scorecard {
-  schemaVersion: typeof SCHEMA_VERSION;
-  runId: string;
-  /** Resolved configuration. */
-  config: RunConfig;
-  seed: number;
-  data: {
-    dataset: string;
-    height: number;
-    width: number;
-    channels: number;
-    classes: number;
-    trainCount: number;
-    validationCount: number;
-    testCount: number;
-    /** sha256-based fingerprints of the exact splits used. */
-    fingerprints: { train: string; validation: string; test: string };
-  };
-  calibration: { bins: number; rule: 'right' | 'left'; convention: string };
-  /** Name of the baseline model (the first); deltas are other − baseline. */
-  baseline: string;
-  models: Record<string, ModelResult>;
-  /** Each suite's result (suites/<name>.ts documents its fields). */
-  suites: Record<string, unknown>;
-  /**
-   * Each suite's version, where it came from ('built-in' or the plugin module) and its headline scalars, so that the
-   * gate and multi-seed statistics read a plugin suite's numbers without loading its code. Absent in scorecards
-   * written before plugin suites; multi-seed aggregates carry their statistics instead.
-   */
-  suiteMeta?: Record<string, SuiteMeta>;
-  /** Multi-seed runs only: per-seed summaries and paired differences (src/run/multi-seed.ts). */
-  statistics?: import('../run/multi-seed.js').SeedStatistics;
-  /** For each non-baseline model: metric → (model − baseline). */
-  deltas: Record<string, Record<string, number>>;
-  backend: BackendInfo;
-  timing: { models: Record<string, ModelTiming>; suites: Record<string, number>; totalSeconds: number };
-  provenance: {
-    harnessVersion: string;
-    gitCommit: string | null;
-    node: string;
-    platform: string;
-    cpu: string;
-    cpuCount: number;
-    sharp: string | null;
-    libvips: string | null;
-    createdAt: string;
-    /** `evaluate` only: each external model's file, its SHA-256 and how it was fed. */
-    modelFiles?: Record<string, ModelFile>;
-  };
-}
+export type ModelTiming = ScorecardSchemaType['timing']['models'][string];
+/** Each suite's version, source and headline scalars (Scorecard.suiteMeta). */
+export type SuiteMeta = NonNullable<ScorecardSchemaType['suiteMeta']>[string];
+/** An external model that `evaluate` ran (scorecard.provenance.modelFiles). */
+export type ModelFile = NonNullable<ScorecardSchemaType['provenance']['modelFiles']>[string];
 
 /** Metrics shown in the comparison table: key path, label, and which direction is better. */
 export const HEADLINE_METRICS: { key: string; label: string; better: 'higher' | 'lower' | 'none'; kind: 'fraction' | 'number' | 'count' | 'seconds' | 'rate' }[] = [

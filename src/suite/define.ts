@@ -14,7 +14,7 @@
  * the same way and loaded through the same loader.
  */
 import { HarnessInputError, nearestChoice } from '../errors.js';
-import { describeValue } from '../corruptions/image.js';
+import { describeValue } from '../util/describe-value.js';
 import type { Suite, SuiteDefinition, SuiteModel, SuiteNeed, TrainedModel } from './types.js';
 
 /** One problem in a definition: the field and what is wrong with it. */

@@ -43,7 +43,7 @@ describe('multi-seed runs', function () {
       const after = per.map((c) => (c.suites.calibration as Cal).models.topk.afterTemperature.ece);
       expect(stats.metrics.topk[key].values).to.deep.equal(after);
       expect(stats.paired.topk[key].values).to.deep.equal(per.map((c, i) => after[i] - (c.suites.calibration as Cal).models.vanilla.afterTemperature.ece));
-      expect(stats.labels[key]).to.deep.equal({ label: 'calibration: ECE after temperature scaling', kind: 'fraction' });
+      expect(stats.labels?.[key]).to.deep.equal({ label: 'calibration: ECE after temperature scaling', kind: 'fraction' });
       expect(md).to.contain('| calibration: ECE after temperature scaling |');
       // resuming a finished multi-seed run reuses every seed's scorecard
       const again = await runSeeds({ config, outDir: dir, progress: false, resume: true });
