@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessInputError } from '../../src/errors.js';
+import { parseNpy } from '../../src/data/npy.js';
 import {
-  parseNpy,
   registerCalibrationCommand,
   runCalibrationCommand,
   type CalibrationCommandOptions,
