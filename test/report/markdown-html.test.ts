@@ -52,6 +52,11 @@ describe('markdownToHtml', () => {
     expect(inlineMarkdown('[x](javascript:alert(1))')).to.equal('x)');
   });
 
+  it('renders an image reference as a link to the figure (the report embeds figures once), without a stray "!"', () => {
+    expect(inlineMarkdown('![ROC curves, OOD set mnist](ood/roc-mnist.svg)')).to.equal('<a href="ood/roc-mnist.svg">ROC curves, OOD set mnist</a>');
+    expect(inlineMarkdown('![a](a.svg)', { rewriteLink: (h) => `#file-${h}` })).to.equal('<a href="#file-a.svg">a</a>');
+  });
+
   it('leaves a lone asterisk or underscore alone', () => {
     expect(inlineMarkdown('2 * 3 * 4 and snake_case_name')).to.equal('2 * 3 * 4 and snake_case_name');
   });
