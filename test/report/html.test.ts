@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerReportCommand } from '../../src/cli/report-command.js';
-import { fileAnchor, inlineSvg, reportHtml } from '../../src/report/html.js';
+import { fileAnchor, inlineSvg, reportHtml, suiteNavLabel } from '../../src/report/html.js';
 import { readAssets, writeRunReports } from '../../src/report/run-reports.js';
 import { parseScorecard, readRunFolder } from '../../src/scorecard/read.js';
 import { copySampleRun, sampleScorecard, SMOKE_RUN } from './fixtures.js';
@@ -101,6 +101,12 @@ describe('report.html', () => {
     expect(page).to.contain('<section class="card" id="statistics">\n<h2>Statistics over 2 seeds (0, 1)</h2>');
     expect(page).to.contain('<strong>2.00% [−7.00%, 11.00%]</strong> significant'.replace('−', '-'));
     expect(page).to.contain('<li><b>seeds</b>0, 1</li>');
+  });
+
+  it('names each suite in the table of contents by its heading, without the parenthesis', () => {
+    expect(suiteNavLabel('ood', '## Out-of-distribution detection\n\ntext')).to.equal('Out-of-distribution detection');
+    expect(suiteNavLabel('calibration', '## Calibration (clean test split)\n')).to.equal('Calibration');
+    expect(suiteNavLabel('label-noise', 'no heading here')).to.equal('Label noise');
   });
 
   it('sanitises inlined SVG and prefixes its ids', () => {
