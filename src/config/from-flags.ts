@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HarnessInputError } from '../errors.js';
-import { defaultRunId } from '../run/run-id.js';
+import { defaultRunId } from './run-id.js';
 import { corruptionFlagOverrides, type CorruptionRunFlags } from './corruption-flags.js';
 import type { PresetName, RunConfig } from './run-config.js';
 import { ConfigOverrides, parseOverrides, readConfigFile, resolveConfig } from './schema.js';

@@ -3,8 +3,8 @@
  * Resolution order: preset → config file (--config) → CLI flags. The resolved config is written to the run folder
  * and recorded in the scorecard.
  */
-import { BackendChoice } from '../backend.js';
-import type { DatasetName } from '../data/load.js';
+import type { BackendChoice } from '../backend-choices.js';
+import type { DatasetName } from '../data/names.js';
 import { TrainConfig, TRAIN_DEFAULTS } from '../train/config.js';
 
 export const PRESET_NAMES = ['smoke', 'quick', 'paper', 'study'] as const;

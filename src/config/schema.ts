@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../backend-choices.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { SUITE_NAME } from '../suite/define.js';
+import { SUITE_NAME } from '../suite/name.js';
 import { DATASET_NAMES } from '../data/names.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';

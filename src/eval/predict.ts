@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dataset } from '../data/dataset.js';
 import { tokensPerImage } from '../models/config.js';
 import { ViT } from '../models/vit.js';
-import { imageBatch, range } from '../train/batch.js';
+import { imageBatch, range } from '../data/batch.js';
 import { ProgressSink, silentProgress } from '../util/progress.js';
 
 export interface Predictions {

@@ -23,7 +23,7 @@ import { StderrProgress, silentProgress, type ProgressSink } from '../util/progr
 import { assembleScorecard, writeScorecard } from '../run/assemble.js';
 import { prepareData, type RunOutput } from '../run/run-experiment.js';
 import { openRunFolder, type RunFolder } from '../run/run-folder.js';
-import { configHash } from '../run/suite-cache.js';
+import { configHash } from '../scorecard/suite-cache.js';
 import { checkSuites, loadExtraTestSet, preflightRunCorruptions, runSuites, suitesToRun } from '../run/run-suites.js';
 
 /** The suites `evaluate` runs by default: those that need nothing but a classifier. */

@@ -1,6 +1,6 @@
 /**
  * Number formatting shared by the HTML report and the regression gate; the same conventions as scorecard.md
- * (src/scorecard/markdown.ts): fractions as percentages with 2 decimals, their deltas in percentage points, counts
+ * (src/report/scorecard-markdown.ts): fractions as percentages with 2 decimals, their deltas in percentage points, counts
  * with thousands separators, seconds and rates with 1 decimal, other numbers with 4.
  */
 

@@ -1,11 +1,11 @@
 /**
  * Rebuild a run folder's reports from its JSON: scorecard.md (the same text `run` writes) and report.html. This is
- * the edge that touches files; the renderers (src/scorecard/markdown.ts, src/report/html.ts) are pure.
+ * the edge that touches files; the renderers (src/report/scorecard-markdown.ts, src/report/html.ts) are pure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRunFolder, asScorecard, RunFolder } from '../scorecard/read.js';
-import { scorecardMarkdown } from '../scorecard/markdown.js';
+import { scorecardMarkdown } from './scorecard-markdown.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isInlinable, reportHtml } from './html.js';
 import { statisticsMarkdown } from './statistics-markdown.js';

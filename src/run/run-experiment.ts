@@ -32,7 +32,7 @@ import { assembleScorecard, writeScorecard } from './assemble.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { stopRequested } from './signals.js';
 import { trainInParallel } from './parallel-training.js';
-import { configHash } from './suite-cache.js';
+import { configHash } from '../scorecard/suite-cache.js';
 
 export { prepareRunDir } from './run-folder.js';
 
@@ -59,7 +59,7 @@ export interface RunOutput {
   interrupted: boolean;
 }
 
-export { defaultRunId } from './run-id.js';
+export { defaultRunId } from '../config/run-id.js';
 
 /** Load the dataset and cut it into train / validation / test as the config says. */
 export async function prepareData(config: RunConfig, log: (l: string) => void = () => {}): Promise<DataSplits> {

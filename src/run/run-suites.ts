@@ -21,7 +21,7 @@ import { deriveSeed } from '../rng.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import type { SuiteRegistry } from '../suite/registry.js';
 import type { ExtraDatasetName, Suite, SuiteContext, SuiteHeadline, SuiteOutput } from '../suite/types.js';
-import { readSuiteCache, writeSuiteCache } from './suite-cache.js';
+import { readSuiteCache, writeSuiteCache } from '../scorecard/suite-cache.js';
 
 /** A suite's saved output (suites/<name>.json) plus its wall time, version, source and headline scalars. */
 export interface SuiteRecord extends SuiteOutput {

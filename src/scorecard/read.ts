@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HarnessInputError } from '../errors.js';
-import { SuiteCacheError, suiteCacheIntegrityProblem } from '../run/suite-cache.js';
+import { SuiteCacheError, suiteCacheIntegrityProblem } from './suite-cache.js';
 import { formatIssues, SCHEMA_VERSION, ScorecardData, scorecardIssues } from './schema.js';
 import type { Scorecard } from './scorecard.js';
 
@@ -101,7 +101,7 @@ export function readScorecard(file: string): ScorecardFile {
   return parseScorecard(readJson(file, 'scorecard'), file);
 }
 
-/** Read and validate a run folder's suites/<name>.json, and its checksum where it has one (src/run/suite-cache.ts). */
+/** Read and validate a run folder's suites/<name>.json, and its checksum where it has one (src/scorecard/suite-cache.ts). */
 export function readSuiteRecord(file: string): SuiteRecord {
   const raw = readJson(file, 'suite record');
   const res = suiteRecordSchema.safeParse(raw);

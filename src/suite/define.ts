@@ -16,6 +16,9 @@
 import { HarnessInputError, nearestChoice } from '../errors.js';
 import { describeValue } from '../util/describe-value.js';
 import type { Suite, SuiteDefinition, SuiteModel, SuiteNeed, TrainedModel } from './types.js';
+import { SUITE_NAME } from './name.js';
+
+export { SUITE_NAME };
 
 /** One problem in a definition: the field and what is wrong with it. */
 export interface SuiteDefinitionIssue {
@@ -44,8 +47,6 @@ const OPTIONAL = ['check', 'headline'] as const;
 const FIELDS: readonly string[] = [...REQUIRED, 'needs', ...OPTIONAL];
 const NEEDS: readonly SuiteNeed[] = ['activations', 'training'];
 
-/** Lowercase words joined by single '-' or '_', starting with a letter: ood, label-noise, my_suite2. */
-export const SUITE_NAME = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
 
 /** Validate a definition and return the suite. Throws SuiteDefinitionError listing every bad field. */
 export function defineSuite<R>(definition: SuiteDefinition<R>): Suite<R> {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.js';
 import type { ViT } from '../models/vit.js';
-import { imageBatch, range } from '../train/batch.js';
+import { imageBatch, range } from '../data/batch.js';
 import type { Classifier } from './types.js';
 
 export function vitClassifier(vit: ViT): Classifier {

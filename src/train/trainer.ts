@@ -16,7 +16,7 @@ import { ViT } from '../models/vit.js';
 import { permutation, rngFor } from '../rng.js';
 import { ProgressSink, silentProgress } from '../util/progress.js';
 import { AdamW } from './adamw.js';
-import { imageBatch, labelBatch } from './batch.js';
+import { imageBatch, labelBatch } from '../data/batch.js';
 import { loadCheckpoint, retrainHint, saveCheckpoint, TensorEntry } from './checkpoint.js';
 import { TrainConfig } from './config.js';
 import { crossEntropy } from './loss.js';

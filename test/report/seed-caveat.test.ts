@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { reportHtml } from '../../src/report/html.js';
 import { singleSeedCaveat } from '../../src/report/seed-caveat.js';
-import { scorecardMarkdown } from '../../src/scorecard/markdown.js';
+import { scorecardMarkdown } from '../../src/report/scorecard-markdown.js';
 import { asScorecard, readScorecard } from '../../src/scorecard/read.js';
 import { sampleScorecard } from './fixtures.js';
 

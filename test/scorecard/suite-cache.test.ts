@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { HarnessInputError } from '../../src/errors.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
-import { readSuiteCache, SuiteCacheError, suiteRecordProblems, writeSuiteCache, type StoredSuiteRecord } from '../../src/run/suite-cache.js';
+import { readSuiteCache, SuiteCacheError, suiteRecordProblems, writeSuiteCache, type StoredSuiteRecord } from '../../src/scorecard/suite-cache.js';
 import { readSuiteRecord } from '../../src/scorecard/read.js';
 import type { Scorecard } from '../../src/scorecard/scorecard.js';
 import { useTestBackend } from '../support/backend.js';

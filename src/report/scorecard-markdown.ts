@@ -2,10 +2,10 @@
  * scorecard.md: a GitHub-flavoured table with one column per model, a delta column per non-baseline model and the
  * better value in bold (direction-aware; metrics with no better direction are not marked).
  */
-import { formatValue as fmt, kLabel } from '../report/format.js';
-import { headlineDelta, singleSeedCaveat } from '../report/seed-caveat.js';
-import { HEADLINE_METRICS, metricValue, Scorecard } from './scorecard.js';
-import { markdownTable } from '../report/markdown-table.js';
+import { formatValue as fmt, kLabel } from './format.js';
+import { headlineDelta, singleSeedCaveat } from './seed-caveat.js';
+import { HEADLINE_METRICS, metricValue, Scorecard } from '../scorecard/scorecard.js';
+import { markdownTable } from './markdown-table.js';
 
 export function scorecardMarkdown(card: Scorecard, suiteSections: string[] = []): string {
   const names = card.config.models.map((m) => m.name).filter((n) => n in card.models); // config order, not JSON key order

@@ -1,6 +1,6 @@
 /** Turning uint8 datasets into float tensors, one batch at a time (the whole set never lives on the backend). */
 import * as tf from '@tensorflow/tfjs-core';
-import { Dataset, imageSize } from '../data/dataset.js';
+import { Dataset, imageSize } from './dataset.js';
 
 /** Images at `indices` → [B, H, W, C] float32 in [0, 1]. */
 export function imageBatch(d: Dataset, indices: ArrayLike<number>): tf.Tensor4D {
