@@ -2,7 +2,7 @@
  * Separable Gaussian filtering: scipy.ndimage's gaussian_filter (what skimage.filters.gaussian calls) and OpenCV's
  * Gaussian kernel. Images are Float64Array, HWC interleaved.
  */
-import { borderIndex, padImage, type BorderMode } from './border.js';
+import { borderIndex, type BorderMode } from './border.js';
 
 /**
  * scipy.ndimage's Gaussian kernel: radius = int(truncate·sigma + 0.5), weights exp(−x²/(2σ²)) normalised to sum 1.
@@ -120,11 +120,8 @@ export function gaussianFilter(
   if (!(sigma > 1e-15)) return Float64Array.from(src);
   const kernel = gaussianKernel1d(sigma, truncate);
   const r = (kernel.length - 1) >> 1;
-  if (r < h && r < w) {
-    // Axis 0 then axis 1, each as contiguous multiply-adds over a padded copy.
-    const rows = correlateAxis(padImage(src, h, w, c, r, 0, mode), h, w * c, kernel, w * c);
-    return correlateAxis(padImage(rows, h, w, c, 0, r, mode), h, w * c, kernel, c, (w + 2 * r) * c);
-  }
+  // The kernel is symmetric by construction (exp of i² for i = −r..r), so scipy takes its symmetric branch.
+  if (r < h && r < w) return separableSymmetric(src, h, w, c, kernel, mode);
   // Kernel longer than an axis (elastic's sigma 170 on small images): fold the borders into a per-output plan.
   const key = `gauss:${sigma}:${truncate}`;
   const rows = filterRows(src, h, w, c, filterPlan(h, kernel, mode, key));
@@ -132,17 +129,82 @@ export function gaussianFilter(
 }
 
 /**
- * out[y][k] = Σ_j kernel[j] · pad[y·padRow + j·step + k] for k < rowLen: a 1-D correlation along rows
- * (step = a padded row, padRow = rowLen) or along columns (step = channels, padRow = padded row length).
+ * scipy's gaussian_filter (axis 0, then axis 1) for a symmetric kernel of radius r < h, w, each axis summed in the
+ * order of NI_Correlate1D's symmetric branch: out = p[0]·w[r] + Σ_{j = r..1} (p[−j] + p[+j])·w[r − j], so every
+ * value is scipy's bit for bit. Fused per output row y: the axis-0 pass writes row y into the middle of `line`
+ * ((w + 2r)·c values, HWC row), its r-pixel ends are filled by `mode`, and the axis-1 pass reads it; nothing
+ * image-sized but the output is written. Four outputs per inner loop share each weight load (about 1.8x faster
+ * than one; V8 does not vectorise).
  */
-function correlateAxis(pad: Float64Array, h: number, rowLen: number, kernel: Float64Array, step: number, padRow = rowLen): Float64Array {
+function separableSymmetric(src: Float64Array, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode): Float64Array {
+  const r = (kernel.length - 1) >> 1;
+  const rowLen = w * c;
+  const w0 = kernel[r];
+  // rowAt[i]: offset in src of padded row i (image row i − r, border by mode)
+  const rowAt = new Int32Array(h + 2 * r);
+  for (let i = 0; i < h + 2 * r; i++) rowAt[i] = borderIndex(i - r, h, mode) * rowLen;
+  // edgeFrom[x]: for the 2r padded columns (x < r left, else right), the line offset they copy
+  const edgeFrom = new Int32Array(2 * r);
+  for (let x = 0; x < r; x++) {
+    edgeFrom[x] = (r + borderIndex(x - r, w, mode)) * c;
+    edgeFrom[r + x] = (r + borderIndex(w + x, w, mode)) * c;
+  }
+  const line = new Float64Array((w + 2 * r) * c);
   const out = new Float64Array(h * rowLen);
-  for (let j = 0; j < kernel.length; j++) {
-    const wt = kernel[j];
-    for (let y = 0; y < h; y++) {
-      const o = y * rowLen;
-      const s = y * padRow + j * step;
-      for (let k = 0; k < rowLen; k++) out[o + k] += wt * pad[s + k];
+  const lead = r * c; // line offset of column 0
+  for (let y = 0; y < h; y++) {
+    // axis 0: line[lead + k] = Σ over rows y − r .. y + r of src at k
+    const mid = rowAt[y + r];
+    let k = 0;
+    for (; k + 4 <= rowLen; k += 4) {
+      const m = mid + k;
+      let a0 = src[m] * w0, a1 = src[m + 1] * w0, a2 = src[m + 2] * w0, a3 = src[m + 3] * w0;
+      for (let j = r; j >= 1; j--) {
+        const wt = kernel[r - j];
+        const lo = rowAt[y + r - j] + k;
+        const hi = rowAt[y + r + j] + k;
+        a0 += (src[lo] + src[hi]) * wt;
+        a1 += (src[lo + 1] + src[hi + 1]) * wt;
+        a2 += (src[lo + 2] + src[hi + 2]) * wt;
+        a3 += (src[lo + 3] + src[hi + 3]) * wt;
+      }
+      line[lead + k] = a0; line[lead + k + 1] = a1; line[lead + k + 2] = a2; line[lead + k + 3] = a3;
+    }
+    for (; k < rowLen; k++) {
+      let a = src[mid + k] * w0;
+      for (let j = r; j >= 1; j--) a += (src[rowAt[y + r - j] + k] + src[rowAt[y + r + j] + k]) * kernel[r - j];
+      line[lead + k] = a;
+    }
+    for (let x = 0; x < r; x++) {
+      const left = x * c;
+      const right = (w + r + x) * c;
+      for (let ch = 0; ch < c; ch++) {
+        line[left + ch] = line[edgeFrom[x] + ch];
+        line[right + ch] = line[edgeFrom[r + x] + ch];
+      }
+    }
+    // axis 1: out[y][k] = Σ over columns ±j (step c) of line around lead + k
+    const o = y * rowLen;
+    k = 0;
+    for (; k + 4 <= rowLen; k += 4) {
+      const m = lead + k;
+      let a0 = line[m] * w0, a1 = line[m + 1] * w0, a2 = line[m + 2] * w0, a3 = line[m + 3] * w0;
+      for (let j = r; j >= 1; j--) {
+        const wt = kernel[r - j];
+        const lo = m - j * c;
+        const hi = m + j * c;
+        a0 += (line[lo] + line[hi]) * wt;
+        a1 += (line[lo + 1] + line[hi + 1]) * wt;
+        a2 += (line[lo + 2] + line[hi + 2]) * wt;
+        a3 += (line[lo + 3] + line[hi + 3]) * wt;
+      }
+      out[o + k] = a0; out[o + k + 1] = a1; out[o + k + 2] = a2; out[o + k + 3] = a3;
+    }
+    for (; k < rowLen; k++) {
+      const m = lead + k;
+      let a = line[m] * w0;
+      for (let j = r; j >= 1; j--) a += (line[m - j * c] + line[m + j * c]) * kernel[r - j];
+      out[o + k] = a;
     }
   }
   return out;
