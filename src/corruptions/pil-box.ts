@@ -9,23 +9,26 @@ interface BoxCoeffs {
   bounds: Int32Array; // [xmin, count] per output
   ksize: number;
   kk: Int32Array; // outSize * ksize fixed-point weights
+  /** nearestIndex of these coefficients (computed once). */
+  near: Int32Array | null;
 }
 
-const boxCache = new Map<string, BoxCoeffs>();
+const boxCache = new Map<number, BoxCoeffs>();
 
 /** Pillow's precompute_coeffs for the BOX filter (support 0.5), then normalize_coeffs_8bpc. Cached. */
 function pilBoxCoeffs(inSize: number, outSize: number): BoxCoeffs {
-  const key = `${inSize}|${outSize}`;
+  const key = inSize * 0x10000 + outSize; // a number: no string built per call
   let hit = boxCache.get(key);
   if (hit === undefined) {
-    hit = computeBoxCoeffs(inSize, outSize);
+    const coeffs = computeBoxCoeffs(inSize, outSize);
+    hit = { ...coeffs, near: nearestIndex(coeffs) };
     if (boxCache.size > 256) boxCache.clear();
     boxCache.set(key, hit);
   }
   return hit;
 }
 
-function computeBoxCoeffs(inSize: number, outSize: number): BoxCoeffs {
+function computeBoxCoeffs(inSize: number, outSize: number): Omit<BoxCoeffs, 'near'> {
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);
   const support = 0.5 * filterscale;
@@ -70,39 +73,104 @@ function clip8(ss: number): number {
  */
 export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
   let cur = src;
-  let curW = w;
-  if (outW !== w) {
-    const { bounds, ksize, kk } = pilBoxCoeffs(w, outW);
-    const tmp = new Uint8Array(h * outW * c);
-    for (let y = 0; y < h; y++) {
-      for (let xx = 0; xx < outW; xx++) {
-        const xmin = bounds[xx * 2];
-        const xmax = bounds[xx * 2 + 1];
-        for (let ch = 0; ch < c; ch++) {
-          let ss = 1 << (PRECISION_BITS - 1);
-          for (let x = 0; x < xmax; x++) ss += cur[(y * w + x + xmin) * c + ch] * kk[xx * ksize + x];
-          tmp[(y * outW + xx) * c + ch] = clip8(ss);
-        }
-      }
-    }
-    cur = tmp;
-    curW = outW;
-  }
-  if (outH !== h) {
-    const { bounds, ksize, kk } = pilBoxCoeffs(h, outH);
-    const tmp = new Uint8Array(outH * curW * c);
-    for (let yy = 0; yy < outH; yy++) {
-      const ymin = bounds[yy * 2];
-      const ymax = bounds[yy * 2 + 1];
-      for (let x = 0; x < curW; x++) {
-        for (let ch = 0; ch < c; ch++) {
-          let ss = 1 << (PRECISION_BITS - 1);
-          for (let y = 0; y < ymax; y++) ss += cur[((y + ymin) * curW + x) * c + ch] * kk[yy * ksize + y];
-          tmp[(yy * curW + x) * c + ch] = clip8(ss);
-        }
-      }
-    }
-    cur = tmp;
-  }
+  if (outW !== w) cur = horizontalPass(cur, h, w, c, outW, pilBoxCoeffs(w, outW));
+  if (outH !== h) cur = verticalPass(cur, h, outW * c, outH, pilBoxCoeffs(h, outH));
   return cur === src ? Uint8Array.from(src) : cur;
+}
+
+/**
+ * For coefficients where every output takes exactly one input at weight 1.0 (BOX enlargement): that input's index
+ * per output, else null. Then (2^21 + v·2^22) >> 22 = v and the pass is a copy.
+ */
+function nearestIndex({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near'>): Int32Array | null {
+  const n = bounds.length >> 1;
+  const idx = new Int32Array(n);
+  for (let o = 0; o < n; o++) {
+    if (bounds[o * 2 + 1] !== 1 || kk[o * ksize] !== 1 << PRECISION_BITS) return null;
+    idx[o] = bounds[o * 2];
+  }
+  return idx;
+}
+
+/** Resample along x: h rows of w pixels (c channels) to outW pixels. */
+function horizontalPass(cur: Uint8Array, h: number, w: number, c: number, outW: number, coeffs: BoxCoeffs): Uint8Array {
+  const out = new Uint8Array(h * outW * c);
+  const near = coeffs.near;
+  if (near !== null) {
+    for (let y = 0; y < h; y++) {
+      const s = y * w * c;
+      const o = y * outW * c;
+      if (c === 3) {
+        for (let xx = 0; xx < outW; xx++) {
+          const from = s + near[xx] * 3;
+          out[o + xx * 3] = cur[from]; out[o + xx * 3 + 1] = cur[from + 1]; out[o + xx * 3 + 2] = cur[from + 2];
+        }
+      } else {
+        for (let xx = 0; xx < outW; xx++) out[o + xx] = cur[s + near[xx]];
+      }
+    }
+    return out;
+  }
+  const { bounds, ksize, kk } = coeffs;
+  const half = 1 << (PRECISION_BITS - 1);
+  if (c === 3) {
+    // RGB: the three channel sums share each weight load
+    for (let y = 0; y < h; y++) {
+      const s = y * w * 3;
+      const o = y * outW * 3;
+      for (let xx = 0; xx < outW; xx++) {
+        const from = s + bounds[xx * 2] * 3;
+        const count = bounds[xx * 2 + 1];
+        const kb = xx * ksize;
+        let s0 = half, s1 = half, s2 = half;
+        for (let x = 0; x < count; x++) {
+          const wt = kk[kb + x];
+          const i = from + x * 3;
+          s0 += cur[i] * wt; s1 += cur[i + 1] * wt; s2 += cur[i + 2] * wt;
+        }
+        out[o + xx * 3] = clip8(s0); out[o + xx * 3 + 1] = clip8(s1); out[o + xx * 3 + 2] = clip8(s2);
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < h; y++) {
+    const s = y * w * c;
+    const o = y * outW * c;
+    for (let xx = 0; xx < outW; xx++) {
+      const from = s + bounds[xx * 2] * c;
+      const count = bounds[xx * 2 + 1];
+      const kb = xx * ksize;
+      for (let ch = 0; ch < c; ch++) {
+        let ss = half;
+        for (let x = 0; x < count; x++) ss += cur[from + x * c + ch] * kk[kb + x];
+        out[o + xx * c + ch] = clip8(ss);
+      }
+    }
+  }
+  return out;
+}
+
+/** Resample along y: h rows of rowLen bytes to outH rows; each output row is a weighted sum of whole input rows. */
+function verticalPass(cur: Uint8Array, h: number, rowLen: number, outH: number, coeffs: BoxCoeffs): Uint8Array {
+  const out = new Uint8Array(outH * rowLen);
+  const near = coeffs.near;
+  if (near !== null) {
+    for (let yy = 0; yy < outH; yy++) out.set(cur.subarray(near[yy] * rowLen, (near[yy] + 1) * rowLen), yy * rowLen);
+    return out;
+  }
+  const { bounds, ksize, kk } = coeffs;
+  const ss = new Float64Array(rowLen); // integer sums, exact in doubles (< 2^31)
+  for (let yy = 0; yy < outH; yy++) {
+    ss.fill(1 << (PRECISION_BITS - 1));
+    const ymin = bounds[yy * 2];
+    const count = bounds[yy * 2 + 1];
+    for (let y = 0; y < count; y++) {
+      const wt = kk[yy * ksize + y];
+      const s = (ymin + y) * rowLen;
+      for (let k = 0; k < rowLen; k++) ss[k] += cur[s + k] * wt;
+    }
+    const o = yy * rowLen;
+    for (let k = 0; k < rowLen; k++) out[o + k] = clip8(ss[k]);
+  }
+  return out;
 }
