@@ -133,7 +133,8 @@ function defocusPlan(p: DefocusParams): Plan {
     const split = defocusSplit(p.radius, p.aliasBlur);
     // per pixel: two prefix-sum reads per disk row, G on both axes, the residual taps
     const splitCost = 2 * split.halfWidth.length + 2 * split.g.length + split.residual.weight.length;
-    plan = splitCost < taps.weight.length ? { kind: 'split', split } : { kind: 'taps', taps };
+    // (the split's padding, prefix sums and extra passes cost a fixed share: small disks stay on taps)
+    plan = 2 * splitCost < taps.weight.length ? { kind: 'split', split } : { kind: 'taps', taps };
     planCache.set(key, plan);
   }
   return plan;
