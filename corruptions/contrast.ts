@@ -8,7 +8,7 @@
  * Grayscale: the same on the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { imageFromUnit, toUnit } from '../src/corruptions/image.js';
+import { unitToByte } from '../src/corruptions/image.js';
 
 export default defineCorruption<number>({
   name: 'contrast',
@@ -20,14 +20,16 @@ export default defineCorruption<number>({
     imagenet: [0.4, 0.3, 0.2, 0.1, 0.05],
   },
   apply(image, { params: k }) {
-    const { height: h, width: w, channels: c } = image;
-    const x = toUnit(image);
-    const means = new Float64Array(c);
-    for (let i = 0; i < x.length; i += c) for (let ch = 0; ch < c; ch++) means[ch] += x[i + ch];
-    for (let ch = 0; ch < c; ch++) means[ch] /= h * w;
-    for (let i = 0; i < x.length; i += c) {
-      for (let ch = 0; ch < c; ch++) x[i + ch] = (x[i + ch] - means[ch]) * k + means[ch];
+    const { height: h, width: w, channels: c, data } = image;
+    const out = new Uint8Array(data.length);
+    // channel loop outermost (strided by c): each mean sums x / 255 in pixel order, as before; then the bytes
+    // straight from the input, with no 0..1 copy of the image
+    for (let ch = 0; ch < c; ch++) {
+      let sum = 0;
+      for (let i = ch; i < data.length; i += c) sum += data[i] / 255;
+      const mean = sum / (h * w);
+      for (let i = ch; i < data.length; i += c) out[i] = unitToByte((data[i] / 255 - mean) * k + mean, i);
     }
-    return imageFromUnit(x, image);
+    return { ...image, data: out };
   },
 });

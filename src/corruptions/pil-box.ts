@@ -1,0 +1,176 @@
+/**
+ * Pillow's BOX resize on 8-bit images, ported bit for bit from Resample.c (what pixelate uses).
+ */
+
+/** Pillow's fixed-point precision for 8-bit resampling. */
+const PRECISION_BITS = 32 - 8 - 2;
+
+interface BoxCoeffs {
+  bounds: Int32Array; // [xmin, count] per output
+  ksize: number;
+  kk: Int32Array; // outSize * ksize fixed-point weights
+  /** nearestIndex of these coefficients (computed once). */
+  near: Int32Array | null;
+}
+
+const boxCache = new Map<number, BoxCoeffs>();
+
+/** Pillow's precompute_coeffs for the BOX filter (support 0.5), then normalize_coeffs_8bpc. Cached. */
+function pilBoxCoeffs(inSize: number, outSize: number): BoxCoeffs {
+  const key = inSize * 0x10000 + outSize; // a number: no string built per call
+  let hit = boxCache.get(key);
+  if (hit === undefined) {
+    const coeffs = computeBoxCoeffs(inSize, outSize);
+    hit = { ...coeffs, near: nearestIndex(coeffs) };
+    if (boxCache.size > 256) boxCache.clear();
+    boxCache.set(key, hit);
+  }
+  return hit;
+}
+
+function computeBoxCoeffs(inSize: number, outSize: number): Omit<BoxCoeffs, 'near'> {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = 0.5 * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const kk = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterscale;
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const t = (x + xmin - center + 0.5) * ss;
+      const v = t > -0.5 && t <= 0.5 ? 1 : 0;
+      k[x] = v;
+      ww += v;
+    }
+    for (let x = 0; x < ksize; x++) {
+      const v = x < xmax && ww !== 0 ? k[x] / ww : 0;
+      kk[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { bounds, ksize, kk };
+}
+
+function clip8(ss: number): number {
+  const v = ss >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/**
+ * Pillow's Image.resize(size, Image.BOX) on an 8-bit image: horizontal pass then vertical pass, each with
+ * fixed-point weights and an 8-bit intermediate, exactly as Pillow's Resample.c. A BOX weight is 1 for every
+ * input pixel whose centre lies in (centre − scale/2, centre + scale/2] of the output pixel (no partial pixels).
+ */
+export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+  let cur = src;
+  if (outW !== w) cur = horizontalPass(cur, h, w, c, outW, pilBoxCoeffs(w, outW));
+  if (outH !== h) cur = verticalPass(cur, h, outW * c, outH, pilBoxCoeffs(h, outH));
+  return cur === src ? Uint8Array.from(src) : cur;
+}
+
+/**
+ * For coefficients where every output takes exactly one input at weight 1.0 (BOX enlargement): that input's index
+ * per output, else null. Then (2^21 + v·2^22) >> 22 = v and the pass is a copy.
+ */
+function nearestIndex({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near'>): Int32Array | null {
+  const n = bounds.length >> 1;
+  const idx = new Int32Array(n);
+  for (let o = 0; o < n; o++) {
+    if (bounds[o * 2 + 1] !== 1 || kk[o * ksize] !== 1 << PRECISION_BITS) return null;
+    idx[o] = bounds[o * 2];
+  }
+  return idx;
+}
+
+/** Resample along x: h rows of w pixels (c channels) to outW pixels. */
+function horizontalPass(cur: Uint8Array, h: number, w: number, c: number, outW: number, coeffs: BoxCoeffs): Uint8Array {
+  const out = new Uint8Array(h * outW * c);
+  const near = coeffs.near;
+  if (near !== null) {
+    for (let y = 0; y < h; y++) {
+      const s = y * w * c;
+      const o = y * outW * c;
+      if (c === 3) {
+        for (let xx = 0; xx < outW; xx++) {
+          const from = s + near[xx] * 3;
+          out[o + xx * 3] = cur[from]; out[o + xx * 3 + 1] = cur[from + 1]; out[o + xx * 3 + 2] = cur[from + 2];
+        }
+      } else {
+        for (let xx = 0; xx < outW; xx++) out[o + xx] = cur[s + near[xx]];
+      }
+    }
+    return out;
+  }
+  const { bounds, ksize, kk } = coeffs;
+  const half = 1 << (PRECISION_BITS - 1);
+  if (c === 3) {
+    // RGB: the three channel sums share each weight load
+    for (let y = 0; y < h; y++) {
+      const s = y * w * 3;
+      const o = y * outW * 3;
+      for (let xx = 0; xx < outW; xx++) {
+        const from = s + bounds[xx * 2] * 3;
+        const count = bounds[xx * 2 + 1];
+        const kb = xx * ksize;
+        let s0 = half, s1 = half, s2 = half;
+        for (let x = 0; x < count; x++) {
+          const wt = kk[kb + x];
+          const i = from + x * 3;
+          s0 += cur[i] * wt; s1 += cur[i + 1] * wt; s2 += cur[i + 2] * wt;
+        }
+        out[o + xx * 3] = clip8(s0); out[o + xx * 3 + 1] = clip8(s1); out[o + xx * 3 + 2] = clip8(s2);
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < h; y++) {
+    const s = y * w * c;
+    const o = y * outW * c;
+    for (let xx = 0; xx < outW; xx++) {
+      const from = s + bounds[xx * 2] * c;
+      const count = bounds[xx * 2 + 1];
+      const kb = xx * ksize;
+      for (let ch = 0; ch < c; ch++) {
+        let ss = half;
+        for (let x = 0; x < count; x++) ss += cur[from + x * c + ch] * kk[kb + x];
+        out[o + xx * c + ch] = clip8(ss);
+      }
+    }
+  }
+  return out;
+}
+
+/** Resample along y: h rows of rowLen bytes to outH rows; each output row is a weighted sum of whole input rows. */
+function verticalPass(cur: Uint8Array, h: number, rowLen: number, outH: number, coeffs: BoxCoeffs): Uint8Array {
+  const out = new Uint8Array(outH * rowLen);
+  const near = coeffs.near;
+  if (near !== null) {
+    for (let yy = 0; yy < outH; yy++) out.set(cur.subarray(near[yy] * rowLen, (near[yy] + 1) * rowLen), yy * rowLen);
+    return out;
+  }
+  const { bounds, ksize, kk } = coeffs;
+  const ss = new Float64Array(rowLen); // integer sums, exact in doubles (< 2^31)
+  for (let yy = 0; yy < outH; yy++) {
+    ss.fill(1 << (PRECISION_BITS - 1));
+    const ymin = bounds[yy * 2];
+    const count = bounds[yy * 2 + 1];
+    for (let y = 0; y < count; y++) {
+      const wt = kk[yy * ksize + y];
+      const s = (ymin + y) * rowLen;
+      for (let k = 0; k < rowLen; k++) ss[k] += cur[s + k] * wt;
+    }
+    const o = yy * rowLen;
+    for (let k = 0; k < rowLen; k++) out[o + k] = clip8(ss[k]);
+  }
+  return out;
+}
