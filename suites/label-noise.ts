@@ -33,7 +33,7 @@ import {
   validateNoiseSpec,
   type LabelNoiseReport,
   type NoiseSpec,
-} from '../src/noise/index.js';
+} from '../src/label-noise/index.js';
 import { lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { permutation, rngFor } from '../src/rng.js';
 import { milestoneEpochs } from '../src/train/milestones.js';

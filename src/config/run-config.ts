@@ -59,7 +59,7 @@ export interface EvalConfig {
 /** The label-noise suite (suites/label-noise.ts): noisy training labels, clean validation and test labels. */
 export interface LabelNoiseConfig {
   /**
-   * Noise specs (src/noise/spec.ts grammar, e.g. 'uniform:0.4' = the paper's convention, 'pair-flip:0.45'); each one
+   * Noise specs (src/label-noise/spec.ts grammar, e.g. 'uniform:0.4' = the paper's convention, 'pair-flip:0.45'); each one
    * retrains every model of the run on the noisy training labels. Validated when the config is read.
    */
   specs: string[];

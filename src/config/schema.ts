@@ -8,7 +8,7 @@ import { BACKEND_CHOICES } from '../backend-choices.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { SUITE_NAME } from '../suite/define.js';
 import { DATASET_NAMES } from '../data/names.js';
-import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
+import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../label-noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
 
