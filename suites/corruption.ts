@@ -17,9 +17,11 @@ import * as path from 'node:path';
 import type { RunConfig } from '../src/config/run-config.js';
 import {
   ALEXNET_CLEAN_ERROR, ALEXNET_ERRORS, BENCHMARK_CORRUPTIONS, corruptDataset, createCorruptionRegistry, datasetImage,
-  HELD_OUT_CORRUPTIONS, previewGrid, severityTableFor,
+  HELD_OUT_CORRUPTIONS, previewGrid,
   type Corruption, type CorruptionRegistry, type CorruptionSource, type Severity, type SeverityTable,
 } from '../src/corruptions/index.js';
+import type { CorruptionGroup } from '../src/corruptions/names.js';
+import { tableFor } from '../src/corruptions/severity-table.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { limit } from '../src/data/split.js';
 import { HarnessInputError } from '../src/errors.js';
@@ -44,9 +46,6 @@ const PREVIEW_IMAGES = 2;
 
 /** Subset stream of the evaluated test images: limit(test, n, seed, 'corruption'). */
 const SUBSET_STREAM = 'corruption';
-
-/** How a corruption is reported: in mCE (the 15), held out (the 4 extras), or a user plugin. */
-export type CorruptionGroup = 'benchmark' | 'held-out' | 'plugin';
 
 /** What was applied, for the record. */
 export interface CorruptionProvenance {
@@ -228,18 +227,6 @@ export async function resolveCorruptionPlan(config: Pick<RunConfig, 'corruption'
   });
   const severities = [...new Set(cc.severities)].sort((a, b) => a - b) as Severity[];
   return { registry, corruptions, severities };
-}
-
-/** The table a config gives for images of this size. */
-export function tableFor(setting: RunConfig['corruption']['table'], height: number, width: number): { table: SeverityTable; reason: string } {
-  if (setting !== 'auto') return { table: setting, reason: `corruption.table = '${setting}'` };
-  const table = severityTableFor(height, width);
-  return {
-    table,
-    reason: table === 'cifar'
-      ? `auto: ${height}x${width} px images (<= 64 px) get the CIFAR-10-C table`
-      : `auto: ${height}x${width} px images (> 64 px) get the ImageNet-C table`,
-  };
 }
 
 /** Metrics of one model's predictions on `labels`. */

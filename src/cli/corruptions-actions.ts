@@ -9,12 +9,13 @@ import {
   BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS, imageDataset,
   previewGrid, type Image, type RegisteredCorruption, type Severity,
 } from '../corruptions/index.js';
+import type { CorruptionGroup } from '../corruptions/names.js';
 import { closeCorruptionPools, defaultCorruptionThreads } from '../corruptions/pool.js';
+import { tableFor } from '../corruptions/severity-table.js';
 import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { checkWritableDir, checkWritableFile, ensureDirectory, writeFileAtomic } from '../util/atomic.js';
-import { tableFor, type CorruptionGroup } from '../../suites/corruption.js';
 import { APPLY_SPLITS, DEFAULT_APPLY_LIMIT, DEFAULT_PREVIEW_COUNT } from './corruptions-command.js';
 
 /** One row of `corruptions list --json`. */
