@@ -9,12 +9,10 @@
  * validation split and the trainer's training probe); and dense vs effective FLOPs per image from the test-split
  * sparsity. Writes three SVG charts under sparsity/.
  *
- * Other suites (corruption) call `measureSparsity(model, dataset)` for per-layer nonzero fractions on any data.
+ * The measurement itself is src/sparsity/measure.ts (`measureSparsity(model, dataset)`, usable on any data).
  */
 import * as path from 'node:path';
 import { Dataset, subset } from '../src/data/dataset.js';
-import { predict } from '../src/eval/predict.js';
-import type { ViT } from '../src/models/vit.js';
 import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../src/report/charts.js';
 import { sideBySide } from '../src/report/side-by-side.js';
 import { permutation, rngFor } from '../src/rng.js';
@@ -22,49 +20,16 @@ import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
 import { SparsityFlops, sparsityFlops } from '../src/sparsity/flops.js';
 import { kPerLayer, tokensPerImage } from '../src/models/config.js';
 import { formatValue, kLabel } from '../src/report/format.js';
-import { NEURON_USAGE_DEFAULTS, NeuronUsage, neuronUsage } from '../src/sparsity/neuron-usage.js';
-import { meanOf, SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
+import { measureSparsity, type SplitSparsity } from '../src/sparsity/measure.js';
+import { NEURON_USAGE_DEFAULTS } from '../src/sparsity/neuron-usage.js';
+import { SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
 import { milestoneEpochs } from '../src/train/milestones.js';
 import { defineSuite, perModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
-import { ProgressSink } from '../src/util/progress.js';
 import { markdownTable } from '../src/report/markdown-table.js';
 
 /** Training images measured (a seeded subset; all of them when the split is smaller). */
 export const TRAIN_SUBSET_SIZE = 2000;
-
-/** Per-layer sparsity of a model on one dataset. Arrays are in layer order (index i = block i). */
-export interface SplitSparsity {
-  /** Images measured. */
-  images: number;
-  /** Tokens measured: images × tokens per image. */
-  tokens: number;
-  /** Per layer, mean over tokens of #nonzero / d_ff, 0..1. */
-  nonzeroFraction: number[];
-  /** Mean over layers of nonzeroFraction. */
-  meanNonzeroFraction: number;
-  /** Per layer, how the neurons are used (histogram counts per firing-frequency bin included). */
-  neurons: NeuronUsage[];
-}
-
-export interface MeasureOptions {
-  /** Images per forward pass (default 512). */
-  batchSize?: number;
-  progress?: ProgressSink;
-}
-
-/**
- * Per-layer activation sparsity of `model` on `data` (one forward pass over every image): nonzero fraction and
- * neuron usage. Usable on any dataset of the model's input shape, e.g. a corrupted test set.
- */
-export function measureSparsity(model: ViT, data: Dataset, opts: MeasureOptions = {}): SplitSparsity {
-  if (data.count === 0) throw new RangeError(`measureSparsity: dataset ${data.name} is empty`);
-  const p = predict(model, data, { batchSize: opts.batchSize, neuronFiring: true, progress: opts.progress });
-  const { counts, tokens } = p.neuronFiring!;
-  const neurons = counts.map((c) => neuronUsage(c, tokens));
-  const nonzeroFraction = neurons.map((u) => u.nonzeroFraction);
-  return { images: data.count, tokens, nonzeroFraction, meanNonzeroFraction: meanOf(nonzeroFraction), neurons };
-}
 
 /** The training images the suite measures: up to `size` of them, drawn by rngFor(seed, 'sparsity', 'train'), in file order. */
 export function sparsityTrainSubset(train: Dataset, seed: number, size = TRAIN_SUBSET_SIZE): Dataset {
