@@ -141,8 +141,8 @@ const fullSchema = z
 
 /**
  * Corruption names are checked against the built-ins here (a cheap, pure list) when no plugins are configured;
- * with plugins, names that are not built-ins are checked once the plugins load (suites/corruption.ts
- * resolveCorruptionPlan), before any corruption work.
+ * with plugins, names that are not built-ins are checked once the plugins load (resolveCorruptionPlan in
+ * suites/corruption/), before any corruption work.
  */
 function checkCorruptionSection(c: z.infer<typeof corruptionSchema>, ctx: z.RefinementCtx): void {
   const builtins: readonly string[] = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS];

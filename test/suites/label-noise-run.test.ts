@@ -10,7 +10,7 @@ import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { datasetFingerprint } from '../../src/data/load.js';
 import { applyLabelNoise, parseNoiseSpec } from '../../src/label-noise/index.js';
 import { prepareData, runExperiment } from '../../src/run/run-experiment.js';
-import type { LabelNoiseSuiteResult } from '../../suites/label-noise.js';
+import type { LabelNoiseSuiteResult } from '../../suites/label-noise/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const config = resolveConfig(

@@ -27,7 +27,7 @@ import labelNoise, {
   noiseKey,
   resolveSpecs,
   type LabelNoiseSuiteResult,
-} from '../../suites/label-noise.js';
+} from '../../suites/label-noise/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const EPOCHS = 3;

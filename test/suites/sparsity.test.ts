@@ -12,7 +12,7 @@ import { suiteModel, unusedContext } from '../support/suite-model.js';
 import type { EpochRecord, TrainState } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { measureSparsity } from '../../src/sparsity/measure.js';
-import sparsitySuite, { SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity.js';
+import sparsitySuite, { SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 /** uint8 noise images (so every token differs). */

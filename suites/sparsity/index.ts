@@ -12,21 +12,21 @@
  * The measurement itself is src/sparsity/measure.ts (`measureSparsity(model, dataset)`, usable on any data).
  */
 import * as path from 'node:path';
-import { Dataset, subset } from '../src/data/dataset.js';
-import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../src/report/charts.js';
-import { sideBySide } from '../src/report/side-by-side.js';
-import { permutation, rngFor } from '../src/rng.js';
-import { frequencyEdges } from '../src/sparsity/firing-histogram.js';
-import { SparsityFlops, sparsityFlops } from '../src/sparsity/flops.js';
-import { kPerLayer, tokensPerImage } from '../src/models/config.js';
-import { formatValue, kLabel } from '../src/report/format.js';
-import { measureSparsity, type SplitSparsity } from '../src/sparsity/measure.js';
-import { NEURON_USAGE_DEFAULTS } from '../src/sparsity/neuron-usage.js';
-import { SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../src/sparsity/over-training.js';
-import { milestoneEpochs } from '../src/train/milestones.js';
-import { defineSuite, perModel, requireVit, type SuiteContext, type SuiteOutput } from '../api/suites.js';
-import { writeFileAtomic } from '../src/util/atomic.js';
-import { markdownTable } from '../src/report/markdown-table.js';
+import { Dataset, subset } from '../../src/data/dataset.js';
+import { barChartSvg, LegendItem, lineChartSvg, PALETTE } from '../../src/report/charts.js';
+import { sideBySide } from '../../src/report/side-by-side.js';
+import { permutation, rngFor } from '../../src/rng.js';
+import { frequencyEdges } from '../../src/sparsity/firing-histogram.js';
+import { SparsityFlops, sparsityFlops } from '../../src/sparsity/flops.js';
+import { kPerLayer, tokensPerImage } from '../../src/models/config.js';
+import { formatValue, kLabel } from '../../src/report/format.js';
+import { measureSparsity, type SplitSparsity } from '../../src/sparsity/measure.js';
+import { NEURON_USAGE_DEFAULTS } from '../../src/sparsity/neuron-usage.js';
+import { SparsityCurve, sparsityCurve, SparsityTrend, sparsityTrend } from '../../src/sparsity/over-training.js';
+import { milestoneEpochs } from '../../src/train/milestones.js';
+import { defineSuite, perModel, requireVit, type SuiteContext, type SuiteOutput } from '../../api/suites.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { markdownTable } from '../../src/report/markdown-table.js';
 
 /** Training images measured (a seeded subset; all of them when the split is smaller). */
 export const TRAIN_SUBSET_SIZE = 2000;

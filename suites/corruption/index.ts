@@ -14,29 +14,29 @@
  * severity heatmap of accuracy deltas, a preview grid of corrupted test images.
  */
 import * as path from 'node:path';
-import type { RunConfig } from '../src/config/run-config.js';
+import type { RunConfig } from '../../src/config/run-config.js';
 import {
   ALEXNET_CLEAN_ERROR, ALEXNET_ERRORS, BENCHMARK_CORRUPTIONS, corruptDataset, createCorruptionRegistry, datasetImage,
   HELD_OUT_CORRUPTIONS, previewGrid,
   type Corruption, type CorruptionRegistry, type CorruptionSource, type Severity, type SeverityTable,
-} from '../src/corruptions/index.js';
-import type { CorruptionGroup } from '../src/corruptions/names.js';
-import { tableFor } from '../src/corruptions/severity-table.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { limit } from '../src/data/split.js';
-import { HarnessInputError } from '../src/errors.js';
-import { predict, type Predictions as ModelPredictions } from '../src/eval/predict.js';
-import { accuracy } from '../src/metrics/accuracy.js';
-import { expectedCalibrationError } from '../src/metrics/ece.js';
-import { negativeLogLikelihood } from '../src/metrics/nll.js';
-import { toPredictions } from '../src/metrics/predictions.js';
-import { lineChartSvg, PALETTE } from '../src/report/charts.js';
-import { sideBySide } from '../src/report/side-by-side.js';
-import { escapeXml } from '../src/util/escape.js';
-import { formatDelta, formatValue, kLabel } from '../src/report/format.js';
-import { defineSuite, perModel as valuesPerModel, predictDataset, type SuiteContext, type SuiteModel, type SuiteOutput } from '../api/suites.js';
-import { writeFileAtomic } from '../src/util/atomic.js';
-import { closeCorruptionPools, defaultCorruptionThreads } from '../src/corruptions/pool.js';
+} from '../../src/corruptions/index.js';
+import type { CorruptionGroup } from '../../src/corruptions/names.js';
+import { tableFor } from '../../src/corruptions/severity-table.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { limit } from '../../src/data/split.js';
+import { HarnessInputError } from '../../src/errors.js';
+import { predict, type Predictions as ModelPredictions } from '../../src/eval/predict.js';
+import { accuracy } from '../../src/metrics/accuracy.js';
+import { expectedCalibrationError } from '../../src/metrics/ece.js';
+import { negativeLogLikelihood } from '../../src/metrics/nll.js';
+import { toPredictions } from '../../src/metrics/predictions.js';
+import { lineChartSvg, PALETTE } from '../../src/report/charts.js';
+import { sideBySide } from '../../src/report/side-by-side.js';
+import { escapeXml } from '../../src/util/escape.js';
+import { formatDelta, formatValue, kLabel } from '../../src/report/format.js';
+import { defineSuite, perModel as valuesPerModel, predictDataset, type SuiteContext, type SuiteModel, type SuiteOutput } from '../../api/suites.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { closeCorruptionPools, defaultCorruptionThreads } from '../../src/corruptions/pool.js';
 
 /** The three noise corruptions of the paper's Table 1, whose mean accuracies it reports (and we average). */
 export const NOISE_CORRUPTIONS = ['gaussian_noise', 'shot_noise', 'impulse_noise'] as const;

@@ -6,18 +6,18 @@
  * by side, before and after temperature scaling) as SVG.
  */
 import * as path from 'node:path';
-import { binEqualWidth } from '../src/metrics/binning.js';
-import { bootstrapInterval, BootstrapInterval } from '../src/metrics/bootstrap.js';
-import { calibrationReport, CalibrationReport } from '../src/metrics/calibration-report.js';
-import { eceFromBinSums } from '../src/metrics/ece.js';
-import { nllPerExample } from '../src/metrics/nll.js';
-import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
-import { topLabel } from '../src/metrics/top-label.js';
-import { reliabilityDiagramSvg } from '../src/report/reliability-diagram.js';
-import { sideBySide } from '../src/report/side-by-side.js';
-import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../api/suites.js';
-import { writeFileAtomic } from '../src/util/atomic.js';
-import { formatDelta, formatValue } from '../src/report/format.js';
+import { binEqualWidth } from '../../src/metrics/binning.js';
+import { bootstrapInterval, BootstrapInterval } from '../../src/metrics/bootstrap.js';
+import { calibrationReport, CalibrationReport } from '../../src/metrics/calibration-report.js';
+import { eceFromBinSums } from '../../src/metrics/ece.js';
+import { nllPerExample } from '../../src/metrics/nll.js';
+import { applyTemperature, fitTemperature } from '../../src/metrics/temperature-scaling.js';
+import { topLabel } from '../../src/metrics/top-label.js';
+import { reliabilityDiagramSvg } from '../../src/report/reliability-diagram.js';
+import { sideBySide } from '../../src/report/side-by-side.js';
+import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../../api/suites.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { formatDelta, formatValue } from '../../src/report/format.js';
 
 /** Bootstrap resamples for the 95% intervals. */
 const RESAMPLES = 1000;

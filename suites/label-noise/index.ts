@@ -17,14 +17,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ModelVariant, RunConfig } from '../src/config/run-config.js';
-import { subset, type Dataset } from '../src/data/dataset.js';
-import { HarnessInputError } from '../src/errors.js';
-import { predict, type Predictions } from '../src/eval/predict.js';
-import { accuracy } from '../src/metrics/accuracy.js';
-import { expectedCalibrationError } from '../src/metrics/ece.js';
-import { negativeLogLikelihood } from '../src/metrics/nll.js';
-import type { ViT } from '../src/models/vit.js';
+import type { ModelVariant, RunConfig } from '../../src/config/run-config.js';
+import { subset, type Dataset } from '../../src/data/dataset.js';
+import { HarnessInputError } from '../../src/errors.js';
+import { predict, type Predictions } from '../../src/eval/predict.js';
+import { accuracy } from '../../src/metrics/accuracy.js';
+import { expectedCalibrationError } from '../../src/metrics/ece.js';
+import { negativeLogLikelihood } from '../../src/metrics/nll.js';
+import type { ViT } from '../../src/models/vit.js';
 import {
   applyLabelNoise,
   formatNoiseReport,
@@ -33,14 +33,14 @@ import {
   validateNoiseSpec,
   type LabelNoiseReport,
   type NoiseSpec,
-} from '../src/label-noise/index.js';
-import { lineChartSvg, PALETTE } from '../src/report/charts.js';
-import { permutation, rngFor } from '../src/rng.js';
-import { milestoneEpochs } from '../src/train/milestones.js';
-import { defineSuite, perModel, type SuiteContext, type SuiteOutput } from '../api/suites.js';
-import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.js';
-import { markdownTable } from '../src/report/markdown-table.js';
-import { formatDelta, formatValue, kLabel } from '../src/report/format.js';
+} from '../../src/label-noise/index.js';
+import { lineChartSvg, PALETTE } from '../../src/report/charts.js';
+import { permutation, rngFor } from '../../src/rng.js';
+import { milestoneEpochs } from '../../src/train/milestones.js';
+import { defineSuite, perModel, type SuiteContext, type SuiteOutput } from '../../api/suites.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
+import { markdownTable } from '../../src/report/markdown-table.js';
+import { formatDelta, formatValue, kLabel } from '../../src/report/format.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Result types (scorecard.suites['label-noise']). Fractions 0..1, NLL in nats.
