@@ -3,7 +3,7 @@
  * per corruption; and a corruption x severity heatmap of accuracy deltas (model − baseline) per non-baseline model.
  */
 import { lineChartSvg, PALETTE } from '../../src/report/charts.js';
-import { divergingColor } from '../../src/report/diverging-color.js';
+import { divergingColor } from '../../src/report/colors.js';
 import { gridSvg } from '../../src/report/panel-grid.js';
 import { sideBySide } from '../../src/report/side-by-side.js';
 import { SVG_FONT } from '../../src/report/svg.js';
