@@ -29,7 +29,7 @@ export function formatNoiseReport(report: LabelNoiseReport, classNames: readonly
   const lines: string[] = [];
   const where = dataset !== undefined ? ` on ${dataset} training labels` : '';
   lines.push(`label noise ${report.spec}${where} (${c.examples} examples, ${report.numClasses} classes, seed ${report.seed})`);
-  lines.push(`convention: ${report.convention}`);
+  lines.push(...wrapWords(`convention: ${report.convention}`, WRAP_COLUMNS, '  '));
   lines.push('');
   const summary: string[][] = [
     ['requested rate', report.requestedRate === null ? 'n/a (matrix)' : fraction(report.requestedRate), ''],
@@ -57,4 +57,24 @@ export function formatNoiseReport(report: LabelNoiseReport, classNames: readonly
   }
   lines.push(...table(rows));
   return lines.join('\n') + '\n';
+}
+
+/** Prose lines of the report (the convention) are wrapped here: a terminal's width, and the report's code block. */
+const WRAP_COLUMNS = 100;
+
+/** Words of `text` in lines of at most `width` characters (a longer word stays whole), later lines indented. */
+function wrapWords(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    const prefix = lines.length === 0 ? '' : indent;
+    if (line !== '' && (prefix + line + ' ' + word).length > width) {
+      lines.push(prefix + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push((lines.length === 0 ? '' : indent) + line);
+  return lines;
 }

@@ -29,7 +29,8 @@ export function inlineMarkdown(text: string, options: MarkdownHtmlOptions = {}):
     return `\u0000${codes.length - 1}\u0000`;
   });
   let html = escapeHtml(withoutCode);
-  html = html.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (m, label: string, hrefEscaped: string) => {
+  // an image ![alt](file) becomes a link like any other: the report embeds every figure a suite lists, once, below
+  html = html.replace(/!?\[([^\]]+)\]\(([^)\s]+)\)/g, (m, label: string, hrefEscaped: string) => {
     const href = unescapeHtml(hrefEscaped);
     if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !/^https?:/i.test(href)) return label; // javascript:, data:, ...
     const target = options.rewriteLink ? options.rewriteLink(href) : href;

@@ -7,7 +7,7 @@ import {
   BENCHMARK_CORRUPTIONS, createCorruptionRegistry, HELD_OUT_CORRUPTIONS,
   type Corruption, type CorruptionRegistry, type CorruptionSource, type Severity,
 } from '../../src/corruptions/index.js';
-import type { CorruptionGroup } from '../../src/corruptions/names.js';
+import { corruptionGroup, type CorruptionGroup } from '../../src/corruptions/names.js';
 import { HarnessInputError } from '../../src/errors.js';
 
 /** A corruption chosen for evaluation, with its registry source and report group. */
@@ -48,9 +48,7 @@ export async function resolveCorruptionPlan(config: Pick<RunConfig, 'corruption'
   for (const p of registry.plugins()) if (!chosen.includes(p)) chosen.push(p);
   const corruptions = chosen.map((c) => {
     const source = registry.sourceOf(c.name);
-    const group: CorruptionGroup = source !== 'built-in' ? 'plugin'
-      : (BENCHMARK_CORRUPTIONS as readonly string[]).includes(c.name) ? 'benchmark' : 'held-out';
-    return { corruption: c, source, group, file: registry.fileOf(c.name) };
+    return { corruption: c, source, group: corruptionGroup(c.name, source), file: registry.fileOf(c.name) };
   });
   const severities = [...new Set(cc.severities)].sort((a, b) => a - b) as Severity[];
   return { registry, corruptions, severities };
