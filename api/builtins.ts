@@ -16,5 +16,5 @@ export const BUILTIN_SUITE_NAMES = ['calibration', 'sparsity', 'label-noise', 'c
 
 registerBuiltinModules({
   corruptions: [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS].map((n) => file(`../corruptions/${n}`)),
-  suites: BUILTIN_SUITE_NAMES.map((name) => ({ name, file: file(`../suites/${name}`) })),
+  suites: BUILTIN_SUITE_NAMES.map((name) => ({ name, file: file(`../suites/${name}/index`) })),
 });

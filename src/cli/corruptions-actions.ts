@@ -6,15 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeImage, readImageFile } from '../corruptions/image-file.js';
 import {
-  BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, HELD_OUT_CORRUPTIONS, imageDataset,
-  previewGrid, type Image, type RegisteredCorruption, type Severity,
+  BENCHMARK_CORRUPTIONS, corruptDataset, corruptImage, createCorruptionRegistry, datasetImage, imageDataset,
+  previewGrid, type Image, type Severity,
 } from '../corruptions/index.js';
+import { corruptionGroup, type CorruptionGroup } from '../corruptions/names.js';
 import { closeCorruptionPools, defaultCorruptionThreads } from '../corruptions/pool.js';
+import { tableFor } from '../corruptions/severity-table.js';
 import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { checkWritableDir, checkWritableFile, ensureDirectory, writeFileAtomic } from '../util/atomic.js';
-import { tableFor, type CorruptionGroup } from '../../suites/corruption.js';
 import { APPLY_SPLITS, DEFAULT_APPLY_LIMIT, DEFAULT_PREVIEW_COUNT } from './corruptions-command.js';
 
 /** One row of `corruptions list --json`. */
@@ -30,12 +31,6 @@ export interface CorruptionListing {
   severities: { cifar: unknown[]; imagenet: unknown[] };
 }
 
-function groupOf(e: RegisteredCorruption): CorruptionGroup {
-  if (e.source !== 'built-in') return 'plugin';
-  return (BENCHMARK_CORRUPTIONS as readonly string[]).includes(e.corruption.name) ? 'benchmark'
-    : (HELD_OUT_CORRUPTIONS as readonly string[]).includes(e.corruption.name) ? 'held-out' : 'plugin';
-}
-
 /** Every registered corruption (built-ins in canonical order, then plugins in load order). */
 export async function listCorruptions(plugins: readonly string[] = []): Promise<CorruptionListing[]> {
   const registry = await createCorruptionRegistry({ plugins });
@@ -44,7 +39,7 @@ export async function listCorruptions(plugins: readonly string[] = []): Promise<
     family: e.corruption.family,
     version: e.corruption.version,
     source: e.source,
-    group: groupOf(e),
+    group: corruptionGroup(e.corruption.name, e.source),
     description: e.corruption.description,
     severities: { cifar: [...e.corruption.severities.cifar], imagenet: [...e.corruption.severities.imagenet] },
   }));

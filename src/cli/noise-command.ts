@@ -11,10 +11,10 @@
  */
 import type { Command } from 'commander';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { SELECTION_MODES, type SelectionMode } from '../noise/kinds.js';
-import { parseNoiseSpec } from '../noise/spec.js';
-import { applyLabelNoise } from '../noise/apply.js';
-import { formatNoiseReport } from '../noise/format.js';
+import { SELECTION_MODES, type SelectionMode } from '../label-noise/kinds.js';
+import { parseNoiseSpec } from '../label-noise/spec.js';
+import { applyLabelNoise } from '../label-noise/apply.js';
+import { formatNoiseReport } from '../label-noise/format.js';
 
 /** Loads a dataset's training labels; `name` is the dataset's canonical name. */
 export type LoadTrainLabels = (

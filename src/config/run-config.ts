@@ -56,10 +56,10 @@ export interface EvalConfig {
   eceRule: 'right' | 'left';
 }
 
-/** The label-noise suite (suites/label-noise.ts): noisy training labels, clean validation and test labels. */
+/** The label-noise suite (suites/label-noise/): noisy training labels, clean validation and test labels. */
 export interface LabelNoiseConfig {
   /**
-   * Noise specs (src/noise/spec.ts grammar, e.g. 'uniform:0.4' = the paper's convention, 'pair-flip:0.45'); each one
+   * Noise specs (src/label-noise/spec.ts grammar, e.g. 'uniform:0.4' = the paper's convention, 'pair-flip:0.45'); each one
    * retrains every model of the run on the noisy training labels. Validated when the config is read.
    */
   specs: string[];
@@ -72,7 +72,7 @@ export interface LabelNoiseConfig {
   noisyValidation: boolean;
 }
 
-/** The corruption suite (suites/corruption.ts): accuracy, ECE and sparsity on corrupted test images (docs/conventions.md#corruptions). */
+/** The corruption suite (suites/corruption/): accuracy, ECE and sparsity on corrupted test images (docs/conventions.md#corruptions). */
 export interface CorruptionConfig {
   /**
    * Which corruptions: 'benchmark' = the 15 of ImageNet-C's mCE; 'all' = those 15 and the 4 held-out extras; or a

@@ -8,7 +8,7 @@ import { BACKEND_CHOICES } from '../backend-choices.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { SUITE_NAME } from '../suite/name.js';
 import { DATASET_NAMES } from '../data/names.js';
-import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../noise/spec.js';
+import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec } from '../label-noise/spec.js';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../corruptions/names.js';
 import { PRESET_NAMES, PRESETS, PresetName, RunConfig } from './run-config.js';
 import { jsonExcerpt, valueAt } from '../util/describe-value.js';
@@ -142,8 +142,8 @@ const fullSchema = z
 
 /**
  * Corruption names are checked against the built-ins here (a cheap, pure list) when no plugins are configured;
- * with plugins, names that are not built-ins are checked once the plugins load (suites/corruption.ts
- * resolveCorruptionPlan), before any corruption work.
+ * with plugins, names that are not built-ins are checked once the plugins load (resolveCorruptionPlan in
+ * suites/corruption/), before any corruption work.
  */
 function checkCorruptionSection(c: z.infer<typeof corruptionSchema>, ctx: z.RefinementCtx): void {
   const builtins: readonly string[] = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS];

@@ -14,7 +14,7 @@ import { brierScore } from './brier.js';
 import { classwiseCalibrationError } from './classwise-ece.js';
 import { debiasedL2FromBinSums } from './debiased-l2.js';
 import { eceFromBinSums } from './ece.js';
-import { mceFromBinSums } from './mce.js';
+import { mceFromBinSums } from './maximum-calibration-error.js';
 import { negativeLogLikelihood } from './nll.js';
 import { toLabels, toPredictions, type PredictionOptions, type ProbabilityInput } from './predictions.js';
 import { rmsceFromBinSums } from './rms-calibration-error.js';

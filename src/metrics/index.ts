@@ -11,7 +11,7 @@ export * from './accuracy.js';
 export * from './nll.js';
 export * from './brier.js';
 export * from './ece.js';
-export * from './mce.js';
+export * from './maximum-calibration-error.js';
 export * from './rms-calibration-error.js';
 export * from './adaptive-ece.js';
 export * from './classwise-ece.js';

@@ -8,8 +8,8 @@
  * `sideBySide` (side-by-side.ts).
  */
 import { escapeXml } from '../util/escape.js';
+import { SVG_FONT } from './svg.js';
 
-const FONT = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 const GRID = '#e6e6e6';
 const AXIS = '#222222';
 
@@ -172,7 +172,7 @@ function frame(o: ChartOptions, legend: readonly LegendItem[], yValues: number[]
   const label = o.title ?? `${o.yLabel} by ${o.xLabel}`;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-      `font-family="${escapeXml(FONT)}" role="img" aria-label="${escapeXml(label)}">`,
+      `font-family="${escapeXml(SVG_FONT)}" role="img" aria-label="${escapeXml(label)}">`,
   );
   out.push(`<title>${escapeXml(label)}</title>`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);

@@ -25,7 +25,6 @@ export interface ReliabilityDiagramOptions {
   height?: number;
 }
 
-const FONT = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 const BAR_FILL = '#4c72b0';
 const BAR_STROKE = '#233f6e';
 const GAP_COLOR = '#c44e52';
@@ -39,6 +38,7 @@ function textWidth10(text: string): number {
 }
 
 import { escapeXml } from '../util/escape.js';
+import { SVG_FONT } from './svg.js';
 
 export { escapeXml } from '../util/escape.js';
 
@@ -111,7 +111,7 @@ export function reliabilityDiagramSvg(bins: readonly CalibrationBin[], options: 
   const t = (s: string) => out.push(s);
   t(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-      `font-family="${escapeXml(FONT)}" role="img" aria-label="${escapeXml(`Reliability diagram: ${options.title}`)}">`,
+      `font-family="${escapeXml(SVG_FONT)}" role="img" aria-label="${escapeXml(`Reliability diagram: ${options.title}`)}">`,
   );
   t(`<title>${escapeXml(`Reliability diagram: ${options.title}`)}</title>`);
   t('<defs>');

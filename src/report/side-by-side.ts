@@ -3,8 +3,8 @@
  * per noise rate), each under an optional title.
  */
 import { escapeXml } from '../util/escape.js';
+import { SVG_FONT } from './svg.js';
 
-const FONT = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
 const AXIS = '#222222';
 
 /** Round to 2 decimals for compact coordinates. */
@@ -41,7 +41,7 @@ export function sideBySide(svgs: readonly string[], titles: readonly string[] = 
   const width = parts.reduce((s, p) => s + p.width, 0) + gap * (parts.length - 1);
   const height = titleH + Math.max(...parts.map((p) => p.height));
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(FONT)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(SVG_FONT)}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
   let x0 = 0;

@@ -3,7 +3,7 @@
  * the same functions). Output is captured through commander's configureOutput.
  */
 import { expect } from 'chai';
-import corruptionSuite from '../../suites/corruption.js';
+import corruptionSuite from '../../suites/corruption/index.js';
 import type { RunConfig } from '../../src/config/run-config.js';
 import type { DataSplits } from '../../src/data/dataset.js';
 import { Command } from 'commander';

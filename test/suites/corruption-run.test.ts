@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import type { Scorecard } from '../../src/scorecard/scorecard.js';
-import type { CorruptionResult } from '../../suites/corruption.js';
+import type { CorruptionResult } from '../../suites/corruption/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const DEFINE_URL = pathToFileURL(path.resolve('src/corruptions/define.ts')).href;

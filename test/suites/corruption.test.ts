@@ -22,7 +22,7 @@ import { createSuiteRegistry } from '../../src/suite/registry.js';
 import { suiteModel, unusedContext } from '../support/suite-model.js';
 import { train } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
-import corruptionSuite, { resolveCorruptionPlan, summarise, type CorruptionResult, type SeverityMetrics } from '../../suites/corruption.js';
+import corruptionSuite, { resolveCorruptionPlan, summarise, type CorruptionResult, type SeverityMetrics } from '../../suites/corruption/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const DEFINE_URL = pathToFileURL(path.resolve('src/corruptions/define.ts')).href;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import sparsity from '../../suites/sparsity.js';
-import labelNoise from '../../suites/label-noise.js';
+import sparsity from '../../suites/sparsity/index.js';
+import labelNoise from '../../suites/label-noise/index.js';
 
 // Hand-built suite results: the headline scalars must pick the recorded values at the milestone epochs.
 describe('suite headlines at milestone epochs', () => {

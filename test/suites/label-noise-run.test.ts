@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { datasetFingerprint } from '../../src/data/load.js';
-import { applyLabelNoise, parseNoiseSpec } from '../../src/noise/index.js';
+import { applyLabelNoise, parseNoiseSpec } from '../../src/label-noise/index.js';
 import { prepareData, runExperiment } from '../../src/run/run-experiment.js';
-import type { LabelNoiseSuiteResult } from '../../suites/label-noise.js';
+import type { LabelNoiseSuiteResult } from '../../suites/label-noise/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const config = resolveConfig(

@@ -15,7 +15,7 @@ import type { DataSplits } from '../../src/data/dataset.js';
 import { HarnessInputError } from '../../src/errors.js';
 import { predict, type Predictions } from '../../src/eval/predict.js';
 import { ViT } from '../../src/models/vit.js';
-import { applyLabelNoise, parseNoiseSpec } from '../../src/noise/index.js';
+import { applyLabelNoise, parseNoiseSpec } from '../../src/label-noise/index.js';
 import { modelConfigFor, prepareData } from '../../src/run/run-experiment.js';
 import type { ExtraTrainingOptions, SuiteContext, SuiteOutput, TrainedModel } from '../../src/suite/types.js';
 import { suiteModel, unusedContext } from '../support/suite-model.js';
@@ -27,7 +27,7 @@ import labelNoise, {
   noiseKey,
   resolveSpecs,
   type LabelNoiseSuiteResult,
-} from '../../suites/label-noise.js';
+} from '../../suites/label-noise/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 const EPOCHS = 3;

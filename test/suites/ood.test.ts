@@ -1,5 +1,5 @@
 /**
- * The ood suite (suites/ood.ts) without training: option checks with exact messages, and whole runs on fake
+ * The ood suite (suites/ood/) without training: option checks with exact messages, and whole runs on fake
  * classifiers over 1×1 grayscale images whose logits are a function of the pixel value, so that every score orders
  * the images by pixel value (or its reverse) and the expected metrics can be computed by hand.
  */
@@ -12,7 +12,7 @@ import type { Dataset, DataSplits } from '../../src/data/dataset.js';
 import type { Predictions } from '../../src/eval/predict.js';
 import { HarnessInputError } from '../../src/errors.js';
 import { isSuite, type Classifier, type ExtraDatasetName, type SuiteContext } from 'topk-harness/suites';
-import oodSuite, { defaultOodDatasets, parseOodOptions, rocSvg, type OodResult } from '../../suites/ood.js';
+import oodSuite, { defaultOodDatasets, parseOodOptions, rocSvg, type OodResult } from '../../suites/ood/index.js';
 
 function expectInputError(fn: () => unknown, message: string, field?: string): void {
   let caught: unknown;

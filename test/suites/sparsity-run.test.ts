@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import type { Scorecard } from '../../src/scorecard/scorecard.js';
-import type { SparsityResult } from '../../suites/sparsity.js';
+import type { SparsityResult } from '../../suites/sparsity/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 /** The fast synthetic run of test/run/run-experiment.test.ts, with only the sparsity suite. */

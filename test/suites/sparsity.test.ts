@@ -11,7 +11,8 @@ import type { SuiteContext, TrainedModel } from '../../src/suite/types.js';
 import { suiteModel, unusedContext } from '../support/suite-model.js';
 import type { EpochRecord, TrainState } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
-import sparsitySuite, { measureSparsity, SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity.js';
+import { measureSparsity } from '../../src/sparsity/measure.js';
+import sparsitySuite, { SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity/index.js';
 import { useTestBackend } from '../support/backend.js';
 
 /** uint8 noise images (so every token differs). */

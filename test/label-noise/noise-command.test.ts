@@ -105,7 +105,7 @@ describe('noise command', () => {
 
 describe('formatNoiseReport', () => {
   it('prints per-class rows only when there are more than 20 classes', async () => {
-    const { applyLabelNoise, formatNoiseReport, parseNoiseSpec } = await import('../../src/noise/index.js');
+    const { applyLabelNoise, formatNoiseReport, parseNoiseSpec } = await import('../../src/label-noise/index.js');
     const { report } = applyLabelNoise(balancedLabels(600, 30), 30, parseNoiseSpec('uniform-other:0.5'), 1);
     const text = formatNoiseReport(report, Array.from({ length: 30 }, (_, i) => `c${i}`), 'synthetic');
     expect(text).to.contain('per-class changes (30 classes; the full realised transition matrix is in --json output)');

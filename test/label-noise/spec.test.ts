@@ -7,7 +7,7 @@ import {
   validateNoiseSpec,
   validateTransitionMatrix,
   type NoiseSpec,
-} from '../../src/noise/index.js';
+} from '../../src/label-noise/index.js';
 
 function errorOf(fn: () => unknown): HarnessInputError {
   try {

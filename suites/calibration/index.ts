@@ -6,39 +6,26 @@
  * by side, before and after temperature scaling) as SVG.
  */
 import * as path from 'node:path';
-import { binEqualWidth } from '../src/metrics/binning.js';
-import { bootstrapInterval, BootstrapInterval } from '../src/metrics/bootstrap.js';
-import { calibrationReport, CalibrationReport } from '../src/metrics/calibration-report.js';
-import { eceFromBinSums } from '../src/metrics/ece.js';
-import { nllPerExample } from '../src/metrics/nll.js';
-import { applyTemperature, fitTemperature } from '../src/metrics/temperature-scaling.js';
-import { topLabel } from '../src/metrics/top-label.js';
-import { reliabilityDiagramSvg } from '../src/report/reliability-diagram.js';
-import { sideBySide } from '../src/report/side-by-side.js';
-import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../api/suites.js';
-import { writeFileAtomic } from '../src/util/atomic.js';
-import { formatDelta, formatValue } from '../src/report/format.js';
+import { meanOf } from '../../src/metrics/accuracy.js';
+import { binEqualWidth } from '../../src/metrics/binning.js';
+import { bootstrapInterval } from '../../src/metrics/bootstrap.js';
+import { calibrationReport } from '../../src/metrics/calibration-report.js';
+import { eceFromBinSums } from '../../src/metrics/ece.js';
+import { nllPerExample } from '../../src/metrics/nll.js';
+import { applyTemperature, fitTemperature } from '../../src/metrics/temperature-scaling.js';
+import { topLabel } from '../../src/metrics/top-label.js';
+import { reliabilityDiagramSvg } from '../../src/report/reliability-diagram.js';
+import { sideBySide } from '../../src/report/side-by-side.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { defineSuite, perModel, predictDataset, type SuiteContext, type SuiteOutput } from '../../api/suites.js';
+import { calibrationMarkdown } from './markdown.js';
+import type { CalibrationSuiteResult, ModelCalibration, PairedCalibrationDifference } from './types.js';
+
+export * from './types.js';
+export { calibrationMarkdown } from './markdown.js';
 
 /** Bootstrap resamples for the 95% intervals. */
 const RESAMPLES = 1000;
-
-/** Model − baseline on the clean test split, with a paired 95% bootstrap interval (same resamples for both). */
-export interface PairedCalibrationDifference {
-  ece: BootstrapInterval & { estimate: number; excludesZero: boolean };
-  accuracy: BootstrapInterval & { estimate: number; excludesZero: boolean };
-  nll: BootstrapInterval & { estimate: number; excludesZero: boolean };
-}
-
-export interface ModelCalibration {
-  /** Every metric on the clean test split, before temperature scaling. */
-  test: Omit<CalibrationReport, 'bins'> & { bins: CalibrationReport['bins'] };
-  /** 95% percentile bootstrap intervals over test examples (seeded). */
-  intervals: { ece: BootstrapInterval; accuracy: BootstrapInterval; nll: BootstrapInterval };
-  /** Temperature T minimising validation NLL (logits / T). */
-  temperature: number;
-  /** Every metric after dividing the test logits by T. */
-  afterTemperature: Omit<CalibrationReport, 'bins'> & { bins: CalibrationReport['bins'] };
-}
 
 async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const { bins, rule } = { bins: ctx.config.eval.eceBins, rule: ctx.config.eval.eceRule };
@@ -59,8 +46,8 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     const nll = nllPerExample(logits, labels, { logits: true });
     const stats = {
       ece: (idx: Int32Array) => eceFromBinSums(binEqualWidth(tl.confidence, tl.correct, bins, rule, idx)),
-      accuracy: (idx: Int32Array) => mean(tl.correct, idx),
-      nll: (idx: Int32Array) => mean(nll, idx),
+      accuracy: (idx: Int32Array) => meanOf(tl.correct, idx),
+      nll: (idx: Int32Array) => meanOf(nll, idx),
     };
     perExample.set(variant.name, stats);
     const intervals = {
@@ -91,63 +78,8 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const files = ['calibration/reliability.svg', 'calibration/reliability-temperature-scaled.svg'];
   writeFileAtomic(path.join(ctx.outDir, files[0]), sideBySide(diagrams)); // each panel carries its model's name
   writeFileAtomic(path.join(ctx.outDir, files[1]), sideBySide(scaledDiagrams));
-  return { result: { bins, rule, resamples: RESAMPLES, models: result, differences }, markdown: markdown(result, differences, names, bins, rule, files), files };
+  return { result: { bins, rule, resamples: RESAMPLES, models: result, differences } satisfies CalibrationSuiteResult, markdown: calibrationMarkdown(result, differences, names, bins, rule, RESAMPLES, files), files };
 }
-
-function mean(v: ArrayLike<number>, idx: Int32Array): number {
-  let s = 0;
-  for (let i = 0; i < idx.length; i++) s += v[idx[i]];
-  return s / idx.length;
-}
-
-const pct = (v: number) => formatValue(v, 'fraction');
-const ci = (i: BootstrapInterval, f: (v: number) => string) => `[${f(i.low)}, ${f(i.high)}]`;
-
-function markdown(r: Record<string, ModelCalibration>, d: Record<string, PairedCalibrationDifference>, names: string[], bins: number, rule: string, files: string[]): string {
-  const rows: [string, (m: ModelCalibration) => string][] = [
-    ['accuracy', (m) => `${pct(m.test.accuracy)} ${ci(m.intervals.accuracy, pct)}`],
-    [`ECE (${bins} bins, ${rule === 'right' ? '(lo, hi]' : '[lo, hi)'})`, (m) => `${pct(m.test.ece)} ${ci(m.intervals.ece, pct)}`],
-    ['MCE', (m) => pct(m.test.mce)],
-    ['RMS calibration error', (m) => pct(m.test.rmsce)],
-    ['adaptive (equal-mass) ECE', (m) => pct(m.test.adaptiveEce)],
-    ['classwise ECE', (m) => pct(m.test.classwiseEce)],
-    ['debiased ℓ2 calibration error', (m) => pct(m.test.debiasedL2)],
-    ['Brier score', (m) => m.test.brier.toFixed(4)],
-    ['NLL', (m) => `${m.test.nll.toFixed(4)} ${ci(m.intervals.nll, (v) => v.toFixed(4))}`],
-    ['temperature (fit on validation)', (m) => m.temperature.toFixed(3)],
-    ['ECE after temperature scaling', (m) => pct(m.afterTemperature.ece)],
-    ['NLL after temperature scaling', (m) => m.afterTemperature.nll.toFixed(4)],
-  ];
-  return [
-    '## Calibration (clean test split)',
-    '',
-    `| metric | ${names.join(' | ')} |`,
-    `| --- | ${names.map(() => '---:').join(' | ')} |`,
-    ...rows.map(([label, f]) => `| ${label} | ${names.map((n) => f(r[n])).join(' | ')} |`),
-    '',
-    `Brackets: 95% bootstrap intervals (${RESAMPLES} seeded resamples of the test set, the same resamples for every model). Reliability diagrams: ` + files.map((f) => `[${path.basename(f)}](${f})`).join(', ') + '.',
-    '',
-    ...names.slice(1).flatMap((name) => {
-      const x = d[name];
-      const row = (label: string, v: PairedCalibrationDifference['ece'], f: (n: number) => string) =>
-        `| ${label} | ${f(v.estimate)} | [${f(v.low)}, ${f(v.high)}] | ${v.excludesZero ? '**yes**' : 'no (not distinguishable from 0 on this test set)'} |`;
-      const pts = (v: number) => formatDelta(v, 'fraction');
-      const num = (v: number) => formatDelta(v, 'number');
-      return [
-        `Paired difference ${name} − ${names[0]} (test-set resampling only; seeds are a separate source of variation, see --seeds):`,
-        '',
-        '| metric | difference | 95% interval | interval excludes 0 |',
-        '| --- | ---: | ---: | --- |',
-        row('ECE', x.ece, pts),
-        row('accuracy', x.accuracy, pts),
-        row('NLL', x.nll, num),
-        '',
-      ];
-    }),
-    '',
-  ].join('\n');
-}
-
 
 export default defineSuite({
   name: 'calibration',
@@ -155,7 +87,7 @@ export default defineSuite({
   description: 'every calibration metric, bootstrap intervals, temperature scaling, reliability diagrams',
   run,
   headline: (result) => {
-    const models = (result as { models: Record<string, ModelCalibration> }).models;
+    const models = (result as CalibrationSuiteResult).models;
     return [
       { key: 'mce', label: 'MCE', kind: 'fraction', values: perModel(models, (m) => m.test.mce) },
       { key: 'adaptiveEce', label: 'adaptive ECE', kind: 'fraction', values: perModel(models, (m) => m.test.adaptiveEce) },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { HarnessInputError } from '../../src/errors.js';
-import { applyLabelNoise, parseNoiseSpec, type LabelNoiseReport } from '../../src/noise/index.js';
+import { applyLabelNoise, parseNoiseSpec, type LabelNoiseReport } from '../../src/label-noise/index.js';
 import { balancedLabels, binomialSd, expectWithinSd, randomLabels } from './helpers.js';
 
 const N = 20000;

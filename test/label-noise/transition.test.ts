@@ -4,7 +4,7 @@ import {
   exactSelectionCount,
   parseNoiseSpec,
   transitionMatrix,
-} from '../../src/noise/index.js';
+} from '../../src/label-noise/index.js';
 
 function expectMatrixClose(actual: number[][], expected: number[][], tol = 1e-12): void {
   expect(actual.length).to.equal(expected.length);
