@@ -30,7 +30,6 @@ export function corruptionMarkdown(r: CorruptionResult, names: string[], labels:
   const b = (m: string) => r.models[m].benchmark;
   // sparsity rows only where every model has activation probes (models trained elsewhere have none: null in the JSON)
   const sparsityMeasured = names.every((m) => typeof r.models[m].clean.meanNonzeroFraction === 'number' && Number.isFinite(r.models[m].clean.meanNonzeroFraction));
-  const ceFmt = (v: number | null) => (v === null ? '–' : pct(v));
   const table = r.convention.table === 'cifar' ? 'CIFAR-10-C' : 'ImageNet-C';
   const summary = markdownTable(header('metric'), [
     row('clean accuracy (same images)', (m) => r.models[m].clean.accuracy, (m) => r.deltas[m].cleanAccuracy),
@@ -39,8 +38,8 @@ export function corruptionMarkdown(r: CorruptionResult, names: string[], labels:
     ...(b(r.baseline) !== null ? [
       row(`mean accuracy, ${b(r.baseline)!.corruptions.length} benchmark corruptions`, (m) => b(m)!.meanAccuracy, (m) => r.deltas[m].benchmarkMeanAccuracy),
       row('mean error (CIFAR-10-C convention)', (m) => b(m)!.meanError, (m) => r.deltas[m].benchmarkMeanError),
-      row(`mCE vs ${r.baseline}`, (m) => b(m)!.mceVsBaseline, (m) => r.deltas[m].mceVsBaseline, ceFmt),
-      row('mCE vs AlexNet (ImageNet-C denominators, see note)', (m) => b(m)!.mceVsAlexNet, (m) => r.deltas[m].mceVsAlexNet, ceFmt),
+      row(`mCE vs ${r.baseline}`, (m) => b(m)!.mceVsBaseline, (m) => r.deltas[m].mceVsBaseline),
+      row('mCE vs AlexNet (ImageNet-C denominators, see note)', (m) => b(m)!.mceVsAlexNet, (m) => r.deltas[m].mceVsAlexNet),
       row('mean ECE over benchmark corruptions', (m) => b(m)!.meanEce, (m) => b(m)!.meanEce - b(r.baseline)!.meanEce),
     ] : []),
     ...(r.models[r.baseline].heldOut !== null ? [row('mean accuracy, held-out extras (not in mCE)', (m) => r.models[m].heldOut!.meanAccuracy, (m) => r.deltas[m].heldOutMeanAccuracy)] : []),
