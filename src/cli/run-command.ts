@@ -1,6 +1,7 @@
 /**
- * `run`, `train`, `eval` and the hidden `train-model` (the parallel trainer's child processes): their flags, and
- * actions that load the run code only when they run, so that `--help` and `--version` stay fast.
+ * `run`, `train`, `eval` and the hidden `train-model` and `run-seed` (the child processes of parallel training and
+ * parallel seeds): their flags, and actions that load the run code only when they run, so that `--help` and
+ * `--version` stay fast.
  */
 import { Option, type Command } from 'commander';
 import { BACKEND_CHOICES } from '../backend-choices.js';
@@ -47,7 +48,7 @@ function addRunOptions(cmd: Command): Command {
   return addCorruptionRunOptions(c);
 }
 
-/** Add run, train, eval and train-model to the program; `exit.code` receives an interrupted run's 130 or 143. */
+/** Add run, train, eval, train-model and run-seed to the program; `exit.code` receives an interrupted run's 130 or 143. */
 export function registerRunCommands(program: Command, exit: { code: number }): void {
   addRunOptions(program.command('run').description('train every configured model, evaluate on the test split, write scorecard.json and scorecard.md'))
     .option('--shard <i/n>', 'run only shard i of n of a multi-seed run: the seeds at positions p with p mod n = i-1; no aggregate (combine the shard folders with `merge`)', parseShard)
@@ -129,6 +130,30 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
         tm.model.dispose();
         const signal = stopRequested();
         if (interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
+      } finally {
+        remove();
+      }
+    });
+
+  // hidden: one seed of a multi-seed run folder, for the parallel seeds' child processes (src/run/parallel-seeds.ts)
+  program
+    .command('run-seed', { hidden: true })
+    .argument('<run-dir>')
+    .requiredOption('--seed <n>', 'the seed', intFlag('--seed', 0, 2 ** 31 - 1))
+    .option('--label <text>', 'its place in the run, for the progress line', '')
+    .addOption(new Option('-b, --backend <name>').choices(BACKEND_CHOICES as unknown as string[]))
+    .option('-q, --quiet')
+    .action(async (dir: string, f: { seed: number; label: string; backend?: string; quiet?: boolean }) => {
+      const { config } = await configFromFlags({ resume: dir, backend: f.backend });
+      if (!config.seeds?.includes(f.seed)) throw new HarnessInputError(`${dir} is not a multi-seed run with seed ${f.seed} (its seeds: ${config.seeds?.join(', ') ?? 'none'})`, '--seed');
+      const { runSeed } = await import('../run/multi-seed.js');
+      const remove = stopOnSignals(() => `[seed ${f.seed}] stopped at a checkpoint`);
+      try {
+        const out = await runSeed({ config, outDir: dir, progress: !f.quiet }, f.seed, f.label).catch((e: unknown) => {
+          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
+        });
+        const signal = stopRequested();
+        if (out.interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
       } finally {
         remove();
       }

@@ -9,6 +9,7 @@
  * Seeds are the cells of a multi-seed run: independent and deterministic. `runSeed` runs (or reuses) one,
  * `aggregateSeeds` builds the aggregate from the finished seed folders on disk. `runSeeds` is both in a row; a
  * sharded run (src/run/shard.ts) runs a slice of the seeds per machine and `merge` aggregates them the same way.
+ * On wasm and cpu, with more than one core, the seeds run side by side in child processes (parallel-seeds.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +26,8 @@ import { gitCommit, harnessVersion } from './provenance.js';
 import { headlineOf } from '../suite/loaded.js';
 import type { SuiteHeadline } from '../suite/types.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
+import { runSeedsInParallel } from './parallel-seeds.js';
+import { initBackend } from '../backend.js';
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
 export const SEED_METRICS = HEADLINE_METRICS.filter((m) => !m.key.startsWith('timing.') && m.key !== 'parameterCount');
@@ -134,13 +137,33 @@ export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
   const seeds = config.seeds!;
   prepareRunDir(outDir, config, opts.resume ?? false);
-  for (const [i, seed] of seeds.entries()) {
-    const out = await runSeed(opts, seed, `${i + 1} of ${seeds.length}`);
-    if (out.interrupted) return { scorecard: out.scorecard, scorecardPath: path.join(seedDir(outDir, seed), 'scorecard.json'), interrupted: true };
-  }
+  const ran = await runSeedList(opts, seeds, (i) => `${i + 1} of ${seeds.length}`);
+  if (ran.interrupted) return { scorecard: undefined as never, scorecardPath: path.join(outDir, 'scorecard.json'), interrupted: true };
   const out = aggregateSeeds(outDir, config);
   if (opts.progress !== false) process.stderr.write(`scorecard: ${out.scorecardPath}  report: ${path.join(outDir, 'report.html')}\n`);
   return out;
+}
+
+/**
+ * Run (or reuse) `seeds` into <outDir>/seed-<s>/: the unfinished ones side by side in child processes on a
+ * single-threaded backend (parallel-seeds.ts), else one after the other here. `label(i)` names seed i of the list
+ * in progress lines. Returns the seeds reused from an earlier run, and whether a signal cut the run short.
+ */
+export async function runSeedList(opts: SeedRunOptions, seeds: readonly number[], label: (i: number) => string): Promise<{ reused: number[]; interrupted: boolean }> {
+  const reused = seeds.filter((s) => finishedSeed(seedDir(opts.outDir, s), opts.config, s, opts.warn) !== null);
+  const pending = seeds.filter((s) => !reused.includes(s));
+  const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
+  if (pending.length >= 2 && opts.stopAfterSteps === undefined && opts.evaluate !== false && !opts.requireTrained) {
+    const backend = await initBackend(opts.config.backend, log);
+    const labels = pending.map((s) => label(seeds.indexOf(s)));
+    const par = await runSeedsInParallel({ config: opts.config, outDir: opts.outDir, backend, seeds: pending, labels, log, quiet: opts.progress === false });
+    if (par.parallel) return { reused, interrupted: par.interrupted };
+  }
+  for (const seed of pending) {
+    const out = await runSeed(opts, seed, label(seeds.indexOf(seed)));
+    if (out.interrupted) return { reused, interrupted: true };
+  }
+  return { reused, interrupted: false };
 }
 
 /** The finished scorecards of `seeds` in <outDir>/seed-<s>/, read back validated, in list order (throws naming an unfinished seed). */

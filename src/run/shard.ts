@@ -15,7 +15,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { readConfigFile, resolveConfig } from '../config/schema.js';
 import { HarnessInputError } from '../errors.js';
 import { configDifference } from '../config/compare.js';
-import { aggregateSeeds, finishedSeed, runSeed, SeedRunOptions, seedConfig, seedDir } from './multi-seed.js';
+import { aggregateSeeds, finishedSeed, runSeedList, SeedRunOptions, seedConfig, seedDir } from './multi-seed.js';
 import { prepareRunDir, RunOutput } from './run-experiment.js';
 
 /** Shard `index` (1-based) of `count`. */
@@ -54,15 +54,8 @@ export async function runShard(opts: SeedRunOptions, shard: Shard): Promise<Shar
   checkShardable(config, shard);
   const seeds = shardSeeds(config.seeds!, shard);
   prepareRunDir(outDir, config, opts.resume ?? false);
-  const out: ShardOutput = { seeds, dirs: seeds.map((s) => seedDir(outDir, s)), reused: [], interrupted: false };
-  for (const [i, seed] of seeds.entries()) {
-    const r = await runSeed(opts, seed, `${i + 1} of ${seeds.length} in shard ${shard.index}/${shard.count}`);
-    if (r.reused) out.reused.push(seed);
-    if (r.interrupted) {
-      out.interrupted = true;
-      break;
-    }
-  }
+  const ran = await runSeedList(opts, seeds, (i) => `${i + 1} of ${seeds.length} in shard ${shard.index}/${shard.count}`);
+  const out: ShardOutput = { seeds, dirs: seeds.map((s) => seedDir(outDir, s)), reused: ran.reused, interrupted: ran.interrupted };
   return out;
 }
 

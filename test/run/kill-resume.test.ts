@@ -27,7 +27,10 @@ const CONFIG = {
 
 /** `npx tsx api/cli.ts ...` in its own process group (npx and tsx start child processes: kill them all). */
 function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn('npx', ['tsx', 'api/cli.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // TOPK_WORKERS=1: seeds one after the other, so that the kill lands after the first (parallel-seeds.test.ts
+  // interrupts seeds running side by side)
+  const env = { ...process.env, TOPK_WORKERS: '1' };
+  const child = spawn('npx', ['tsx', 'api/cli.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -1,0 +1,135 @@
+/**
+ * A small pool of CLI child processes for independent, deterministic work on single-threaded backends (wasm and
+ * cpu run on one core): the models of a run (parallel-training.ts) or the seeds of a multi-seed run
+ * (parallel-seeds.ts). Each child is this installation's CLI with a hidden command that writes its result into the
+ * run folder (checkpoints, a seed folder), so the parent then finds it finished and goes on as if it had done the
+ * work itself.
+ *
+ * At most `width` children at once; their stderr lines are relayed (prefixed), a child's `error: ...` line becomes
+ * the parent's error, and a SIGINT or SIGTERM of the parent is passed on so that every child stops at a checkpoint.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HarnessInputError } from '../errors.js';
+import { stopRequested } from './signals.js';
+
+/** Backends whose work uses one core: children side by side pay off there. libtorch and tensorflow use them all. */
+const SINGLE_THREADED = new Set(['wasm', 'cpu']);
+
+export function runsOnOneCore(backendName: string): boolean {
+  return SINGLE_THREADED.has(backendName);
+}
+
+/** How many children run at once: TOPK_WORKERS when set (1 = one at a time, in this process), else one per core. */
+export function workerCount(): number {
+  const env = process.env.TOPK_WORKERS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new HarnessInputError(`TOPK_WORKERS must be a positive integer, got '${env}'`, 'TOPK_WORKERS');
+    return n;
+  }
+  return os.availableParallelism();
+}
+
+export interface ChildJob {
+  /** Names the job in errors, e.g. 'training topk' or 'seed 3'. */
+  name: string;
+  /** Arguments of the CLI: a hidden command and its flags. */
+  args: string[];
+  /** TOPK_WORKERS of the child (its own parallelism). */
+  workers: number;
+}
+
+export interface ChildPoolOptions {
+  jobs: readonly ChildJob[];
+  width: number;
+  log(line: string): void;
+  /** Put in front of each relayed line of a job (e.g. '[seed 3] '); none by default. */
+  prefix?(job: ChildJob): string;
+}
+
+/** Lines of a child that the parent does not relay: npm's noise and the backend/data lines the parent prints once. */
+const QUIET = /^npm warn|^backend: |^data: /;
+
+/**
+ * Run `jobs`, at most `width` at once; returns whether a signal cut them short. The first failure stops new jobs
+ * from starting and is thrown once the running ones end: a child's exit code 2 (bad input) as a HarnessInputError
+ * with the child's own one-line message.
+ */
+export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: boolean }> {
+  const queue = [...o.jobs];
+  const live = new Set<ChildProcess>();
+  const failures: { job: ChildJob; code: number; error?: string }[] = [];
+  let interrupted = false;
+  const forward = setInterval(() => {
+    const signal = stopRequested();
+    if (signal !== undefined) for (const c of live) if (c.exitCode === null && !c.killed) c.kill(signal);
+  }, 100);
+  const worker = async (): Promise<void> => {
+    while (queue.length > 0 && failures.length === 0 && !interrupted) {
+      const job = queue.shift()!;
+      const { code, error } = await runChild(o, job, live);
+      if (code === 130 || code === 143) interrupted = true;
+      else if (code !== 0) failures.push({ job, code, error });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.width, o.jobs.length)) }, worker));
+  } finally {
+    clearInterval(forward);
+  }
+  if (interrupted || stopRequested() !== undefined) return { interrupted: true };
+  const failed = failures[0];
+  if (failed !== undefined) {
+    const message = failed.error ?? `${failed.job.name} failed in a child process with exit code ${failed.code}`;
+    if (failed.code === 2) throw new HarnessInputError(message, failed.job.name);
+    throw new Error(message);
+  }
+  return { interrupted: false };
+}
+
+/** The CLI entry of this installation: api/cli.ts under tsx from sources, dist/api/cli.js when compiled. */
+function cliEntry(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return ['--import', 'tsx', path.resolve(path.dirname(here), '..', '..', 'api', 'cli.ts')];
+  return [path.resolve(path.dirname(here), '..', '..', 'api', 'cli.js')];
+}
+
+/** Run one child; its exit code, and the message of its `error: ...` line (not relayed: the parent reports it). */
+function runChild(o: ChildPoolOptions, job: ChildJob, live: Set<ChildProcess>): Promise<{ code: number; error?: string }> {
+  const child = spawn(process.execPath, [...cliEntry(), ...job.args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TOPK_WORKERS: String(job.workers) },
+  });
+  live.add(child);
+  const prefix = o.prefix?.(job) ?? '';
+  let buffer = '';
+  let error: string | undefined;
+  const relay = (line: string) => {
+    if (line.startsWith('error: ')) error = line.slice('error: '.length);
+    else if (line.trim() !== '' && !QUIET.test(line)) o.log(prefix + line);
+  };
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => {
+    buffer += d;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      relay(line);
+    }
+  });
+  return new Promise((resolve) => {
+    child.on('error', (e) => {
+      live.delete(child);
+      resolve({ code: 1, error: `could not start a child process for ${job.name}: ${e.message}` });
+    });
+    child.on('close', (code, signal) => {
+      live.delete(child);
+      if (buffer.trim() !== '') relay(buffer.trim());
+      resolve({ code: code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1), error });
+    });
+  });
+}

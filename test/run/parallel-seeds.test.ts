@@ -1,0 +1,119 @@
+/**
+ * Issue 20: on a single-threaded backend the seeds of a multi-seed run run side by side in child processes; the
+ * aggregate and every seed's scorecard are byte for byte the sequential ones (timing, provenance and folder name
+ * aside), and a SIGINT of the parent stops every child at a checkpoint, from which --resume finishes the same run.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
+import { runSeeds } from '../../src/run/multi-seed.js';
+import { useTestBackend } from '../support/backend.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const OVERRIDES = {
+  backend: 'wasm',
+  seeds: [3, 4, 5],
+  data: { dataset: 'synthetic', imageSize: 16, syntheticTrainCount: 400, syntheticTestCount: 100, validationCount: 50 },
+  model: { patchSize: 8, dim: 16, depth: 1, heads: 2, mlpDim: 32 },
+  models: [{ name: 'vanilla', k: null }, { name: 'topk', k: 4 }],
+  train: { epochs: 2, batchSize: 50, checkpointEverySteps: 2 },
+  suites: ['calibration'],
+};
+const config = resolveConfig([parseOverrides(OVERRIDES)], 'smoke');
+
+function comparable(file: string): string {
+  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  delete card.timing;
+  delete card.provenance;
+  delete card.runId;
+  return JSON.stringify(card);
+}
+
+/** The aggregate, and each seed's config.json and scorecard, of two multi-seed run folders are the same. */
+function expectSameRun(a: string, b: string): void {
+  expect(comparable(path.join(a, 'scorecard.json'))).to.equal(comparable(path.join(b, 'scorecard.json')));
+  for (const s of config.seeds!) {
+    const [da, db] = [a, b].map((d) => path.join(d, `seed-${s}`));
+    expect(fs.readFileSync(path.join(da, 'config.json'), 'utf8'), `seed ${s} config`).to.equal(fs.readFileSync(path.join(db, 'config.json'), 'utf8'));
+    expect(comparable(path.join(da, 'scorecard.json')), `seed ${s}`).to.equal(comparable(path.join(db, 'scorecard.json')));
+  }
+}
+
+async function withWorkers<T>(n: string, f: () => Promise<T>): Promise<T> {
+  const before = process.env.TOPK_WORKERS;
+  process.env.TOPK_WORKERS = n;
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) delete process.env.TOPK_WORKERS;
+    else process.env.TOPK_WORKERS = before;
+  }
+}
+
+describe('parallel seeds on wasm', function () {
+  this.timeout(300_000);
+  before(useTestBackend);
+  let tmp: string;
+  let sequential: string;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-pseeds-'));
+    sequential = path.join(tmp, 'sequential');
+    await withWorkers('1', () => runSeeds({ config, outDir: sequential, progress: false }));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('three seeds on two processes give the sequential scorecards byte for byte', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let out;
+    try {
+      out = await withWorkers('2', () => runSeeds({ config, outDir: path.join(tmp, 'parallel') }));
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = lines.join('');
+    expect(text).to.contain('running seeds 3, 4, 5 side by side (2 processes, wasm');
+    expect(text).to.contain('[seed 4] === seed 4 (2 of 3) ===');
+    expect(out.interrupted).to.equal(false);
+    expectSameRun(path.join(tmp, 'parallel'), sequential);
+  });
+
+  it('a SIGINT stops every seed at a checkpoint; --resume finishes the same run', async () => {
+    const cfg = path.join(tmp, 'run.json');
+    fs.writeFileSync(cfg, JSON.stringify(OVERRIDES));
+    const dir = path.join(tmp, 'interrupted');
+    const cli = (args: string[]) => {
+      // node with tsx directly (not npx), so that the signal goes to the run's own process
+      const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TOPK_WORKERS: '2' } });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+      return { child, done };
+    };
+    const first = cli(['run', '--preset', 'smoke', '--config', cfg, '--out', dir]);
+    const ckpt = (s: number) => path.join(dir, `seed-${s}`, 'checkpoints');
+    const deadline = Date.now() + 120_000;
+    while (![3, 4].every((s) => fs.existsSync(ckpt(s)) && fs.readdirSync(ckpt(s)).some((f) => f.endsWith('.ckpt')))) {
+      if (Date.now() > deadline) throw new Error(`no checkpoints of seeds 3 and 4 within 120 s:\n${(first.child.kill('SIGKILL'), (await first.done).stderr)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.child.kill('SIGINT'); // the parent only: it passes the signal on to its children
+    const stopped = await first.done;
+    expect(stopped.code, stopped.stderr).to.equal(130);
+    for (const s of [3, 4]) expect(stopped.stderr).to.contain(`[seed ${s}] SIGINT: stopping at the next checkpoint`);
+    expect(fs.existsSync(path.join(dir, 'scorecard.json'))).to.equal(false);
+
+    const resumed = await cli(['run', '--resume', dir, '--quiet']).done;
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    expectSameRun(dir, sequential);
+  });
+});
