@@ -118,21 +118,23 @@ export function violations(edges: readonly ImportEdge[]): string[] {
   return [...new Set(out)].sort();
 }
 
-/** The layer graph as a Mermaid flowchart: one node per layer, one arrow per layer-to-layer import (with counts). */
+/** The layer graph as a Mermaid flowchart: one node per layer, an arrow where a layer imports from another (counts would make every new import redraw it). */
 export function mermaidGraph(edges: readonly ImportEdge[]): string {
-  const counts = new Map<string, number>();
+  // pair → whether some import between the two layers is not a vocabulary import (dotted when all are)
+  const arrows = new Map<string, boolean>();
+  const vocabulary = new Set(VOCABULARY);
   const id = (i: number) => (i === -1 ? 'plugins' : `L${i}`);
   for (const { from, to } of edges) {
     const a = layerOf(from);
     const b = layerOf(to);
     if (a === b) continue;
-    const key = `${id(a)} --> ${id(b)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const key = `${id(a)} ${id(b)}`;
+    arrows.set(key, (arrows.get(key) ?? false) || !vocabulary.has(to));
   }
   const lines = ['```mermaid', 'flowchart BT'];
   LAYERS.forEach((l, i) => lines.push(`  ${id(i)}["${l.name}<br/><small>${l.paths.join(' ')}</small>"]`));
   lines.push('  plugins["plugins<br/><small>suites/ corruptions/</small>"]');
-  for (const [key, n] of [...counts].sort()) lines.push(`  ${key.replace(' --> ', ` -->|${n}| `)}`);
+  for (const [key, solid] of [...arrows].sort()) lines.push(`  ${key.replace(' ', solid ? ' --> ' : ' -.-> ')}`);
   lines.push('```');
   return lines.join('\n');
 }

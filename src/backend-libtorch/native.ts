@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HarnessInputError } from '../errors.js';
-import { readSeedScorecards } from '../run/multi-seed.js';
+import { readSeedScorecards } from '../scorecard/seed-scorecards.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import { asScorecard, readScorecard } from '../scorecard/read.js';
 import type { Summary } from '../scorecard/statistics.js';

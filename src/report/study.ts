@@ -10,7 +10,7 @@
  * batch order; the interval is over seeds (t with n − 1 degrees of freedom; src/scorecard/statistics.ts).
  */
 import { HarnessInputError } from '../errors.js';
-import { readSeedScorecards } from '../run/multi-seed.js';
+import { readSeedScorecards } from '../scorecard/seed-scorecards.js';
 import type { Scorecard } from '../scorecard/scorecard.js';
 import { pairedDifference, type PairedDifference, type Summary } from '../scorecard/statistics.js';
 import { milestoneEpochs } from '../train/milestones.js';

@@ -28,6 +28,9 @@ import type { SuiteHeadline } from '../suite/types.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 import { runSeedsInParallel } from './parallel-seeds.js';
 import { initBackend } from '../backend.js';
+import { readSeedScorecards, seedDir } from '../scorecard/seed-scorecards.js';
+
+export { readSeedScorecards, seedDir };
 
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
 export const SEED_METRICS = HEADLINE_METRICS.filter((m) => !m.key.startsWith('timing.') && m.key !== 'parameterCount');
@@ -83,10 +86,6 @@ export interface SeedRunOptions extends RunOptions {
 
 const defaultWarn = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
-/** The folder of one seed of a multi-seed run. */
-export function seedDir(outDir: string, seed: number): string {
-  return path.join(outDir, `seed-${seed}`);
-}
 
 /** The single-seed configuration that seed `seed` of a multi-seed run trains with (its config.json). */
 export function seedConfig(config: RunConfig, seed: number): RunConfig {
@@ -166,14 +165,6 @@ export async function runSeedList(opts: SeedRunOptions, seeds: readonly number[]
   return { reused, interrupted: false };
 }
 
-/** The finished scorecards of `seeds` in <outDir>/seed-<s>/, read back validated, in list order (throws naming an unfinished seed). */
-export function readSeedScorecards(outDir: string, seeds: readonly number[]): Scorecard[] {
-  return seeds.map((seed) => {
-    const file = path.join(seedDir(outDir, seed), 'scorecard.json');
-    if (!fs.existsSync(file)) throw new HarnessInputError(`seed ${seed} has not finished: ${file} is missing`, file);
-    return asScorecard(readScorecard(file));
-  });
-}
 
 /**
  * Build the aggregate of a multi-seed run from its finished seed folders <outDir>/seed-<s>/ (every seed of

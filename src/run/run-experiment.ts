@@ -3,11 +3,9 @@
  * test split, and write reports/<run-id>/scorecard.json and scorecard.md. Each model's training checkpoints and
  * finished result live in the run folder, so an interrupted run resumes where it stopped (--resume).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
-import { configDifference } from '../config/compare.js';
 import { Dataset, DataSplits } from '../data/dataset.js';
 import { datasetFingerprint, loadDataset } from '../data/load.js';
 import { limit, splitTrainValidation } from '../data/split.js';
@@ -20,7 +18,6 @@ import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../models/config.js';
 import { ViT } from '../models/vit.js';
 import type { ModelResult, ModelTiming, Scorecard } from '../scorecard/scorecard.js';
 import { train } from '../train/trainer.js';
-import { stableStringify, writeFileAtomic } from '../util/atomic.js';
 import { ProgressSink, StderrProgress } from '../util/progress.js';
 import { createSuiteRegistry } from '../suite/registry.js';
 import { vitClassifier } from '../suite/vit-classifier.js';

@@ -156,7 +156,6 @@ describe('libtorch backend: the ViT', function () {
 
   it('leaks no tensors and no native memory over many steps, and frees everything on dispose', async () => {
     await tf.setBackend('libtorch');
-    const base = { js: tf.memory().numTensors, native: libtorchNativeStats() };
     const model = new ViT({ ...small, k: 8 }, 0);
     const opt = new AdamW(model.params, (n) => model.isDecayed(n), TRAIN_DEFAULTS);
     const vars = [...model.params.values()];
