@@ -170,7 +170,7 @@ describe('sharded runs and merge', function () {
     const before = fs.statSync(seedCard).mtimeMs;
     const out = await runSeeds({ config, outDir: work, resume: true, progress: false, warn: (m) => warnings.push(m) });
     expect(fs.statSync(seedCard).mtimeMs).to.equal(before); // reused, not recomputed
-    expect(warnings).to.have.length(1);
+    expect(warnings, warnings.join("\n")).to.have.length(1);
     expect(warnings[0]).to.contain('seed 4').and.contain('0.0.1-old');
     expect(comparable(out.scorecardPath)).to.deep.equal(comparable(path.join(direct, 'scorecard.json')));
 
