@@ -20,7 +20,7 @@
  * 0.114): water adds luma(clip(m·colour)), mud blends towards luma(mud colour).
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { borderIndex, gaussianFilter } from '../src/corruptions/filters.js';
+import { gaussianFilter, padImage } from '../src/corruptions/filters.js';
 import { imageFromUnit, roundHalfEven, toUnit } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
 
@@ -163,20 +163,39 @@ export function chamferDistance5(src: Uint8Array, h: number, w: number): Float64
   return out;
 }
 
-/** cv2.blur(src, (3, 3)) with reflect-101 borders on a one-channel float image. */
-function box3(src: Float64Array, h: number, w: number): Float64Array {
+/**
+ * 3x3 correlation with reflect-101 borders on a one-channel float image, s = Σ k[dy][dx]·src[y+dy][x+dx] summed
+ * row by row, left to right (the order of the original per-tap loop, so the sums are the same bit for bit), from a
+ * copy padded by one pixel so no border lookup sits in the inner loop. Output s/9 (cv2.blur) when `toByte` is
+ * false, else s rounded half to even and clipped to 0..255 (filter2D to CV_8U). A flag, not a callback: a callback
+ * per pixel would not be inlined.
+ */
+function correlate3x3(src: Float64Array, h: number, w: number, k: readonly number[], toByte: boolean): Float64Array {
+  const pad = padImage(src, h, w, 1, 1, 1, 'reflect101'); // (h + 2) x (w + 2)
+  const pw = w + 2;
+  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
   const out = new Float64Array(h * w);
   for (let y = 0; y < h; y++) {
+    const r0 = y * pw;
+    const r1 = r0 + pw;
+    const r2 = r1 + pw;
     for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = borderIndex(y + dy, h, 'reflect101') * w;
-        for (let dx = -1; dx <= 1; dx++) s += src[yy + borderIndex(x + dx, w, 'reflect101')];
-      }
-      out[y * w + x] = s / 9;
+      s += k0 * pad[r0 + x]; s += k1 * pad[r0 + x + 1]; s += k2 * pad[r0 + x + 2];
+      s += k3 * pad[r1 + x]; s += k4 * pad[r1 + x + 1]; s += k5 * pad[r1 + x + 2];
+      s += k6 * pad[r2 + x]; s += k7 * pad[r2 + x + 1]; s += k8 * pad[r2 + x + 2];
+      out[y * w + x] = toByte ? Math.min(255, Math.max(0, roundHalfEven(s))) : s / 9;
     }
   }
   return out;
+}
+
+const BOX = [1, 1, 1, 1, 1, 1, 1, 1, 1];
+const EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
+
+/** cv2.blur(src, (3, 3)) with reflect-101 borders on a one-channel float image. */
+function box3(src: Float64Array, h: number, w: number): Float64Array {
+  return correlate3x3(src, h, w, BOX, false);
 }
 
 /** OpenCV equalizeHist on 8-bit values. */
@@ -212,18 +231,7 @@ function waterMask(liquid: Float64Array, h: number, w: number, intensity: number
   const d8 = new Uint8Array(h * w);
   for (let i = 0; i < d8.length; i++) d8[i] = blurred[i] | 0;
   const eq = equalizeHist(d8);
-  const K = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
-  const emb = new Float64Array(h * w);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = borderIndex(y + dy, h, 'reflect101') * w;
-        for (let dx = -1; dx <= 1; dx++) s += K[(dy + 1) * 3 + dx + 1] * eq[yy + borderIndex(x + dx, w, 'reflect101')];
-      }
-      emb[y * w + x] = Math.min(255, Math.max(0, roundHalfEven(s)));
-    }
-  }
+  const emb = correlate3x3(Float64Array.from(eq), h, w, EMBOSS, true);
   const emb2 = box3(emb, h, w);
   const m = new Float64Array(h * w);
   let max = 0;

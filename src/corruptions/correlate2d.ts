@@ -34,26 +34,44 @@ export function kernelTaps(kernel: ArrayLike<number>, kh: number, kw: number): T
 /**
  * 2-D correlation of an HWC image with taps (cv2.filter2D semantics: correlation, not convolution, anchor at the
  * kernel centre), borders by `mode` (OpenCV's default is reflect101). Each channel separately. Works on a padded
- * copy, one contiguous multiply-add per tap and row.
+ * copy. Each output row sums all taps while it sits in registers, four values per weight load, in tap order (so the
+ * sums are those of a tap-by-tap pass over the whole image, bit for bit, without streaming the image once per tap).
  */
 export function correlate2d(src: Float64Array, h: number, w: number, c: number, taps: Taps, mode: BorderMode): Float64Array {
   let py = 0;
   let px = 0;
-  for (let t = 0; t < taps.weight.length; t++) {
+  const n = taps.weight.length;
+  for (let t = 0; t < n; t++) {
     py = Math.max(py, Math.abs(taps.dy[t]));
     px = Math.max(px, Math.abs(taps.dx[t]));
   }
   const pad = padImage(src, h, w, c, py, px, mode);
   const prow = (w + 2 * px) * c;
   const rowLen = w * c;
+  const weight = taps.weight;
+  const shift = new Int32Array(n); // offset in pad of tap t for output (0, 0)
+  for (let t = 0; t < n; t++) shift[t] = (taps.dy[t] + py) * prow + (taps.dx[t] + px) * c;
   const out = new Float64Array(src.length);
-  for (let t = 0; t < taps.weight.length; t++) {
-    const wt = taps.weight[t];
-    const shift = (taps.dy[t] + py) * prow + (taps.dx[t] + px) * c;
-    for (let y = 0; y < h; y++) {
-      const o = y * rowLen;
-      const s = y * prow + shift;
-      for (let k = 0; k < rowLen; k++) out[o + k] += wt * pad[s + k];
+  for (let y = 0; y < h; y++) {
+    const o = y * rowLen;
+    const base = y * prow;
+    let k = 0;
+    for (; k + 4 <= rowLen; k += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let t = 0; t < n; t++) {
+        const wt = weight[t];
+        const s = base + shift[t] + k;
+        a0 += wt * pad[s];
+        a1 += wt * pad[s + 1];
+        a2 += wt * pad[s + 2];
+        a3 += wt * pad[s + 3];
+      }
+      out[o + k] = a0; out[o + k + 1] = a1; out[o + k + 2] = a2; out[o + k + 3] = a3;
+    }
+    for (; k < rowLen; k++) {
+      let a = 0;
+      for (let t = 0; t < n; t++) a += weight[t] * pad[base + shift[t] + k];
+      out[o + k] = a;
     }
   }
   return out;

@@ -73,11 +73,14 @@ export function datasetImage(d: Dataset, index: number): Image {
   return { data: d.images.subarray(index * size, (index + 1) * size), height: d.height, width: d.width, channels: d.channels };
 }
 
+/** v / 255 for every byte v: the same doubles as dividing, without a division per value. */
+const UNIT = Float64Array.from({ length: 256 }, (_, v) => v / 255);
+
 /** A copy of the image's pixels scaled to 0..1 (the reference's `np.array(x) / 255.`). */
 export function toUnit(image: Image): Float64Array {
   const src = image.data;
   const out = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = src[i] / 255;
+  for (let i = 0; i < src.length; i++) out[i] = UNIT[src[i]];
   return out;
 }
 
@@ -136,8 +139,18 @@ export function roundToByte(v: number, index?: number): number {
 /** An image of the given shape from values on the 0..1 scale (clip, ×255, truncate). Throws NaNPixelError for NaN. */
 export function imageFromUnit(values: ArrayLike<number>, shape: ImageShape): Image {
   const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = unitToByte(values[i], i);
+  if (values instanceof Float64Array) unitToBytes(values, out);
+  else for (let i = 0; i < values.length; i++) out[i] = unitToByte(values[i], i);
   return { data: out, height: shape.height, width: shape.width, channels: shape.channels };
+}
+
+/** unitToByte over a Float64Array, written out for the common case (one monomorphic loop, NaN still refused). */
+function unitToBytes(values: Float64Array, out: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > 0) out[i] = v >= 1 ? 255 : (v * 255 + FLOAT_NOISE) | 0;
+    else if (v !== v) throw new NaNPixelError('unitToByte', i);
+  }
 }
 
 /** An image of the given shape from values on the 0..255 scale (clip, truncate). Throws NaNPixelError for NaN. */
