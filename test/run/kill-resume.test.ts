@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { comparableScorecard } from '../support/capture.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -50,13 +51,6 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-function comparable(file: string): Record<string, unknown> {
-  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  delete card.timing;
-  delete card.provenance;
-  delete card.runId;
-  return card;
-}
 
 describe('kill -9 and --resume', function () {
   this.timeout(60_000);
@@ -114,9 +108,9 @@ describe('kill -9 and --resume', function () {
     const w = await u.done;
     expect(w.code, w.stderr).to.equal(0);
 
-    expect(comparable(path.join(dir, 'scorecard.json'))).to.deep.equal(comparable(path.join(whole, 'scorecard.json')));
+    expect(comparableScorecard(path.join(dir, 'scorecard.json'))).to.deep.equal(comparableScorecard(path.join(whole, 'scorecard.json')));
     for (const s of CONFIG.seeds) {
-      expect(comparable(path.join(dir, `seed-${s}`, 'scorecard.json')), `seed ${s}`).to.deep.equal(comparable(path.join(whole, `seed-${s}`, 'scorecard.json')));
+      expect(comparableScorecard(path.join(dir, `seed-${s}`, 'scorecard.json')), `seed ${s}`).to.deep.equal(comparableScorecard(path.join(whole, `seed-${s}`, 'scorecard.json')));
     }
   });
 });

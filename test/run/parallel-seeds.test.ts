@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runSeeds } from '../../src/run/multi-seed.js';
 import { useTestBackend } from '../support/backend.js';
+import { comparableScorecard } from '../support/capture.js';
+import { withWorkers } from '../support/env.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -26,13 +28,6 @@ const OVERRIDES = {
 };
 const config = resolveConfig([parseOverrides(OVERRIDES)], 'smoke');
 
-function comparable(file: string): string {
-  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  delete card.timing;
-  delete card.provenance;
-  delete card.runId;
-  return JSON.stringify(card);
-}
 
 /** The aggregate, and each seed's config.json and scorecard, of two multi-seed run folders are the same. */
 function expectSameRun(a: string, b: string): void {
@@ -44,16 +39,9 @@ function expectSameRun(a: string, b: string): void {
   }
 }
 
-async function withWorkers<T>(n: string, f: () => Promise<T>): Promise<T> {
-  const before = process.env.TOPK_WORKERS;
-  process.env.TOPK_WORKERS = n;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.TOPK_WORKERS;
-    else process.env.TOPK_WORKERS = before;
-  }
-}
+/** A scorecard's reproducible part as text: key order included, so that equal means byte for byte. */
+const comparable = (file: string): string => JSON.stringify(comparableScorecard(file));
+
 
 describe('parallel seeds on wasm', function () {
   this.timeout(300_000);

@@ -10,6 +10,8 @@ import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { workerCount } from '../../src/run/parallel-training.js';
 import { useTestBackend } from '../support/backend.js';
+import { comparableScorecard } from '../support/capture.js';
+import { withWorkers } from '../support/env.js';
 
 const config = resolveConfig(
   [parseOverrides({
@@ -24,24 +26,10 @@ const config = resolveConfig(
   'smoke',
 );
 
-function comparable(file: string): string {
-  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  delete card.timing;
-  delete card.provenance;
-  delete card.runId;
-  return JSON.stringify(card);
-}
 
-async function withWorkers<T>(n: string, f: () => Promise<T>): Promise<T> {
-  const before = process.env.TOPK_WORKERS;
-  process.env.TOPK_WORKERS = n;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.TOPK_WORKERS;
-    else process.env.TOPK_WORKERS = before;
-  }
-}
+/** A scorecard's reproducible part as text: key order included, so that equal means byte for byte. */
+const comparable = (file: string): string => JSON.stringify(comparableScorecard(file));
+
 
 describe('parallel training on wasm', function () {
   this.timeout(300_000);

@@ -15,6 +15,7 @@ import { HarnessInputError } from '../../src/errors.js';
 import { aggregateSeeds, runSeeds } from '../../src/run/multi-seed.js';
 import { cellsToRemove, mergeShards, parseShard, removeCells, runShard, shardSeeds } from '../../src/run/shard.js';
 import { useTestBackend } from '../support/backend.js';
+import { comparableScorecard } from '../support/capture.js';
 
 /** The tiny synthetic multi-seed config of test/run/multi-seed.test.ts. */
 const TINY = {
@@ -35,13 +36,6 @@ function tinyConfig(edit: (c: Record<string, any>) => void = () => {}): RunConfi
 }
 
 /** A scorecard without what legitimately differs between two runs of the same cells. */
-function comparable(file: string): Record<string, unknown> {
-  const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  delete card.timing;
-  delete card.provenance;
-  delete card.runId;
-  return card;
-}
 
 function inputError(f: () => unknown): HarnessInputError {
   try {
@@ -124,16 +118,16 @@ describe('sharded runs and merge', function () {
     const merged = path.join(tmp, 'merged');
     const out = mergeShards([shardB, shardA], merged, { warn: () => {} }); // order of the folders does not matter
     expect(out.sources).to.deep.equal({ 3: shardA, 4: shardB, 5: shardA });
-    expect(comparable(out.scorecardPath)).to.deep.equal(comparable(path.join(direct, 'scorecard.json')));
+    expect(comparableScorecard(out.scorecardPath)).to.deep.equal(comparableScorecard(path.join(direct, 'scorecard.json')));
     for (const s of [3, 4, 5]) {
-      expect(comparable(path.join(merged, `seed-${s}`, 'scorecard.json'))).to.deep.equal(comparable(path.join(direct, `seed-${s}`, 'scorecard.json')));
+      expect(comparableScorecard(path.join(merged, `seed-${s}`, 'scorecard.json'))).to.deep.equal(comparableScorecard(path.join(direct, `seed-${s}`, 'scorecard.json')));
     }
     expect(fs.readFileSync(path.join(merged, 'config.json'), 'utf8')).to.equal(fs.readFileSync(path.join(direct, 'config.json'), 'utf8'));
     expect(fs.readFileSync(path.join(merged, 'scorecard.md'), 'utf8')).to.contain('## Statistics over 3 seeds (3, 4, 5)');
     expect(fs.readFileSync(path.join(merged, 'report.html'), 'utf8')).to.contain('<html');
     // re-aggregating the direct run's folder gives the same scorecard again (the one aggregation function)
     const again = aggregateSeeds(direct, config);
-    expect(comparable(again.scorecardPath)).to.deep.equal(comparable(out.scorecardPath));
+    expect(comparableScorecard(again.scorecardPath)).to.deep.equal(comparableScorecard(out.scorecardPath));
   });
 
   it('names missing and duplicated seeds', () => {
@@ -172,7 +166,7 @@ describe('sharded runs and merge', function () {
     expect(fs.statSync(seedCard).mtimeMs).to.equal(before); // reused, not recomputed
     expect(warnings, warnings.join("\n")).to.have.length(1);
     expect(warnings[0]).to.contain('seed 4').and.contain('0.0.1-old');
-    expect(comparable(out.scorecardPath)).to.deep.equal(comparable(path.join(direct, 'scorecard.json')));
+    expect(comparableScorecard(out.scorecardPath)).to.deep.equal(comparableScorecard(path.join(direct, 'scorecard.json')));
 
     const seedCfg = path.join(work, 'seed-5', 'config.json');
     const cfg = JSON.parse(fs.readFileSync(seedCfg, 'utf8'));
