@@ -7,7 +7,7 @@ export { defineSuite, isSuite, requireVit, SUITE_NAME, SuiteDefinitionError, val
 export {
   perModel,
   type Classifier, type ExtraDatasetName, type ExtraTrainingOptions, type Suite, type SuiteContext, type SuiteDefinition,
-  type SuiteHeadline, type SuiteModel, type SuiteNeed, type SuiteOutput, type TrainedModel,
+  type SuiteHeadline, type SuiteModel, type SuiteNeed, type SuiteOutput, type SuiteWorkContext, type TrainedModel,
 } from '../src/suite/types.js';
 export { predictDataset, type DatasetLogits } from '../src/suite/classifier.js';
 export type { RunConfig, ModelVariant } from '../src/config/run-config.js';

@@ -1,6 +1,6 @@
 /**
- * `run`, `train`, `eval` and the hidden `train-model` and `run-seed` (the child processes of parallel training and
- * parallel seeds): their flags, and actions that load the run code only when they run, so that `--help` and
+ * `run`, `train`, `eval` and the hidden `train-model`, `run-seed` and `suite-item` (the child processes of parallel
+ * training, parallel seeds and a suite's parallel work items): their flags, and actions that load the run code only when they run, so that `--help` and
  * `--version` stay fast.
  */
 import { Option, type Command } from 'commander';
@@ -48,7 +48,7 @@ function addRunOptions(cmd: Command): Command {
   return addCorruptionRunOptions(c);
 }
 
-/** Add run, train, eval, train-model and run-seed to the program; `exit.code` receives an interrupted run's 130 or 143. */
+/** Add run, train, eval, train-model, run-seed and suite-item to the program; `exit.code` receives an interrupted run's 130 or 143. */
 export function registerRunCommands(program: Command, exit: { code: number }): void {
   addRunOptions(program.command('run').description('train every configured model, evaluate on the test split, write scorecard.json and scorecard.md'))
     .option('--shard <i/n>', 'run only shard i of n of a multi-seed run: the seeds at positions p with p mod n = i-1; no aggregate (combine the shard folders with `merge`)', parseShard)
@@ -150,6 +150,29 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
       const remove = stopOnSignals(() => `[seed ${f.seed}] stopped at a checkpoint`);
       try {
         const out = await runSeed({ config, outDir: dir, progress: !f.quiet }, f.seed, f.label).catch((e: unknown) => {
+          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
+        });
+        const signal = stopRequested();
+        if (out.interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
+      } finally {
+        remove();
+      }
+    });
+
+  // hidden: one work item of a suite in a run folder, for the children of src/run/parallel-suite-items.ts
+  program
+    .command('suite-item', { hidden: true })
+    .argument('<run-dir>')
+    .requiredOption('--suite <name>')
+    .requiredOption('--item <name>')
+    .addOption(new Option('-b, --backend <name>').choices(BACKEND_CHOICES as unknown as string[]))
+    .option('-q, --quiet')
+    .action(async (dir: string, f: { suite: string; item: string; backend?: string; quiet?: boolean }) => {
+      const { config } = await configFromFlags({ resume: dir, backend: f.backend });
+      const { runSuiteItem } = await import('../run/run-experiment.js');
+      const remove = stopOnSignals(() => `[${f.item}] stopped at a checkpoint`);
+      try {
+        const out = await runSuiteItem({ config, outDir: dir, suite: f.suite, item: f.item, progress: !f.quiet }).catch((e: unknown) => {
           throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
         });
         const signal = stopRequested();

@@ -109,7 +109,7 @@ function runChild(o: ChildPoolOptions, job: ChildJob, live: Set<ChildProcess>): 
   let error: string | undefined;
   const relay = (line: string) => {
     if (line.startsWith('error: ')) error = line.slice('error: '.length);
-    else if (line.trim() !== '' && !QUIET.test(line)) o.log(prefix + line);
+    else if (line.trim() !== '' && !QUIET.test(line)) o.log(line.startsWith(prefix) ? line : prefix + line); // no '[x] [x] '
   };
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {

@@ -21,14 +21,15 @@ import { train } from '../train/trainer.js';
 import { ProgressSink, StderrProgress } from '../util/progress.js';
 import { createSuiteRegistry } from '../suite/registry.js';
 import { vitClassifier } from '../suite/vit-classifier.js';
-import type { ExtraTrainingOptions, SuiteContext, SuiteModel, TrainedModel } from '../suite/types.js';
-import { checkSuites, loadExtraTestSet, preflightRunCorruptions, RunInterrupted, runSuites, suitesToRun, type SuiteRecord } from './run-suites.js';
+import type { ExtraTrainingOptions, SuiteContext, SuiteModel, SuiteWorkContext, TrainedModel } from '../suite/types.js';
+import { checkSuites, guardPlugin, loadExtraTestSet, preflightRunCorruptions, RunInterrupted, runSuites, suitesToRun, type SuiteRecord } from './run-suites.js';
 import type { ModelVariant } from '../config/run-config.js';
 import type { Predictions } from '../eval/predict.js';
 import { assembleScorecard, writeScorecard } from './assemble.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { stopRequested } from './signals.js';
 import { trainInParallel } from './parallel-training.js';
+import { suiteItemRunner } from './parallel-suite-items.js';
 import { configHash } from '../scorecard/suite-cache.js';
 
 export { prepareRunDir } from './run-folder.js';
@@ -185,25 +186,9 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
 
     const suites: Record<string, SuiteRecord> = {};
     if (!interrupted && opts.evaluate !== false) {
-      const ctx: Omit<SuiteContext, 'options'> = {
-        config,
-        data,
-        outDir,
-        models: trained.map((tm): SuiteModel => ({ name: tm.variant.name, variant: tm.variant, classifier: vitClassifier(tm.model), vit: tm })),
-        testPredictions,
-        progress: sink,
-        log,
-        loadTestSet: (name) => loadExtraTestSet(config, data, name),
-        trainExtra: async (key, variant, extra) => {
-          const { tm, interrupted: cut } = await trainOne(key, variant, extra);
-          if (cut) {
-            tm.model.dispose();
-            throw new RunInterrupted();
-          }
-          return tm;
-        },
-      };
-      const done = await runSuites({ ctx, registry, names: suiteNames, outDir, log, configHash: configHash(config) });
+      const ctx = suiteContext({ config, data, outDir, trained, log, progress: sink, trainOne, testPredictions });
+      const runItems = opts.stopAfterSteps === undefined && !opts.requireTrained ? suiteItemRunner({ outDir, backend, log }) : undefined;
+      const done = await runSuites({ ctx, registry, names: suiteNames, outDir, log, configHash: configHash(config), runItems });
       Object.assign(suites, done.records);
       interrupted = done.interrupted;
     }
@@ -220,6 +205,88 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
     log(`scorecard: ${scorecardPath}  report: ${path.join(outDir, 'report.html')}`);
   }
   return { scorecard, scorecardPath, interrupted };
+}
+
+/** What suiteContext builds a suite context from: the same in a run and in a `suite-item` child. */
+interface SuiteContextParts {
+  config: RunConfig;
+  data: DataSplits;
+  outDir: string;
+  trained: readonly TrainedModel[];
+  log(line: string): void;
+  progress(label: string): ProgressSink;
+  trainOne(key: string, variant: ModelVariant, extra?: ExtraTrainingOptions): Promise<{ tm: TrainedModel; interrupted: boolean }>;
+}
+
+function suiteContext(p: SuiteContextParts & { testPredictions: Map<string, Predictions> }): Omit<SuiteContext, 'options'>;
+function suiteContext(p: SuiteContextParts): Omit<SuiteWorkContext, 'options'>;
+function suiteContext(p: SuiteContextParts & { testPredictions?: Map<string, Predictions> }): Omit<SuiteWorkContext, 'options'> {
+  const { config, data } = p;
+  return {
+    config,
+    data,
+    outDir: p.outDir,
+    models: p.trained.map((tm): SuiteModel => ({ name: tm.variant.name, variant: tm.variant, classifier: vitClassifier(tm.model), vit: tm })),
+    ...(p.testPredictions !== undefined ? { testPredictions: p.testPredictions } : {}),
+    progress: p.progress,
+    log: p.log,
+    loadTestSet: (name) => loadExtraTestSet(config, data, name),
+    trainExtra: async (key, variant, extra) => {
+      const { tm, interrupted: cut } = await p.trainOne(key, variant, extra);
+      if (cut) {
+        tm.model.dispose();
+        throw new RunInterrupted();
+      }
+      return tm;
+    },
+  };
+}
+
+export interface SuiteItemOptions {
+  config: RunConfig;
+  /** The run folder: its models trained (complete checkpoints). */
+  outDir: string;
+  suite: string;
+  item: string;
+  progress?: boolean;
+}
+
+/**
+ * One work item of a suite (Suite.runWorkItem), in a child process of parallel-suite-items.ts: the suite context
+ * rebuilt from the run folder as the run builds it (config, data splits, the trained models from their
+ * checkpoints; no test predictions). Returns whether a signal stopped its training at a checkpoint.
+ */
+export async function runSuiteItem(o: SuiteItemOptions): Promise<{ interrupted: boolean }> {
+  const { config, outDir } = o;
+  const log = (l: string) => o.progress !== false && process.stderr.write(l + '\n');
+  const sink = (label: string): ProgressSink => (o.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
+  const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
+  if (!suitesToRun(config, registry).includes(o.suite)) throw new HarnessInputError(`suite '${o.suite}' is not one of the suites of ${outDir}`, '--suite');
+  const suite = registry.get(o.suite);
+  if (suite.runWorkItem === undefined) throw new HarnessInputError(`suite '${o.suite}' has no work items (runWorkItem)`, '--suite');
+  await initBackend(config.backend, () => {});
+  const data = await prepareData(config);
+  const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+  const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}) =>
+    trainModel({ config, data, fingerprints, outDir, key, variant, extra, progress: sink(key), log });
+  const quiet: ProgressSink = { update() {}, line() {} };
+  const trained: TrainedModel[] = [];
+  try {
+    for (const variant of config.models) {
+      const { tm } = await trainModel({ config, data, fingerprints, outDir, key: variant.name, variant, progress: quiet, log, requireComplete: true });
+      trained.push(tm);
+    }
+    const ctx = suiteContext({ config, data, outDir, trained, log, progress: sink, trainOne });
+    try {
+      await guardPlugin(registry, o.suite, 'runWorkItem', () => suite.runWorkItem!({ ...ctx, options: config.suiteOptions?.[o.suite] }, o.item));
+    } catch (e) {
+      if (e instanceof RunInterrupted) return { interrupted: true };
+      throw e;
+    }
+    return { interrupted: false };
+  } finally {
+    for (const t of trained) t.model.dispose();
+  }
 }
 
 export interface TrainModelOptions {

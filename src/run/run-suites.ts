@@ -48,6 +48,11 @@ export interface RunSuitesInput {
    */
   configHash?: string;
   log(line: string): void;
+  /**
+   * Runs a suite's work items (Suite.workItems) in child processes; absent where they would not run side by side
+   * (libtorch, TOPK_WORKERS=1, models trained elsewhere), and then `workItems` is never called.
+   */
+  runItems?(suite: string, items: readonly string[]): Promise<{ interrupted: boolean }>;
 }
 
 /** Run each suite not already done in outDir, saving each result as it finishes; stops early on RunInterrupted. */
@@ -65,7 +70,14 @@ export async function runSuites(input: RunSuitesInput): Promise<{ records: Recor
     log(`[suite ${name}] ${suite.description}`);
     const t1 = performance.now();
     try {
-      const out = await guardPlugin(registry, name, 'run', () => suite.run({ ...ctx, options: ctx.config.suiteOptions?.[name] }));
+      const options = ctx.config.suiteOptions?.[name];
+      if (input.runItems !== undefined && suite.workItems !== undefined) {
+        // the suite's independent work first, side by side in child processes; `run` then reuses what they wrote
+        const items = await guardPlugin(registry, name, 'workItems', () => suite.workItems!({ ...ctx, options }));
+        checkWorkItems(registry, name, items);
+        if (items.length >= 2 && (await input.runItems(name, items)).interrupted) return { records, interrupted: true };
+      }
+      const out = await guardPlugin(registry, name, 'run', () => suite.run({ ...ctx, options }));
       checkSuiteOutput(registry, name, out);
       records[name] = {
         ...out,
@@ -110,8 +122,10 @@ export function suitesToRun(config: RunConfig, registry: SuiteRegistry): string[
   return [...config.suites, ...extra];
 }
 
+export type SuitePhase = 'check' | 'run' | 'headline' | 'workItems' | 'runWorkItem';
+
 /** Run one phase of a suite; a plugin suite's own error becomes one line naming the plugin (built-ins keep theirs). */
-export async function guardPlugin<T>(registry: SuiteRegistry, name: string, phase: 'check' | 'run' | 'headline', f: () => T | Promise<T>): Promise<T> {
+export async function guardPlugin<T>(registry: SuiteRegistry, name: string, phase: SuitePhase, f: () => T | Promise<T>): Promise<T> {
   const source = registry.sourceOf(name);
   try {
     return await f();
@@ -120,6 +134,12 @@ export async function guardPlugin<T>(registry: SuiteRegistry, name: string, phas
     if (process.env.TOPK_HARNESS_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
     throw new PluginError(`suite plugin '${name}' (${source}): ${phase} failed: ${firstLine(e)}`, source, e);
   }
+}
+
+/** workItems must name each item once, by a non-empty string. */
+function checkWorkItems(registry: SuiteRegistry, name: string, items: unknown): asserts items is string[] {
+  const bad = !Array.isArray(items) || items.some((i) => typeof i !== 'string' || i.trim() === '' || i.includes('\n')) || new Set(items).size !== items.length;
+  if (bad) throw new PluginError(`suite '${name}': workItems must return distinct non-empty one-line names, got ${JSON.stringify(items)}`, registry.sourceOf(name));
 }
 
 /** What a suite's run returned must be storable: JSON result, Markdown text, a list of files under the run folder. */

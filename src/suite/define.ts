@@ -43,7 +43,7 @@ export class SuiteDefinitionError extends HarnessInputError {
 const BRAND: unique symbol = Symbol.for('topk-harness.suite') as never;
 
 const REQUIRED = ['name', 'version', 'description', 'run'] as const;
-const OPTIONAL = ['check', 'headline'] as const;
+const OPTIONAL = ['check', 'headline', 'workItems', 'runWorkItem'] as const;
 const FIELDS: readonly string[] = [...REQUIRED, 'needs', ...OPTIONAL];
 const NEEDS: readonly SuiteNeed[] = ['activations', 'training'];
 
@@ -91,6 +91,10 @@ export function validateSuite(value: unknown, file?: string): Suite {
   for (const k of OPTIONAL) {
     if (def[k] !== undefined && typeof def[k] !== 'function') issues.push({ field: k, message: `must be a function when given, got ${describeValue(def[k])}` });
   }
+  if ((def.workItems === undefined) !== (def.runWorkItem === undefined)) {
+    const [given, missing] = def.workItems === undefined ? ['runWorkItem', 'workItems'] : ['workItems', 'runWorkItem'];
+    issues.push({ field: missing, message: `must be given with ${given} (the harness runs the items that one names with the other)` });
+  }
   for (const key of Object.keys(def)) {
     if (FIELDS.includes(key)) continue;
     const near = nearestChoice(key, FIELDS);
@@ -108,6 +112,7 @@ export function validateSuite(value: unknown, file?: string): Suite {
     run: def.run as Suite['run'],
     ...(def.check !== undefined ? { check: def.check as Suite['check'] } : {}),
     ...(def.headline !== undefined ? { headline: def.headline as Suite['headline'] } : {}),
+    ...(def.workItems !== undefined ? { workItems: def.workItems as Suite['workItems'], runWorkItem: def.runWorkItem as Suite['runWorkItem'] } : {}),
   };
   Object.defineProperty(suite, BRAND, { value: true, enumerable: false });
   return Object.freeze(suite);

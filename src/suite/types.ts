@@ -86,6 +86,12 @@ export interface SuiteContext {
   trainExtra?: (key: string, variant: ModelVariant, opts?: ExtraTrainingOptions) => Promise<TrainedModel>;
 }
 
+/**
+ * The context of `workItems` and `runWorkItem`: a SuiteContext without the clean test predictions (a child process
+ * rebuilds the context from the run folder, the models from their checkpoints, and does not repeat their test pass).
+ */
+export type SuiteWorkContext = Omit<SuiteContext, 'testPredictions'>;
+
 export interface SuiteOutput<R = unknown> {
   /** JSON-serialisable result, stored under scorecard.suites.<name>. Fractions 0..1. */
   result: R;
@@ -128,6 +134,18 @@ export interface SuiteDefinition<R = unknown> {
   run(ctx: SuiteContext): Promise<SuiteOutput<R>>;
   /** The suite's headline scalars from its saved result; multi-seed runs and the gate summarise them. */
   headline?(result: R): SuiteHeadline[];
+  /**
+   * Optional, with `runWorkItem`: the suite's independent, deterministic pieces of work (e.g. one extra training
+   * each), by name, that `run` would otherwise do one after another. On a single-threaded backend (wasm, cpu) with
+   * more than one worker (TOPK_WORKERS, else the cores), the harness runs each unfinished item in a child process
+   * (`runWorkItem` there, on a context rebuilt from the run folder) before calling `run`, which then finds their
+   * results in the run folder (checkpoints, files under outDir) and must reuse them, so that its output is the same
+   * bit for bit. Names are short (they prefix the child's progress lines) and unique; items already finished (a
+   * resumed run) may be left out. Elsewhere (libtorch, TOPK_WORKERS=1) neither hook is called.
+   */
+  workItems?(ctx: SuiteWorkContext): string[] | Promise<string[]>;
+  /** Do one item of `workItems`, writing its results into the run folder where `run` will find them. */
+  runWorkItem?(ctx: SuiteWorkContext, item: string): Promise<void>;
 }
 
 /** A validated suite, as the registry and the run use it. */
@@ -142,6 +160,8 @@ export interface Suite<R = unknown> {
   check?(config: RunConfig, data: DataSplits, options: unknown): void | Promise<void>;
   run(ctx: SuiteContext): Promise<SuiteOutput<R>>;
   headline?(result: R): SuiteHeadline[];
+  workItems?(ctx: SuiteWorkContext): string[] | Promise<string[]>;
+  runWorkItem?(ctx: SuiteWorkContext, item: string): Promise<void>;
 }
 
 /** For Suite.headline: values[model] = pick(model's entry), for each model of a result. */

@@ -12,19 +12,22 @@
  * (seed, 'label-noise', <canonical spec>); the probe = rngFor(seed, 'label-noise', 'memorisation-probe', <canonical
  * spec>). Resume: every retrained model is checkpointed as checkpoints/noise-<spec>-<model>.ckpt; its memorisation
  * is saved after each epoch in label-noise/progress/<same key>.json, because a resumed training does not replay the
- * epochs it already finished.
+ * epochs it already finished. The retrainings are the suite's work items (workItems / runWorkItem): on wasm and cpu
+ * the harness runs them side by side in child processes before `run`, which then finds them finished.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { subset } from '../../src/data/dataset.js';
-import { applyLabelNoise } from '../../src/label-noise/index.js';
+import { applyLabelNoise, type LabelNoiseReport } from '../../src/label-noise/index.js';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { formatValue } from '../../src/report/format.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
-import { defineSuite, perModel, type SuiteContext, type SuiteOutput } from '../../api/suites.js';
+import { defineSuite, HarnessInputError, perModel, type SuiteContext, type SuiteOutput, type SuiteWorkContext } from '../../api/suites.js';
 import { accuracyChart, memorisationChart } from './figures.js';
 import { labelNoiseMarkdown } from './markdown.js';
 import { memorisationMilestones, memorisationProbe } from './memorisation.js';
-import { trainOnNoisyLabels } from './retrain.js';
-import { resolveSpecs } from './specs.js';
+import { retrainOnNoisyLabels, trainOnNoisyLabels, type NoisyLabels } from './retrain.js';
+import { noiseKey, resolveSpecs, type ResolvedSpec } from './specs.js';
 import { minus, testMetrics } from './test-metrics.js';
 import type { LabelNoiseSuiteResult, NoiseDelta, NoisyModelResult, SpecResult, TestMetrics } from './types.js';
 
@@ -46,21 +49,17 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   for (const name of names) clean[name] = testMetrics(ctx.testPredictions.get(name)!, data.test.labels, config);
 
   const results: SpecResult[] = [];
-  for (const { requested, canonical, spec } of specs) {
-    const noise = applyLabelNoise(data.train.labels, C, spec, config.seed); // a new array: data.train.labels stays clean
-    // a noisy validation split (option): the same spec on the validation labels, from a stream of its own
-    const valNoise = config.labelNoise.noisyValidation ? applyLabelNoise(data.validation.labels, C, spec, `${config.seed}/validation`) : null;
-    const r = noise.report;
+  for (const entry of specs) {
+    const { requested, canonical } = entry;
+    const { noisy, report: r, validationReport } = noisyLabelsFor(ctx, entry);
     ctx.log(
       `[label-noise] ${canonical}: ${r.counts.changed} of ${r.counts.examples} training labels changed ` +
         `(${pct(r.realisedChangedFraction)}; expected ${pct(r.expectedChangedFraction)}); ` +
-        (valNoise ? `validation labels noised too (${pct(valNoise.report.realisedChangedFraction)} changed); test labels are clean` : 'validation and test labels are clean'),
+        (validationReport ? `validation labels noised too (${pct(validationReport.realisedChangedFraction)} changed); test labels are clean` : 'validation and test labels are clean'),
     );
-    const probeIdx = memorisationProbe(noise.changed, config.labelNoise.memorisationProbe, config.seed, canonical);
-    const probe = { set: subset(data.train, probeIdx, `${data.train.name} memorisation probe`), noisy: Uint8Array.from(probeIdx, (i) => noise.labels[i]) };
     const models: Record<string, NoisyModelResult> = {};
     for (const { variant } of ctx.models) {
-      const m = await trainOnNoisyLabels(ctx, variant, canonical, noise.labels, valNoise?.labels, probe, clean[variant.name]);
+      const m = await trainOnNoisyLabels(ctx, variant, noisy, clean[variant.name]);
       models[variant.name] = m;
       ctx.log(`[label-noise] ${canonical} ${variant.name}: test accuracy ${pct(m.test.accuracy)} (clean ${pct(clean[variant.name].accuracy)})` +
         (m.memorisation.length ? `, noisy labels fitted ${pct(m.memorisation[m.memorisation.length - 1].noisyLabel)}` : ''));
@@ -77,7 +76,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
         memorisation: la && lb ? { noisyLabel: la.noisyLabel - lb.noisyLabel, trueLabel: la.trueLabel - lb.trueLabel, other: la.other - lb.other } : null,
       };
     }
-    results.push({ requested, spec: canonical, noise: r, probe: { size: probeIdx.length, changedExamples: r.counts.changed }, validationNoise: valNoise?.report ?? null, models, deltas });
+    results.push({ requested, spec: canonical, noise: r, probe: { size: noisy.probe.set.count, changedExamples: r.counts.changed }, validationNoise: validationReport ?? null, models, deltas });
   }
 
   const result: LabelNoiseSuiteResult = {
@@ -99,6 +98,41 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   return { result, markdown: labelNoiseMarkdown(result, ctx.models.map((m) => m.variant), data.train.classNames, files), files };
 }
 
+/** A spec's noisy training (and optionally validation) labels and its memorisation probe, as `run` and a work item use them. */
+function noisyLabelsFor(ctx: SuiteWorkContext, { canonical, spec }: ResolvedSpec): { noisy: NoisyLabels; report: LabelNoiseReport; validationReport?: LabelNoiseReport } {
+  const { config, data } = ctx;
+  const C = data.train.classNames.length;
+  const noise = applyLabelNoise(data.train.labels, C, spec, config.seed); // a new array: data.train.labels stays clean
+  // a noisy validation split (option): the same spec on the validation labels, from a stream of its own
+  const valNoise = config.labelNoise.noisyValidation ? applyLabelNoise(data.validation.labels, C, spec, `${config.seed}/validation`) : null;
+  const probeIdx = memorisationProbe(noise.changed, config.labelNoise.memorisationProbe, config.seed, canonical);
+  const probe = { set: subset(data.train, probeIdx, `${data.train.name} memorisation probe`), noisy: Uint8Array.from(probeIdx, (i) => noise.labels[i]) };
+  return { noisy: { canonical, labels: noise.labels, validation: valNoise?.labels, probe }, report: noise.report, validationReport: valNoise?.report };
+}
+
+/** The retrainings (spec, model) whose checkpoint is not yet complete, named by their key (noise-<spec>-<model>). */
+function workItems(ctx: SuiteWorkContext): string[] {
+  const specs = resolveSpecs(ctx.config.labelNoise.specs, ctx.config.data.dataset, ctx.data.train.classNames.length);
+  const keys = specs.flatMap(({ canonical }) => ctx.models.map((m) => noiseKey(canonical, m.variant.name)));
+  return keys.filter((key) => {
+    const file = path.join(ctx.outDir, 'checkpoints', `${key}.ckpt`);
+    return !fs.existsSync(file) || loadCheckpoint<{ epoch: number }>(file).header.state.epoch < ctx.config.train.epochs;
+  });
+}
+
+/** One retraining of workItems, in a child process: the checkpoint and progress file `run` then reuses. */
+async function runWorkItem(ctx: SuiteWorkContext, item: string): Promise<void> {
+  const specs = resolveSpecs(ctx.config.labelNoise.specs, ctx.config.data.dataset, ctx.data.train.classNames.length);
+  for (const entry of specs) {
+    const model = ctx.models.find((m) => noiseKey(entry.canonical, m.variant.name) === item);
+    if (model === undefined) continue;
+    const { tm } = await retrainOnNoisyLabels(ctx, model.variant, noisyLabelsFor(ctx, entry).noisy);
+    tm.model.dispose();
+    return;
+  }
+  throw new HarnessInputError(`label-noise has no retraining '${item}' in this run`, '--item');
+}
+
 export default defineSuite({
   version: 1,
   needs: ['training'],
@@ -107,6 +141,9 @@ export default defineSuite({
   // before training: folder datasets' class counts are only known once loaded
   check: (config, data) => void resolveSpecs(config.labelNoise.specs, config.data.dataset, data.train.classNames.length),
   run,
+  // the (spec, model) retrainings are independent: on wasm and cpu the harness runs them side by side in child processes
+  workItems,
+  runWorkItem,
   headline: (result) =>
     (result as LabelNoiseSuiteResult).specs.flatMap((s) => [
       { key: `${s.spec}/accuracy`, label: `${s.spec}: clean-test accuracy`, kind: 'fraction' as const, values: perModel(s.models, (m) => m.test.accuracy) },

@@ -1,7 +1,8 @@
 /**
  * Retrain one model of the run on a spec's noisy labels (ctx.trainExtra), tracking memorisation after every epoch in
  * label-noise/progress/<key>.json (a resumed training does not replay the epochs it already finished), and evaluate
- * it on the clean test split.
+ * it on the clean test split. The retraining alone is also the suite's work item (index.ts), which the harness may
+ * run in a child process before `run`; `run` then loads the finished checkpoint and the progress file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ import { HarnessInputError } from '../../src/errors.js';
 import { predict } from '../../src/eval/predict.js';
 import type { ViT } from '../../src/models/vit.js';
 import { writeJsonAtomic } from '../../src/util/atomic.js';
-import type { SuiteContext } from '../../api/suites.js';
+import type { SuiteContext, SuiteWorkContext, TrainedModel } from '../../api/suites.js';
 import { argmaxRows, memorisationPoint } from './memorisation.js';
 import { noiseKey } from './specs.js';
 import { drop, testMetrics } from './test-metrics.js';
@@ -36,19 +37,20 @@ function readProgress(file: string, key: string, spec: string, probeSize: number
   return points;
 }
 
+/** A spec's noisy labels as a work item needs them: training (and optionally validation) labels and the probe. */
+export interface NoisyLabels {
+  canonical: string;
+  labels: Uint8Array;
+  validation: Uint8Array | undefined;
+  probe: { set: Dataset; noisy: Uint8Array };
+}
+
 /**
- * Retrain `variant` on the noisy labels, tracking memorisation on the probe after every epoch, and evaluate it on the
- * clean test split against `clean`, the clean-label model of the same variant.
+ * Retrain `variant` on the noisy labels (or load it, when its checkpoint is complete), tracking memorisation on the
+ * probe after every epoch in label-noise/progress/<key>.json. The caller disposes the model.
  */
-export async function trainOnNoisyLabels(
-  ctx: SuiteContext,
-  variant: ModelVariant,
-  canonical: string,
-  noisyLabels: Uint8Array,
-  noisyValidation: Uint8Array | undefined,
-  probe: { set: Dataset; noisy: Uint8Array },
-  clean: TestMetrics,
-): Promise<NoisyModelResult> {
+export async function retrainOnNoisyLabels(ctx: SuiteWorkContext, variant: ModelVariant, noisy: NoisyLabels): Promise<{ tm: TrainedModel; memorisation: MemorisationPoint[] }> {
+  const { canonical, probe } = noisy;
   const key = noiseKey(canonical, variant.name);
   const batchSize = ctx.config.train.evalBatchSize;
   const progressFile = path.join(ctx.outDir, 'label-noise', 'progress', `${key}.json`);
@@ -61,7 +63,7 @@ export async function trainOnNoisyLabels(
     writeJsonAtomic(progressFile, file);
   };
   if (ctx.trainExtra === undefined) throw new HarnessInputError("suite 'label-noise' does not apply to models the harness did not train: it retrains each model on noisy labels", 'suites');
-  const tm = await ctx.trainExtra(key, variant, { trainLabels: noisyLabels, validationLabels: noisyValidation, onEpoch });
+  const tm = await ctx.trainExtra(key, variant, { trainLabels: noisy.labels, validationLabels: noisy.validation, onEpoch });
   try {
     const epochs = tm.state.epoch;
     const memorisation: MemorisationPoint[] = [];
@@ -78,6 +80,22 @@ export async function trainOnNoisyLabels(
         memorisation.push(p);
       }
     }
+    return { tm, memorisation };
+  } catch (e) {
+    tm.model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Retrain `variant` on the noisy labels (retrainOnNoisyLabels) and evaluate it on the clean test split against
+ * `clean`, the clean-label model of the same variant.
+ */
+export async function trainOnNoisyLabels(ctx: SuiteContext, variant: ModelVariant, noisy: NoisyLabels, clean: TestMetrics): Promise<NoisyModelResult> {
+  const { tm, memorisation } = await retrainOnNoisyLabels(ctx, variant, noisy);
+  try {
+    const batchSize = ctx.config.train.evalBatchSize;
+    const key = noiseKey(noisy.canonical, variant.name);
     const test = testMetrics(predict(tm.model, ctx.data.test, { batchSize, progress: ctx.progress(`${key} test`) }), ctx.data.test.labels, ctx.config);
     return {
       key,

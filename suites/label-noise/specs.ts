@@ -3,8 +3,15 @@ import { createHash } from 'node:crypto';
 import { HarnessInputError } from '../../src/errors.js';
 import { formatNoiseSpec, parseNoiseSpec, validateNoiseSpec, type NoiseSpec } from '../../src/label-noise/index.js';
 
+/** A configured noise spec: as written, parsed, and in canonical form. */
+export interface ResolvedSpec {
+  requested: string;
+  spec: NoiseSpec;
+  canonical: string;
+}
+
 /** Specs of the config, parsed and checked against the data's class count: every error before any training. */
-export function resolveSpecs(texts: readonly string[], dataset: string, numClasses: number): { requested: string; spec: NoiseSpec; canonical: string }[] {
+export function resolveSpecs(texts: readonly string[], dataset: string, numClasses: number): ResolvedSpec[] {
   const seen = new Map<string, number>();
   return texts.map((requested, i) => {
     const field = `labelNoise.specs.${i}`;

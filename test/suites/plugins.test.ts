@@ -48,7 +48,11 @@ describe('suite plugins', () => {
       "suite 'Bad Name': field 'name' must be lowercase words joined by '-' or '_' (e.g. 'ood', 'label-noise'), got 'Bad Name'; "
       + "field 'version' must be an integer >= 1, got 0; field 'description' must be a non-empty string, got ''; "
       + "field 'run' must be a function (ctx) => Promise<{ result, markdown, files }>, got 3; "
-      + "field 'descripton' is not a suite field. Did you mean description? Allowed: name, version, description, run, needs, check, headline");
+      + "field 'descripton' is not a suite field. Did you mean description? Allowed: name, version, description, run, needs, check, headline, workItems, runWorkItem");
+    const run = async () => ({ result: {}, markdown: '', files: [] });
+    expect(() => defineSuite({ name: 'half', version: 1, description: 'x', run, workItems: () => ['a'] })).to.throw(SuiteDefinitionError,
+      "suite 'half': field 'runWorkItem' must be given with workItems (the harness runs the items that one names with the other)");
+    expect(defineSuite({ name: 'whole', version: 1, description: 'x', run, workItems: () => ['a'], runWorkItem: async () => {} }).runWorkItem).to.be.a('function');
     fs.writeFileSync(path.join(dir, 'nodefault.mjs'), 'export const suite = 1;\n');
     expect((await rejects(loadSuiteModule('./nodefault.mjs', { cwd: dir }))).message)
       .to.equal("./nodefault.mjs: no default export; write 'export default defineSuite({ ... })' (found named exports: suite)");
