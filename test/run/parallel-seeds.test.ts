@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runSeeds } from '../../src/run/multi-seed.js';
 import { useTestBackend } from '../support/backend.js';
-import { comparableScorecard } from '../support/capture.js';
+import { comparableScorecard, withStderrCaptured } from '../support/capture.js';
 import { withWorkers } from '../support/env.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,7 +42,6 @@ function expectSameRun(a: string, b: string): void {
 /** A scorecard's reproducible part as text: key order included, so that equal means byte for byte. */
 const comparable = (file: string): string => JSON.stringify(comparableScorecard(file));
 
-
 describe('parallel seeds on wasm', function () {
   this.timeout(300_000);
   before(useTestBackend);
@@ -56,19 +55,7 @@ describe('parallel seeds on wasm', function () {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('three seeds on two processes give the sequential scorecards byte for byte', async () => {
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let out;
-    try {
-      out = await withWorkers('2', () => runSeeds({ config, outDir: path.join(tmp, 'parallel') }));
-    } finally {
-      process.stderr.write = write;
-    }
-    const text = lines.join('');
+    const { out, text } = await withStderrCaptured(() => withWorkers('2', () => runSeeds({ config, outDir: path.join(tmp, 'parallel') })));
     expect(text).to.contain('running seeds 3, 4, 5 side by side (2 processes, wasm');
     expect(text).to.contain('[seed 4] === seed 4 (2 of 3) ===');
     expect(out.interrupted).to.equal(false);

@@ -10,7 +10,7 @@ import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { workerCount } from '../../src/run/parallel-training.js';
 import { useTestBackend } from '../support/backend.js';
-import { comparableScorecard } from '../support/capture.js';
+import { comparableScorecard, withStderrCaptured } from '../support/capture.js';
 import { withWorkers } from '../support/env.js';
 
 const config = resolveConfig(
@@ -39,19 +39,8 @@ describe('parallel training on wasm', function () {
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('three models on two processes give the sequential scorecard byte for byte', async () => {
-    const lines: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let parallel;
-    try {
-      parallel = await withWorkers('2', () => runExperiment({ config, outDir: path.join(tmp, 'parallel') }));
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(lines.join('')).to.contain('training vanilla, topk, topk4 side by side (2 processes, wasm');
+    const { out: parallel, text } = await withStderrCaptured(() => withWorkers('2', () => runExperiment({ config, outDir: path.join(tmp, 'parallel') })));
+    expect(text).to.contain('training vanilla, topk, topk4 side by side (2 processes, wasm');
     const sequential = await withWorkers('1', () => runExperiment({ config, outDir: path.join(tmp, 'sequential'), progress: false }));
     expect(parallel.interrupted).to.equal(false);
     expect(comparable(parallel.scorecardPath)).to.equal(comparable(sequential.scorecardPath));

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { useTestBackend } from '../support/backend.js';
+import { withStderrCaptured } from '../support/capture.js';
+import { withWorkers } from '../support/env.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,31 +48,7 @@ function expectSameRun(a: string, b: string): void {
   }
 }
 
-async function withWorkers<T>(n: string, f: () => Promise<T>): Promise<T> {
-  const before = process.env.TOPK_WORKERS;
-  process.env.TOPK_WORKERS = n;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.TOPK_WORKERS;
-    else process.env.TOPK_WORKERS = before;
-  }
-}
 
-/** Run f with stderr captured; returns what it wrote. */
-async function capture<T>(f: () => Promise<T>): Promise<{ out: T; text: string }> {
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { out: await f(), text: lines.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 describe('label-noise retrainings side by side on wasm', function () {
   this.timeout(300_000);
@@ -86,7 +64,7 @@ describe('label-noise retrainings side by side on wasm', function () {
 
   it('two specs on two processes give the sequential scorecard and suite result byte for byte', async () => {
     const dir = path.join(tmp, 'parallel');
-    const { out, text } = await capture(() => withWorkers('2', () => runExperiment({ config, outDir: dir })));
+    const { out, text } = await withStderrCaptured(() => withWorkers('2', () => runExperiment({ config, outDir: dir })));
     expect(out.interrupted).to.equal(false);
     expect(text).to.contain('[suite label-noise] 4 work items side by side (2 processes, wasm');
     expect(text).to.match(/^\[noise-pair-flip_0\.2_independent-topk\] .*epoch/m); // a child's progress, relayed once prefixed

@@ -12,6 +12,16 @@ export function captureStderr(): { text(): string; restore(): void } {
   return { text: () => buf, restore: () => void (process.stderr.write = orig) };
 }
 
+/** Run f with stderr captured; returns its result and what it wrote (stderr restored whatever happens). */
+export async function withStderrCaptured<T>(f: () => Promise<T>): Promise<{ out: T; text: string }> {
+  const captured = captureStderr();
+  try {
+    return { out: await f(), text: captured.text() };
+  } finally {
+    captured.restore();
+  }
+}
+
 /** The reproducible part of a scorecard file: everything but timing, provenance and the folder name. */
 export function comparableScorecard(file: string): Record<string, unknown> {
   const card = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
