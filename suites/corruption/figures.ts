@@ -4,6 +4,7 @@
  */
 import { lineChartSvg, PALETTE } from '../../src/report/charts.js';
 import { divergingColor } from '../../src/report/colors.js';
+import { percentTick } from '../../src/report/format.js';
 import { gridSvg } from '../../src/report/panel-grid.js';
 import { sideBySide } from '../../src/report/side-by-side.js';
 import { SVG_FONT } from '../../src/report/svg.js';
@@ -22,7 +23,7 @@ export function accuracyPanelsSvg(r: CorruptionResult, names: string[], labels: 
     xLabel: 'severity',
     yLabel: 'accuracy',
     yDomain: [0, 1],
-    yFormat: (v) => `${Math.round(100 * v)}%`,
+    yFormat: percentTick,
     xTicks: [0, ...r.convention.severities],
     xFormat: (v) => (v === 0 ? 'clean' : String(v)),
     legend: [],

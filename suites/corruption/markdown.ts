@@ -7,7 +7,7 @@ import type { CorruptionResult } from './types.js';
 const pct = (v: number | null) => formatValue(v, 'fraction');
 const pts = (v: number | null) => formatDelta(v, 'fraction');
 /** CE ratios: 3 decimals. */
-const num = (v: number | null, d = 3) => (v === null ? 'n/a' : v.toFixed(d));
+const num = (v: number | null) => formatValue(v, 'number', 3);
 
 /** The suite's Markdown section: summary table, mean accuracy per corruption by group, accuracy per severity, notes. */
 export function corruptionMarkdown(r: CorruptionResult, names: string[], labels: Record<string, string>, files: string[]): string {

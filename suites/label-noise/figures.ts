@@ -1,9 +1,9 @@
 /** The label-noise suite's charts (under label-noise/ in the run folder), drawn with src/report/charts.ts. */
 import { lineChartSvg, PALETTE } from '../../src/report/charts.js';
+import { percentTick } from '../../src/report/format.js';
 import type { LabelNoiseSuiteResult } from './types.js';
 
 const DASHES = ['', '7,4', '2,3', '9,3,2,3', '4,2'];
-const percentTick = (v: number) => `${Math.round(100 * v)}%`;
 
 /** Clean-test accuracy against the realised fraction of changed training labels (clean = 0), one line per model. */
 export function accuracyChart(r: LabelNoiseSuiteResult, names: string[]): string {

@@ -1,9 +1,8 @@
 /** The sparsity suite's charts (under sparsity/ in the run folder), drawn with src/report/charts.ts. */
 import { barChartSvg, type LegendItem, lineChartSvg, PALETTE } from '../../src/report/charts.js';
 import { lighten } from '../../src/report/colors.js';
-import { kLabel } from '../../src/report/format.js';
+import { formatValue, kLabel, percentSignificant, percentTick } from '../../src/report/format.js';
 import { sideBySide } from '../../src/report/side-by-side.js';
-import { pct1, pctShort } from './percent.js';
 import type { SparsityResult } from './types.js';
 
 function niceMax(v: number): number {
@@ -18,10 +17,9 @@ const layerColor = (i: number) => LAYER_COLORS[i % LAYER_COLORS.length];
 export function sparsityCharts(r: SparsityResult, names: string[]): Record<string, string> {
   const ms = names.map((n) => r.models[n]);
   const depth = ms[0].depth;
-  const yPct = (v: number) => `${Math.round(100 * v)}%`;
   const boundLines = names.flatMap((n, mi) => {
     const b = [...new Set(r.models[n].topkBound.filter((x): x is number => x !== null))];
-    return b.map((y) => ({ y, label: `${n}: k/d_ff = ${pctShort(y)}`, color: PALETTE[mi % PALETTE.length] }));
+    return b.map((y) => ({ y, label: `${n}: k/d_ff = ${percentSignificant(y)}`, color: PALETTE[mi % PALETTE.length] }));
   });
 
   // 1. nonzero fraction per layer, train vs test, every model
@@ -36,7 +34,7 @@ export function sparsityCharts(r: SparsityResult, names: string[]): Record<strin
       { name: `${n} test`, values: r.models[n].test.nonzeroFraction, color: lighten(PALETTE[mi % PALETTE.length], 0.5) },
     ]),
     yDomain: [0, niceMax(perLayerMax)],
-    yFormat: yPct,
+    yFormat: percentTick,
     valueLabels: (v) => String(Number((100 * v).toPrecision(3))),
     referenceLines: boundLines,
     caption: `value labels in %; train: ${ms[0].train.images} training images, test: ${ms[0].test.images} test images`,
@@ -66,9 +64,9 @@ export function sparsityCharts(r: SparsityResult, names: string[]): Record<strin
           { name: `layer ${i} train probe`, points: c.epochs.map((e, j) => [e, c.train[j][i]] as const), color: layerColor(i), dash: '5,4', markers: false },
         ]).flat(),
         yDomain: [0, yTop],
-        yFormat: yPct,
+        yFormat: percentTick,
         legend: styleLegend,
-        referenceLines: bound.map((y) => ({ y, label: `k/d_ff = ${pctShort(y)}` })),
+        referenceLines: bound.map((y) => ({ y, label: `k/d_ff = ${percentSignificant(y)}` })),
         width: 540,
         height: 360,
       });
@@ -87,10 +85,10 @@ export function sparsityCharts(r: SparsityResult, names: string[]): Record<strin
         edges: r.histogramEdges,
         series: m.test.neurons.map((u, i) => ({ name: `layer ${i}`, values: u.histogram.counts.map((k) => k / u.neurons), color: layerColor(i) })),
         yDomain: [0, niceMax(histMax)],
-        yFormat: yPct,
-        xFormat: yPct,
-        referenceX: [{ x: r.rareBelow, label: `${pctShort(r.rareBelow)} of tokens`, color: '#c44e52' }],
-        caption: `fire on <${pctShort(r.rareBelow)} of tokens: ` + m.test.neurons.map((u, i) => `L${i} ${pct1(u.rareShare)}`).join(', '),
+        yFormat: percentTick,
+        xFormat: percentTick,
+        referenceX: [{ x: r.rareBelow, label: `${percentSignificant(r.rareBelow)} of tokens`, color: '#c44e52' }],
+        caption: `fire on <${percentSignificant(r.rareBelow)} of tokens: ` + m.test.neurons.map((u, i) => `L${i} ${formatValue(u.rareShare, 'fraction', 1)}`).join(', '),
         width: 560,
         height: 360,
       });

@@ -1,8 +1,7 @@
 /** The sparsity suite's Markdown section (scorecard.md): per-layer sparsity, over training, neuron usage, FLOPs. */
 import * as path from 'node:path';
-import { formatValue, kLabel } from '../../src/report/format.js';
+import { formatValue, kLabel, percentSignificant } from '../../src/report/format.js';
 import { markdownTable } from '../../src/report/markdown-table.js';
-import { pct1, pctShort, pctSmall } from './percent.js';
 import type { ModelSparsity, SparsityResult } from './types.js';
 
 const pct = (v: number) => formatValue(v, 'fraction');
@@ -18,7 +17,7 @@ function formatFlops(v: number): string {
 export function trendSentence(name: string, m: ModelSparsity): string {
   const t = m.trend;
   if (!t) return `${name} has a single training record, so no change over training can be stated.`;
-  const layers = t.perLayer.map((l, i) => `layer ${i} ${pct1(l.first)} → ${pct1(l.last)}`).join(', ');
+  const layers = t.perLayer.map((l, i) => `layer ${i} ${formatValue(l.first, 'fraction', 1)} → ${formatValue(l.last, 'fraction', 1)}`).join(', ');
   const pts = `${(100 * Math.abs(t.change)).toFixed(2)} pts`;
   const from = `from ${pct(t.first)} at epoch ${t.firstEpoch} (initialisation) to ${pct(t.last)} after epoch ${t.lastEpoch}`;
   const how = t.dropped ? `became sparser: its layer-mean nonzero fraction on the validation split dropped ${from} (−${pts}` : t.change > 0 ? `did not become sparser: its layer-mean nonzero fraction on the validation split rose ${from} (+${pts}` : `did not become sparser: its layer-mean nonzero fraction on the validation split stayed at ${pct(t.first)} (epoch ${t.firstEpoch} to ${t.lastEpoch}`;
@@ -59,12 +58,12 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
       neuronRows.push([
         label(n),
         String(i),
-        `${pct1(tr.rareShare)} / ${pct1(te.rareShare)}`,
+        `${formatValue(tr.rareShare, 'fraction', 1)} / ${formatValue(te.rareShare, 'fraction', 1)}`,
         `${tr.deadCount} / ${te.deadCount}`,
-        `${pct1(tr.frequentShare)} / ${pct1(te.frequentShare)}`,
-        pctSmall(te.minFrequency),
-        pctSmall(te.medianFrequency),
-        pctSmall(te.maxFrequency),
+        `${formatValue(tr.frequentShare, 'fraction', 1)} / ${formatValue(te.frequentShare, 'fraction', 1)}`,
+        percentSignificant(te.minFrequency, true),
+        percentSignificant(te.medianFrequency, true),
+        percentSignificant(te.maxFrequency, true),
       ]);
     }
   }
@@ -98,8 +97,8 @@ export function sparsityMarkdown(r: SparsityResult, names: string[], files: stri
     '',
     `### Neuron usage (firing frequency = share of tokens on which a neuron fires)`,
     '',
-    `Neurons per layer that are rare (fire on fewer than ${pctShort(r.rareBelow)} of tokens), never fire, or are frequent (fire on more than ` +
-      `${pctShort(r.frequentAbove)}), on the train / test split; and the firing frequency of the least-used, median and most-used neuron on the test split.`,
+    `Neurons per layer that are rare (fire on fewer than ${percentSignificant(r.rareBelow)} of tokens), never fire, or are frequent (fire on more than ` +
+      `${percentSignificant(r.frequentAbove)}), on the train / test split; and the firing frequency of the least-used, median and most-used neuron on the test split.`,
     '',
     markdownTable(
       ['model', 'layer', `rare (train / test)`, 'never (train / test)', `frequent (train / test)`, 'least-used', 'median', 'most-used'],
