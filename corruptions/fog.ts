@@ -10,7 +10,7 @@
  * Grayscale: the same fog on the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { imageFromUnit, toUnit } from '../src/corruptions/image.js';
+import { UNIT, unitToByte } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
 import { nextPowerOfTwo, plasmaFractal } from '../src/corruptions/textures.js';
 
@@ -44,19 +44,23 @@ export default defineCorruption<FogParams>({
   },
   apply(image, { rng, params }) {
     const { height: h, width: w, channels: c } = image;
-    const x = toUnit(image);
-    let maxVal = 0;
-    for (let i = 0; i < x.length; i++) if (x[i] > maxVal) maxVal = x[i];
+    const src = image.data;
+    // bytes in, bytes out: UNIT[v] is v / 255 and unitToByte the reference's clip·255 truncation, so no
+    // image-sized float array is made (maxVal = max byte / 255, the same double)
+    let maxByte = 0;
+    for (let i = 0; i < src.length; i++) if (src[i] > maxByte) maxByte = src[i];
+    const maxVal = UNIT[maxByte];
     const size = Math.max(2, nextPowerOfTwo(Math.max(h, w)));
     const fractal = plasmaFractal(pixelStream(rng), size, params.decay);
     const k = maxVal / (maxVal + params.scale);
+    const out = new Uint8Array(src.length);
     for (let y = 0; y < h; y++) {
       for (let xx = 0; xx < w; xx++) {
         const f = params.scale * fractal[y * size + xx];
         const o = (y * w + xx) * c;
-        for (let ch = 0; ch < c; ch++) x[o + ch] = (x[o + ch] + f) * k;
+        for (let ch = 0; ch < c; ch++) out[o + ch] = unitToByte((UNIT[src[o + ch]] + f) * k, o + ch);
       }
     }
-    return imageFromUnit(x, image);
+    return { ...image, data: out };
   },
 });

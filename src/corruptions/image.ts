@@ -74,7 +74,7 @@ export function datasetImage(d: Dataset, index: number): Image {
 }
 
 /** v / 255 for every byte v: the same doubles as dividing, without a division per value. */
-const UNIT = Float64Array.from({ length: 256 }, (_, v) => v / 255);
+export const UNIT = Float64Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** A copy of the image's pixels scaled to 0..1 (the reference's `np.array(x) / 255.`). */
 export function toUnit(image: Image): Float64Array {

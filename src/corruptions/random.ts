@@ -11,6 +11,8 @@ import type { Rng } from '../rng.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
+/** 2^−53: multiplying by it is exactly dividing by 2^53. */
+const TWO_POW_M53 = 1 / TWO_POW_53;
 /** 2^−31: multiplying by it is exactly dividing by 2^31 (a power of two), and cheaper. */
 const TWO_POW_M31 = 1 / 2147483648;
 
@@ -134,7 +136,28 @@ export class PixelStream {
   /** Fill `out` with uniform draws on [lo, hi). */
   fillUniform(out: Float64Array, lo: number, hi: number): Float64Array {
     const span = hi - lo;
-    for (let i = 0; i < out.length; i++) out[i] = lo + span * this.uniform();
+    // uniform() with the generator state in locals (as fillStandardNormal): the same values, about 2x faster
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < out.length; i++) {
+      let t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      const hi27 = t >>> 5;
+      t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = lo + span * ((hi27 * 67108864 + (t >>> 6)) * TWO_POW_M53);
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return out;
   }
 

@@ -21,30 +21,42 @@ export function plasmaFractal(stream: PixelStream, size: number, decay: number):
   if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError(`plasma fractal size must be a power of two >= 2, got ${size}`);
   const m = new Float64Array(size * size);
   const mask = size - 1;
-  const at = (r: number, c: number): number => m[(r & mask) * size + (c & mask)];
   let step = size;
   let wibble = 100;
+  // noise[k]: the k-th draw of the current sweep (each sweep's draws taken at once, in its row-major order)
+  const noise = new Float64Array((size * size) >> 2);
   while (step >= 2) {
     const half = step >> 1;
+    const sweep = (size / step) * (size / step);
+    let k = 0;
     // Squares: centre = mean of the four corners.
+    stream.fillUniform(noise.subarray(0, sweep), -wibble, wibble);
     for (let r = 0; r < size; r += step) {
+      const r0 = r * size, r1 = ((r + step) & mask) * size, rh = (r + half) * size;
       for (let c = 0; c < size; c += step) {
-        const sum = at(r, c) + at(r + step, c) + at(r, c + step) + at(r + step, c + step);
-        m[(r + half) * size + c + half] = sum / 4 + wibble * stream.uniformIn(-wibble, wibble);
+        const c1 = (c + step) & mask;
+        const sum = m[r0 + c] + m[r1 + c] + m[r0 + c1] + m[r1 + c1];
+        m[rh + c + half] = sum / 4 + wibble * noise[k++];
       }
     }
     // Diamonds on the corner rows: centres above and below, corners left and right.
+    stream.fillUniform(noise.subarray(0, sweep), -wibble, wibble);
+    k = 0;
     for (let r = 0; r < size; r += step) {
+      const r0 = r * size, rh = (r + half) * size, rl = ((r - half) & mask) * size;
       for (let c = 0; c < size; c += step) {
-        const sum = at(r + half, c + half) + at(r - half, c + half) + at(r, c) + at(r, c + step);
-        m[r * size + c + half] = sum / 4 + wibble * stream.uniformIn(-wibble, wibble);
+        const sum = m[rh + c + half] + m[rl + c + half] + m[r0 + c] + m[r0 + ((c + step) & mask)];
+        m[r0 + c + half] = sum / 4 + wibble * noise[k++];
       }
     }
     // Diamonds on the centre rows: centres left and right, corners above and below.
+    stream.fillUniform(noise.subarray(0, sweep), -wibble, wibble);
+    k = 0;
     for (let r = 0; r < size; r += step) {
+      const r0 = r * size, rh = (r + half) * size, r1 = ((r + step) & mask) * size;
       for (let c = 0; c < size; c += step) {
-        const sum = at(r + half, c + half) + at(r + half, c - half) + at(r, c) + at(r + step, c);
-        m[(r + half) * size + c] = sum / 4 + wibble * stream.uniformIn(-wibble, wibble);
+        const sum = m[rh + c + half] + m[rh + ((c - half) & mask)] + m[r0 + c] + m[r1 + c];
+        m[rh + c] = sum / 4 + wibble * noise[k++];
       }
     }
     step = half;
