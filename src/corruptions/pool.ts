@@ -1,7 +1,7 @@
 /**
  * The corruption pool: corruptDataset's images spread over worker threads (piscina), sized by `threads`, with a
  * per-call time limit. Output is byte-identical for any pool size: image i always gets the random stream
- * corruptionStream(seed, corruption, severity, i) and lands at offset i (pool-worker.ts).
+ * corruptionStream(seed, corruption, severity, i) and lands at offset i (pool-task.ts).
  *
  * Plugins always run here, even with one thread: a worker thread is the only place where a corruption that loops
  * forever can be stopped, and it hands every call its own copy of the input. Built-ins run here when threads > 1.
