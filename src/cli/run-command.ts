@@ -116,23 +116,17 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
       const variant = config.models.find((m) => m.name === f.model);
       if (!variant) throw new HarnessInputError(unknownChoiceMessage('model', f.model, config.models.map((m) => m.name)), '--model');
       const log = (l: string) => process.stderr.write(l + '\n');
-      const [{ initBackend }, { prepareData, trainModel }, { datasetFingerprint }, { StderrProgress }] = await Promise.all([
+      const [{ initBackend }, { prepareData, trainModel }, { splitFingerprints }, { StderrProgress }] = await Promise.all([
         import('../backend.js'), import('../run/run-experiment.js'), import('../data/load.js'), import('../util/progress.js'),
       ]);
       await initBackend(config.backend, () => {});
       const data = await prepareData(config);
-      const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
-      const remove = stopOnSignals(() => `[${f.model}] stopped at a checkpoint`);
-      try {
-        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log }).catch((e: unknown) => {
-          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
-        });
+      const fingerprints = splitFingerprints(data);
+      await interruptible(exit, `topk-harness run --resume ${dir}`, `[${f.model}] stopped at a checkpoint`).run(async () => {
+        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
         tm.model.dispose();
-        const signal = stopRequested();
-        if (interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
-      } finally {
-        remove();
-      }
+        return { interrupted };
+      });
     });
 
   // hidden: one seed of a multi-seed run folder, for the parallel seeds' child processes (src/run/parallel-seeds.ts)
@@ -147,16 +141,8 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
       const { config } = await configFromFlags({ resume: dir, backend: f.backend });
       if (!config.seeds?.includes(f.seed)) throw new HarnessInputError(`${dir} is not a multi-seed run with seed ${f.seed} (its seeds: ${config.seeds?.join(', ') ?? 'none'})`, '--seed');
       const { runSeed } = await import('../run/multi-seed.js');
-      const remove = stopOnSignals(() => `[seed ${f.seed}] stopped at a checkpoint`);
-      try {
-        const out = await runSeed({ config, outDir: dir, progress: !f.quiet }, f.seed, f.label).catch((e: unknown) => {
-          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
-        });
-        const signal = stopRequested();
-        if (out.interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
-      } finally {
-        remove();
-      }
+      await interruptible(exit, `topk-harness run --resume ${dir}`, `[seed ${f.seed}] stopped at a checkpoint`)
+        .run(() => runSeed({ config, outDir: dir, progress: !f.quiet }, f.seed, f.label));
     });
 
   // hidden: one work item of a suite in a run folder, for the children of src/run/parallel-suite-items.ts
@@ -170,25 +156,19 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
     .action(async (dir: string, f: { suite: string; item: string; backend?: string; quiet?: boolean }) => {
       const { config } = await configFromFlags({ resume: dir, backend: f.backend });
       const { runSuiteItem } = await import('../run/run-experiment.js');
-      const remove = stopOnSignals(() => `[${f.item}] stopped at a checkpoint`);
-      try {
-        const out = await runSuiteItem({ config, outDir: dir, suite: f.suite, item: f.item, progress: !f.quiet }).catch((e: unknown) => {
-          throw e instanceof FileWriteError && e.isDiskFull ? e.withDiskFullAdvice(`free some space, then resume with: topk-harness run --resume ${dir}`) : e;
-        });
-        const signal = stopRequested();
-        if (out.interrupted && signal !== undefined) exit.code = exitCodeFor(signal);
-      } finally {
-        remove();
-      }
+      await interruptible(exit, `topk-harness run --resume ${dir}`, `[${f.item}] stopped at a checkpoint`)
+        .run(() => runSuiteItem({ config, outDir: dir, suite: f.suite, item: f.item, progress: !f.quiet }));
     });
 }
 
 /**
  * Run a command's work with SIGINT/SIGTERM handled (run/signals.ts): training stops at a checkpoint, and an
- * interrupted result prints how to resume and sets the exit code to 130 or 143.
+ * interrupted result prints how to resume and sets the exit code to 130 or 143. A full disk's error names the resume
+ * command. The hidden child commands pass `childStopLine`, the line they say when stopped: their parent run gives
+ * the resume advice.
  */
-function interruptible(exit: { code: number }, resumeCommand: string) {
-  const hint = () => `interrupted; resume with: ${resumeCommand}`;
+function interruptible(exit: { code: number }, resumeCommand: string, childStopLine?: string) {
+  const hint = () => childStopLine ?? `interrupted; resume with: ${resumeCommand}`;
   return {
     async run<T extends { interrupted: boolean }>(work: () => Promise<T>): Promise<T> {
       const remove = stopOnSignals(hint);
@@ -199,7 +179,7 @@ function interruptible(exit: { code: number }, resumeCommand: string) {
         });
         const signal = stopRequested();
         if (out.interrupted && signal !== undefined) {
-          process.stderr.write(`${hint()}\n`);
+          if (childStopLine === undefined) process.stderr.write(`${hint()}\n`); // a child's parent gives the resume advice
           exit.code = exitCodeFor(signal);
         }
         return out;
