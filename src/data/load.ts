@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
-import { assertValidDataset, subset, type Dataset } from './dataset.js';
+import { assertValidDataset, subset, type Dataset, type DataSplits } from './dataset.js';
 import { loadCifar10 } from './cifar10.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadImageFolder } from './image-folder.js';
@@ -190,4 +190,9 @@ export function datasetFingerprint(d: Dataset): string {
   h.update(d.labels);
   h.update(d.images);
   return h.digest('hex').slice(0, 16);
+}
+
+/** The fingerprints of a run's three splits (scorecard.data.fingerprints, and each checkpoint's identity). */
+export function splitFingerprints(data: DataSplits): { train: string; validation: string; test: string } {
+  return { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
 }

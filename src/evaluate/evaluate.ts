@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { Dataset } from '../data/dataset.js';
-import { datasetFingerprint } from '../data/load.js';
+import { splitFingerprints } from '../data/load.js';
 import type { Predictions } from '../eval/predict.js';
 import { HarnessInputError } from '../errors.js';
 import { accuracy } from '../metrics/accuracy.js';
@@ -19,7 +19,7 @@ import type { ModelFile, ModelResult, ModelTiming } from '../scorecard/scorecard
 import { predictDataset } from '../suite/classifier.js';
 import { createSuiteRegistry, type SuiteRegistry } from '../suite/registry.js';
 import type { Classifier, SuiteContext, SuiteModel } from '../suite/types.js';
-import { StderrProgress, silentProgress, type ProgressSink } from '../util/progress.js';
+import { progressLog, progressSinks, type ProgressSink } from '../util/progress.js';
 import { assembleScorecard, writeScorecard } from '../run/assemble.js';
 import { prepareData, type RunOutput } from '../run/run-experiment.js';
 import { openRunFolder, type RunFolder } from '../run/run-folder.js';
@@ -60,8 +60,8 @@ export interface EvaluateOptions {
 
 export async function evaluateModels(opts: EvaluateOptions): Promise<RunOutput> {
   const { config, outDir } = opts;
-  const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
-  const sink = (label: string): ProgressSink => (opts.progress === false ? silentProgress : new StderrProgress(label));
+  const log = progressLog(opts.progress !== false);
+  const sink = progressSinks(opts.progress !== false);
   const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
   const suiteNames = suitesToRun(config, registry);
   for (const name of suiteNames) {
@@ -92,7 +92,7 @@ async function evaluateInFolder(
   }
   folder.started();
   const { backend, data, models } = prepared;
-  const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+  const fingerprints = splitFingerprints(data);
 
   const results: Record<string, ModelResult> = {};
   const timing: Record<string, ModelTiming> = {};

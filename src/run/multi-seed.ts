@@ -27,6 +27,7 @@ import { headlineOf } from '../suite/loaded.js';
 import type { SuiteHeadline } from '../suite/types.js';
 import { prepareRunDir, runExperiment, RunOptions, RunOutput } from './run-experiment.js';
 import { runSeedsInParallel } from './parallel-seeds.js';
+import { progressLog } from '../util/progress.js';
 import { initBackend } from '../backend.js';
 import { readSeedScorecards, seedDir } from '../scorecard/seed-scorecards.js';
 
@@ -151,7 +152,7 @@ export async function runSeeds(opts: SeedRunOptions): Promise<RunOutput> {
 export async function runSeedList(opts: SeedRunOptions, seeds: readonly number[], label: (i: number) => string): Promise<{ reused: number[]; interrupted: boolean }> {
   const reused = seeds.filter((s) => finishedSeed(seedDir(opts.outDir, s), opts.config, s, opts.warn) !== null);
   const pending = seeds.filter((s) => !reused.includes(s));
-  const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
+  const log = progressLog(opts.progress !== false);
   if (pending.length >= 2 && opts.stopAfterSteps === undefined && opts.evaluate !== false && !opts.requireTrained) {
     const backend = await initBackend(opts.config.backend, log);
     const labels = pending.map((s) => label(seeds.indexOf(s)));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { initBackend } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import { Dataset, DataSplits } from '../data/dataset.js';
-import { datasetFingerprint, loadDataset } from '../data/load.js';
+import { loadDataset, splitFingerprints } from '../data/load.js';
 import { limit, splitTrainValidation } from '../data/split.js';
 import { HarnessInputError } from '../errors.js';
 import { predict } from '../eval/predict.js';
@@ -18,7 +18,7 @@ import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../models/config.js';
 import { ViT } from '../models/vit.js';
 import type { ModelResult, ModelTiming, Scorecard } from '../scorecard/scorecard.js';
 import { train } from '../train/trainer.js';
-import { ProgressSink, StderrProgress } from '../util/progress.js';
+import { progressLog, progressSinks, silentProgress, type ProgressSink } from '../util/progress.js';
 import { createSuiteRegistry } from '../suite/registry.js';
 import { vitClassifier } from '../suite/vit-classifier.js';
 import type { ExtraTrainingOptions, SuiteContext, SuiteModel, SuiteWorkContext, TrainedModel } from '../suite/types.js';
@@ -112,8 +112,8 @@ export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
 async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutput> {
   const { config, outDir } = opts;
   const stages: { suites?: Record<string, SuiteRecord> } = {};
-  const log = (l: string) => opts.progress !== false && process.stderr.write(l + '\n');
-  const sink = (label: string): ProgressSink => (opts.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
+  const log = progressLog(opts.progress !== false);
+  const sink = progressSinks(opts.progress !== false);
   let prepared;
   try {
     prepared = await prepareRun(config, log);
@@ -123,7 +123,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   }
   folder.started();
   const { registry, suiteNames, backend, data } = prepared;
-  const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+  const fingerprints = splitFingerprints(data);
 
   const models: Record<string, ModelResult> = {};
   const timing: Record<string, ModelTiming> = {};
@@ -258,22 +258,21 @@ export interface SuiteItemOptions {
  */
 export async function runSuiteItem(o: SuiteItemOptions): Promise<{ interrupted: boolean }> {
   const { config, outDir } = o;
-  const log = (l: string) => o.progress !== false && process.stderr.write(l + '\n');
-  const sink = (label: string): ProgressSink => (o.progress === false ? { update() {}, line() {} } : new StderrProgress(label));
+  const log = progressLog(o.progress !== false);
+  const sink = progressSinks(o.progress !== false);
   const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
   if (!suitesToRun(config, registry).includes(o.suite)) throw new HarnessInputError(`suite '${o.suite}' is not one of the suites of ${outDir}`, '--suite');
   const suite = registry.get(o.suite);
   if (suite.runWorkItem === undefined) throw new HarnessInputError(`suite '${o.suite}' has no work items (runWorkItem)`, '--suite');
   await initBackend(config.backend, () => {});
   const data = await prepareData(config);
-  const fingerprints = { train: datasetFingerprint(data.train), validation: datasetFingerprint(data.validation), test: datasetFingerprint(data.test) };
+  const fingerprints = splitFingerprints(data);
   const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}) =>
     trainModel({ config, data, fingerprints, outDir, key, variant, extra, progress: sink(key), log });
-  const quiet: ProgressSink = { update() {}, line() {} };
   const trained: TrainedModel[] = [];
   try {
     for (const variant of config.models) {
-      const { tm } = await trainModel({ config, data, fingerprints, outDir, key: variant.name, variant, progress: quiet, log, requireComplete: true });
+      const { tm } = await trainModel({ config, data, fingerprints, outDir, key: variant.name, variant, progress: silentProgress, log, requireComplete: true });
       trained.push(tm);
     }
     const ctx = suiteContext({ config, data, outDir, trained, log, progress: sink, trainOne });

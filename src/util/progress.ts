@@ -63,3 +63,15 @@ export class StderrProgress implements ProgressSink {
 
 /** A sink that prints nothing (tests, library use). */
 export const silentProgress: ProgressSink = { update() {}, line() {} };
+
+/** A run's progress sinks by task label: on stderr, or silent when progress is off. */
+export function progressSinks(enabled: boolean): (label: string) => ProgressSink {
+  return (label) => (enabled ? new StderrProgress(label) : silentProgress);
+}
+
+/** A run's log lines: on stderr, or dropped when progress is off. */
+export function progressLog(enabled: boolean): (line: string) => void {
+  return (line) => {
+    if (enabled) process.stderr.write(line + '\n');
+  };
+}
