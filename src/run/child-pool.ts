@@ -18,8 +18,14 @@ import { stopRequested } from './signals.js';
 /** Backends whose work uses one core: children side by side pay off there. libtorch and tensorflow use them all. */
 const SINGLE_THREADED = new Set(['wasm', 'cpu']);
 
-export function runsOnOneCore(backendName: string): boolean {
-  return SINGLE_THREADED.has(backendName);
+/**
+ * How many of `jobs` independent jobs to run side by side in children on this backend: min(workers, jobs), or 0 where
+ * that does not pay off (a backend that uses every core itself, one worker, fewer than two jobs). `workers` defaults
+ * to workerCount().
+ */
+export function sideBySideWidth(backendName: string, jobs: number, workers?: number): number {
+  const w = Math.max(1, workers ?? workerCount());
+  return SINGLE_THREADED.has(backendName) && w >= 2 && jobs >= 2 ? Math.min(w, jobs) : 0;
 }
 
 /** How many children run at once: TOPK_WORKERS when set (1 = one at a time, in this process), else one per core. */

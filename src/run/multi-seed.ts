@@ -31,8 +31,6 @@ import { progressLog } from '../util/progress.js';
 import { initBackend } from '../backend.js';
 import { readSeedScorecards, seedDir } from '../scorecard/seed-scorecards.js';
 
-export { readSeedScorecards, seedDir };
-
 /** Metrics summarised over seeds: the headline metrics that are deterministic for a seed. */
 export const SEED_METRICS = HEADLINE_METRICS.filter((m) => !m.key.startsWith('timing.') && m.key !== 'parameterCount');
 
@@ -86,7 +84,6 @@ export interface SeedRunOptions extends RunOptions {
 }
 
 const defaultWarn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-
 
 /** The single-seed configuration that seed `seed` of a multi-seed run trains with (its config.json). */
 export function seedConfig(config: RunConfig, seed: number): RunConfig {
@@ -165,7 +162,6 @@ export async function runSeedList(opts: SeedRunOptions, seeds: readonly number[]
   }
   return { reused, interrupted: false };
 }
-
 
 /**
  * Build the aggregate of a multi-seed run from its finished seed folders <outDir>/seed-<s>/ (every seed of

@@ -11,7 +11,7 @@
  */
 import type { BackendInfo } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
-import { runChildPool, runsOnOneCore, workerCount } from './child-pool.js';
+import { runChildPool, sideBySideWidth, workerCount } from './child-pool.js';
 
 export interface ParallelSeedsOptions {
   config: RunConfig;
@@ -30,8 +30,8 @@ export interface ParallelSeedsOptions {
 /** Run `seeds` in child processes when that pays off; returns whether it did, and whether a signal cut it short. */
 export async function runSeedsInParallel(o: ParallelSeedsOptions): Promise<{ interrupted: boolean; parallel: boolean }> {
   const workers = Math.max(1, o.workers ?? workerCount());
-  if (!runsOnOneCore(o.backend.name) || workers < 2 || o.seeds.length < 2) return { interrupted: false, parallel: false };
-  const width = Math.min(workers, o.seeds.length);
+  const width = sideBySideWidth(o.backend.name, o.seeds.length, workers);
+  if (width === 0) return { interrupted: false, parallel: false };
   const inner = Math.max(1, Math.floor(workers / width));
   o.log(`running seeds ${o.seeds.join(', ')} side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 runs one at a time)`);
   const jobs = o.seeds.map((seed, i) => ({

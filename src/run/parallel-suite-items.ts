@@ -11,7 +11,7 @@
  * A SIGINT or SIGTERM is passed on to the children, each stops at a checkpoint, and `run --resume` continues.
  */
 import type { BackendInfo } from '../backend.js';
-import { runChildPool, runsOnOneCore, workerCount } from './child-pool.js';
+import { runChildPool, sideBySideWidth, workerCount } from './child-pool.js';
 
 export interface SuiteItemsOptions {
   /** The run folder (config.json and the models' checkpoints written). */
@@ -28,9 +28,9 @@ export interface SuiteItemsOptions {
  */
 export function suiteItemRunner(o: SuiteItemsOptions): ((suite: string, items: readonly string[]) => Promise<{ interrupted: boolean }>) | undefined {
   const workers = Math.max(1, o.workers ?? workerCount());
-  if (!runsOnOneCore(o.backend.name) || workers < 2) return undefined;
+  if (sideBySideWidth(o.backend.name, 2, workers) === 0) return undefined; // no two items would run side by side
   return async (suite, items) => {
-    const width = Math.min(workers, items.length);
+    const width = sideBySideWidth(o.backend.name, items.length, workers);
     o.log(`[suite ${suite}] ${items.length} work items side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 runs them one at a time)`);
     const jobs = items.map((item) => ({
       name: `${suite} ${item}`,

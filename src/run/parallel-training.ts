@@ -15,9 +15,7 @@ import * as path from 'node:path';
 import type { BackendInfo } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
-import { runChildPool, runsOnOneCore, workerCount } from './child-pool.js';
-
-export { workerCount } from './child-pool.js';
+import { runChildPool, sideBySideWidth } from './child-pool.js';
 
 export interface ParallelTrainingOptions {
   config: RunConfig;
@@ -32,10 +30,9 @@ export interface ParallelTrainingOptions {
 
 /** Train the unfinished models of `keys` in child processes when that pays off; returns whether a signal cut it short. */
 export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ interrupted: boolean; parallel: boolean }> {
-  const workers = Math.max(1, o.workers ?? workerCount());
   const pending = o.keys.filter((k) => !complete(path.join(o.outDir, 'checkpoints', `${k}.ckpt`), o.config.train.epochs));
-  if (!runsOnOneCore(o.backend.name) || workers < 2 || pending.length < 2) return { interrupted: false, parallel: false };
-  const width = Math.min(workers, pending.length);
+  const width = sideBySideWidth(o.backend.name, pending.length, o.workers);
+  if (width === 0) return { interrupted: false, parallel: false };
   o.log(`training ${pending.join(', ')} side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 trains one at a time)`);
   const jobs = pending.map((key) => ({ name: `training ${key}`, args: ['train-model', o.outDir, '--model', key, '--backend', o.backend.name], workers: 1 }));
   const { interrupted } = await runChildPool({ jobs, width, log: o.log });

@@ -15,7 +15,8 @@ import type { RunConfig } from '../config/run-config.js';
 import { readConfigFile, resolveConfig } from '../config/schema.js';
 import { HarnessInputError } from '../errors.js';
 import { configDifference } from '../config/compare.js';
-import { aggregateSeeds, finishedSeed, runSeedList, SeedRunOptions, seedDir } from './multi-seed.js';
+import { aggregateSeeds, finishedSeed, runSeedList, SeedRunOptions } from './multi-seed.js';
+import { seedDir } from '../scorecard/seed-scorecards.js';
 import { prepareRunDir, RunOutput } from './run-experiment.js';
 
 /** Shard `index` (1-based) of `count`. */

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
-import { workerCount } from '../../src/run/parallel-training.js';
+import { workerCount } from '../../src/run/child-pool.js';
 import { useTestBackend } from '../support/backend.js';
 import { comparableScorecard, withStderrCaptured } from '../support/capture.js';
 import { withWorkers } from '../support/env.js';
