@@ -10,11 +10,10 @@
  * Children's progress lines are relayed to stderr; a SIGINT or SIGTERM of the parent is passed on, each child stops
  * at a checkpoint, and the run resumes from them.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendInfo } from '../backend.js';
 import type { RunConfig } from '../config/run-config.js';
-import { loadCheckpoint } from '../train/checkpoint.js';
+import { checkpointComplete } from '../train/checkpoint.js';
 import { runChildPool, sideBySideWidth } from './child-pool.js';
 
 export interface ParallelTrainingOptions {
@@ -30,20 +29,12 @@ export interface ParallelTrainingOptions {
 
 /** Train the unfinished models of `keys` in child processes when that pays off; returns whether a signal cut it short. */
 export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ interrupted: boolean; parallel: boolean }> {
-  const pending = o.keys.filter((k) => !complete(path.join(o.outDir, 'checkpoints', `${k}.ckpt`), o.config.train.epochs));
+  // a damaged checkpoint throws its one-line CheckpointError here, in the parent, before any child starts
+  const pending = o.keys.filter((k) => !checkpointComplete(path.join(o.outDir, 'checkpoints', `${k}.ckpt`), o.config.train.epochs));
   const width = sideBySideWidth(o.backend.name, pending.length, o.workers);
   if (width === 0) return { interrupted: false, parallel: false };
   o.log(`training ${pending.join(', ')} side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 trains one at a time)`);
   const jobs = pending.map((key) => ({ name: `training ${key}`, args: ['train-model', o.outDir, '--model', key, '--backend', o.backend.name], workers: 1 }));
   const { interrupted } = await runChildPool({ jobs, width, log: o.log });
   return { interrupted, parallel: true };
-}
-
-/**
- * True when the checkpoint exists and holds a finished training (all epochs). A damaged one throws its one-line
- * CheckpointError here, in the parent, before any child starts.
- */
-function complete(file: string, epochs: number): boolean {
-  if (!fs.existsSync(file)) return false;
-  return loadCheckpoint<{ epoch: number }>(file).header.state.epoch >= epochs;
 }

@@ -112,6 +112,15 @@ export function saveCheckpoint<S>(file: string, state: S, identity: unknown, ent
   writeFileAtomic(file, buf);
 }
 
+/**
+ * True when a checkpoint exists at `file` and holds a finished training of `epochs` epochs (a TrainState's `epoch`).
+ * The file is read and verified whole: a damaged one throws its one-line CheckpointError.
+ */
+export function checkpointComplete(file: string, epochs: number): boolean {
+  if (!fs.existsSync(file)) return false;
+  return loadCheckpoint<{ epoch: number }>(file).header.state.epoch >= epochs;
+}
+
 export interface LoadedCheckpoint<S> {
   header: CheckpointHeader<S>;
   /** Values by `${kind}:${name}`. */

@@ -15,11 +15,10 @@
  * epochs it already finished. The retrainings are the suite's work items (workItems / runWorkItem): on wasm and cpu
  * the harness runs them side by side in child processes before `run`, which then finds them finished.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { subset } from '../../src/data/dataset.js';
 import { applyLabelNoise, type LabelNoiseReport } from '../../src/label-noise/index.js';
-import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { checkpointComplete } from '../../src/train/checkpoint.js';
 import { formatValue } from '../../src/report/format.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { defineSuite, HarnessInputError, perModel, type SuiteContext, type SuiteOutput, type SuiteWorkContext } from '../../api/suites.js';
@@ -114,10 +113,7 @@ function noisyLabelsFor(ctx: SuiteWorkContext, { canonical, spec }: ResolvedSpec
 function workItems(ctx: SuiteWorkContext): string[] {
   const specs = resolveSpecs(ctx.config.labelNoise.specs, ctx.config.data.dataset, ctx.data.train.classNames.length);
   const keys = specs.flatMap(({ canonical }) => ctx.models.map((m) => noiseKey(canonical, m.variant.name)));
-  return keys.filter((key) => {
-    const file = path.join(ctx.outDir, 'checkpoints', `${key}.ckpt`);
-    return !fs.existsSync(file) || loadCheckpoint<{ epoch: number }>(file).header.state.epoch < ctx.config.train.epochs;
-  });
+  return keys.filter((key) => !checkpointComplete(path.join(ctx.outDir, 'checkpoints', `${key}.ckpt`), ctx.config.train.epochs));
 }
 
 /** One retraining of workItems, in a child process: the checkpoint and progress file `run` then reuses. */
