@@ -224,7 +224,7 @@ function resizeBilinear(t: FrostTexture, oh: number, ow: number): FrostTexture {
 
 export default defineCorruption<FrostParams>({
   name: 'frost',
-  version: 1,
+  version: 2,
   family: 'weather',
   description: 'procedural ice-crystal texture blended as image·x + frost·texture (0..255 scale)',
   severities: {

@@ -9,13 +9,13 @@
  * Grayscale: the same per-value noise on the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { imageFromUnit } from '../src/corruptions/image.js';
-import { pixelStream, poissonCdf } from '../src/corruptions/random.js';
+import { FLOAT_NOISE } from '../src/corruptions/image.js';
+import { pixelStream, poissonCdf, type GuidedCdf } from '../src/corruptions/random.js';
 
-const cdfCache = new Map<number, (Float64Array | null)[]>();
+const cdfCache = new Map<number, (GuidedCdf | null)[]>();
 
 /** Poisson CDFs for rate (v/255)·c, one per byte value v (null for v = 0, which always gives 0). */
-function levelCdfs(c: number): (Float64Array | null)[] {
+function levelCdfs(c: number): (GuidedCdf | null)[] {
   let t = cdfCache.get(c);
   if (t === undefined) {
     t = Array.from({ length: 256 }, (_, v) => (v === 0 ? null : poissonCdf((v / 255) * c)));
@@ -35,13 +35,12 @@ export default defineCorruption<number>({
   },
   apply(image, { rng, params: c }) {
     const src = image.data;
-    const s = pixelStream(rng);
-    const cdfs = levelCdfs(c);
-    const out = new Float64Array(src.length);
+    const counts = pixelStream(rng).fillFromCdfs(src, levelCdfs(c), new Int32Array(src.length));
+    const out = new Uint8Array(src.length);
     for (let i = 0; i < src.length; i++) {
-      const cdf = cdfs[src[i]];
-      out[i] = (cdf === null ? 0 : s.fromCdf(cdf)) / c;
+      const v = counts[i] / c;
+      out[i] = v >= 1 ? 255 : (v * 255 + FLOAT_NOISE) | 0; // unitToByte: a count over c is finite and >= 0
     }
-    return imageFromUnit(out, image);
+    return { ...image, data: out };
   },
 });

@@ -42,7 +42,7 @@ const p = (loc: number, scale: number, zoom: number, threshold: number, blurRadi
 
 export default defineCorruption<SnowParams>({
   name: 'snow',
-  version: 1,
+  version: 2,
   family: 'weather',
   description: 'thresholded zoomed noise, motion-blurred into streaks, added to a brightened image',
   severities: {

@@ -246,7 +246,7 @@ function waterMask(liquid: Float64Array, h: number, w: number, intensity: number
 
 export default defineCorruption<SpatterParams>({
   name: 'spatter',
-  version: 1,
+  version: 2,
   family: 'weather',
   description: 'water drops (mode 0: turquoise embossed rims) or mud splashes (mode 1: brown blobs)',
   severities: {

@@ -103,7 +103,7 @@ describe('corrupt (and its alias corruptions apply)', function () {
     expect(m).not.to.have.any.keys('corruption', 'severity', 'parameters');
     expect(m.corruptions.map((c) => c.name)).to.deep.equal([...BENCHMARK_CORRUPTIONS]);
     expect(m.corruptions[0]).to.deep.equal({
-      name: 'gaussian_noise', version: 1, family: 'noise', source: 'built-in', parameters: { 1: 0.04, 2: 0.06, 3: 0.08, 4: 0.09, 5: 0.1 },
+      name: 'gaussian_noise', version: 2, family: 'noise', source: 'built-in', parameters: { 1: 0.04, 2: 0.06, 3: 0.08, 4: 0.09, 5: 0.1 },
     });
     expect(m.images).to.have.length(15 * 5 * 2);
     expect(fs.readdirSync(dir).sort()).to.deep.equal([...BENCHMARK_CORRUPTIONS, 'manifest.json'].sort());

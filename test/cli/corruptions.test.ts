@@ -62,7 +62,7 @@ export default defineCorruption({
     const rows = JSON.parse(await cli(['corruptions', 'list', '--json', '--corruption-module', plugin])) as CorruptionListing[];
     expect(rows.map((r) => r.name)).to.deep.equal([...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS, 'invert']);
     expect(rows[0]).to.deep.equal({
-      name: 'gaussian_noise', family: 'noise', version: 1, source: 'built-in', group: 'benchmark',
+      name: 'gaussian_noise', family: 'noise', version: 2, source: 'built-in', group: 'benchmark',
       description: rows[0].description,
       severities: { cifar: [0.04, 0.06, 0.08, 0.09, 0.1], imagenet: [0.08, 0.12, 0.18, 0.26, 0.38] },
     });
@@ -79,9 +79,9 @@ export default defineCorruption({
     const text = await cli(['corruptions', 'list']);
     const lines = text.split('\n');
     expect(lines[0]).to.equal('name               family   version  group      source');
-    expect(lines[1]).to.equal('gaussian_noise     noise    v1       benchmark  built-in');
+    expect(lines[1]).to.equal('gaussian_noise     noise    v2       benchmark  built-in');
     expect(text).to.contain('                   cifar    1-5: 0.04 | 0.06 | 0.08 | 0.09 | 0.1\n                   imagenet 1-5: 0.08 | 0.12 | 0.18 | 0.26 | 0.38\n');
-    expect(text).to.contain('speckle_noise      noise    v1       held-out   built-in');
+    expect(text).to.contain('speckle_noise      noise    v2       held-out   built-in');
     expect(formatCorruptionList([{ name: 'x', family: 'custom', version: 1, source: 'a.js', group: 'plugin', description: 'd', severities: { cifar: [[1, 2], 2, 3, 4, 5], imagenet: [[1, 2], 2, 3, 4, 5] } }]))
       .to.equal('name  family   version  group      source\nx     custom   v1       plugin     a.js\n      d\n      severities 1-5 (both tables): (1, 2) | 2 | 3 | 4 | 5\n');
   });

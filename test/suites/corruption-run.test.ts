@@ -71,7 +71,7 @@ describe('corruption suite through runExperiment (synthetic data)', function () 
     expect(r.convention.tableReason).to.equal('auto: 16x16 px images (<= 64 px) get the CIFAR-10-C table');
     expect(r.corruptions).to.deep.equal([
       {
-        name: 'gaussian_noise', version: 1, family: 'noise', group: 'benchmark', source: 'built-in', table: 'cifar',
+        name: 'gaussian_noise', version: 2, family: 'noise', group: 'benchmark', source: 'built-in', table: 'cifar',
         description: r.corruptions[0].description, parameters: [{ severity: 1, params: 0.04 }, { severity: 5, params: 0.1 }],
       },
       {

@@ -240,7 +240,7 @@ describe('corruption suite: a direct run on a trained model', function () {
       expect(r.convention.testImages).to.equal(120);
       expect(r.convention.table).to.equal('imagenet');
       expect(r.convention.tableReason).to.equal("corruption.table = 'imagenet'");
-      expect(r.corruptions[0]).to.deep.include({ name: 'gaussian_noise', version: 1, source: 'built-in', group: 'benchmark', table: 'imagenet' });
+      expect(r.corruptions[0]).to.deep.include({ name: 'gaussian_noise', version: 2, source: 'built-in', group: 'benchmark', table: 'imagenet' });
       expect(r.corruptions[0].parameters).to.deep.equal([{ severity: 1, params: 0.08 }, { severity: 5, params: 0.38 }]);
 
       expect(r.models.vanilla.clean.accuracy).to.be.above(0.8); // trained
