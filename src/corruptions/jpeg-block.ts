@@ -31,11 +31,11 @@ const FIX_3_072711026 = 25172;
 
 /**
  * Range limiting of the IDCT output, indexed by value + 2048 (value = sample − 128, before limiting). libjpeg's
- * C code wraps values of 384 and more past either end (its table is indexed by value & 1023); the SIMD IDCTs
- * that libjpeg-turbo and mozjpeg run on x86 and Arm saturate instead (packsswb), and so do sharp and Pillow on
- * blocks built to overshoot that far (values up to 548 were found at quality 1): this table saturates. Blocks of
- * 8-bit samples cannot take |value| to 2048 (the quantisation error is at most 4Q per coefficient), and the
- * & 4095 in the lookups only keeps the index inside the table.
+ * C code indexes its table by value & 1023, which wraps values of 384 or more (and −641 or less) back into
+ * range; the SIMD IDCTs that libjpeg-turbo and mozjpeg run on x86 and Arm saturate instead (packsswb), and so do
+ * sharp and Pillow on blocks built to overshoot that far (values up to 548 were found at quality 1, tested):
+ * this table saturates. Blocks of 8-bit samples cannot take |value| to 2048 (each coefficient's quantisation
+ * error is at most Q/2, about 1,900 at a pixel in the worst case), so the & 4095 only keeps the index in range.
  */
 const IDCT_LIMIT = (() => {
   const t = new Uint8Array(4096);
@@ -43,8 +43,11 @@ const IDCT_LIMIT = (() => {
   return t;
 })();
 
-/** Quantise then dequantise islow coefficient x (scaled by 8) with quantiser entry i; see JpegQuantiser. */
-function requantise(x: number, i: number, q: Int32Array, half: Int32Array, inv: Float64Array): number {
+/**
+ * Quantise then dequantise islow coefficient x (scaled by 8) with quantiser entry i; see JpegQuantiser.
+ * Exported for the tests, which hold it to libjpeg-turbo's reciprocal quantiser.
+ */
+export function requantise(x: number, i: number, q: Int32Array, half: Int32Array, inv: Float64Array): number {
   const sign = x >> 31; // 0 or −1: ±half without a branch (noise makes the sign unpredictable)
   return Math.imul(((x + ((half[i] ^ sign) - sign)) * inv[i]) | 0, q[i]);
 }
