@@ -42,12 +42,10 @@ const HALF = 1 << 15;
 const LIMIT = Uint8Array.from({ length: 1024 }, (_, i) => Math.min(255, Math.max(0, i - 256)));
 
 /** Reused planes (grown as needed, never shrunk): the round trip allocates nothing per call but its output. */
-const scratch: { y: Uint8Array; cb: Uint8Array; cr: Uint8Array; sums: Int32Array } = {
+const scratch: { y: Uint8Array; cb: Uint8Array; cr: Uint8Array } = {
   y: new Uint8Array(0),
   cb: new Uint8Array(0),
   cr: new Uint8Array(0),
-  /** Column sums of one chroma output row for Cb and Cr (fancy upsampling). */
-  sums: new Int32Array(0),
 };
 
 function plane(current: Uint8Array, size: number): Uint8Array {
@@ -174,31 +172,27 @@ function yccToRgb(luma: number, cb: number, cr: number, out: Uint8Array, o: numb
 /**
  * Decoder: jdsample.c h2v2_fancy_upsample + jdcolor.c ycc_rgb_convert. Each output chroma sample is 9/16 of the
  * nearest chroma sample, 3/16 of each of its two neighbours towards the output position and 1/16 of the
- * diagonal one: first vertical 3:1 column sums (rows past the top or bottom repeat the edge row), then the
- * horizontal 3:1 with rounding biases 8 (left output of a pair) and 7 (right); columns past the edges repeat
- * the edge column. `out` is h x w x 3.
+ * diagonal one: vertical 3:1 column sums (rows past the top or bottom repeat the edge row), then the horizontal
+ * 3:1 with rounding biases 8 (left output of a pair) and 7 (right); columns past the edges repeat the edge
+ * column. `out` is h x w x 3.
  */
 function fancyUpsampleToRgb(
   Y: Uint8Array, lw: number, Cb: Uint8Array, Cr: Uint8Array, cw: number,
   cwReal: number, chReal: number, h: number, w: number, out: Uint8Array,
 ): void {
-  if (scratch.sums.length < 2 * cwReal) scratch.sums = new Int32Array(2 * cwReal);
-  const sums = scratch.sums; // [0, cwReal): Cb column sums, [cwReal, 2 cwReal): Cr
   const last = cwReal - 1;
   for (let y = 0; y < h; y++) {
     const cy = y >> 1;
     const near = cy * cw;
     const far = ((y & 1) === 0 ? Math.max(cy - 1, 0) : Math.min(cy + 1, chReal - 1)) * cw;
-    for (let c = 0; c < cwReal; c++) {
-      sums[c] = 3 * Cb[near + c] + Cb[far + c];
-      sums[cwReal + c] = 3 * Cr[near + c] + Cr[far + c];
-    }
     const yRow = y * lw;
     let o = y * w * 3;
-    let cbPrev = sums[0], crPrev = sums[cwReal]; // column −1 repeats column 0
+    // Vertical 3:1 sums of columns c − 1, c, c + 1, rolled along the row; column −1 repeats column 0.
+    let cbPrev = 3 * Cb[near] + Cb[far], crPrev = 3 * Cr[near] + Cr[far];
     let cbThis = cbPrev, crThis = crPrev;
     for (let c = 0; c < cwReal; c++) {
-      const cbNext = c < last ? sums[c + 1] : cbThis, crNext = c < last ? sums[cwReal + c + 1] : crThis;
+      const n = c < last ? c + 1 : c; // column past the right edge repeats the last
+      const cbNext = 3 * Cb[near + n] + Cb[far + n], crNext = 3 * Cr[near + n] + Cr[far + n];
       const x = 2 * c;
       yccToRgb(Y[yRow + x], ((3 * cbThis + cbPrev + 8) >> 4) - 128, ((3 * crThis + crPrev + 8) >> 4) - 128, out, o);
       if (x + 1 === w) break; // odd width: the pair's right sample is past the image
