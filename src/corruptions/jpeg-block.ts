@@ -52,8 +52,10 @@ export function requantise(x: number, i: number, q: Int32Array, half: Int32Array
   return Math.imul(((x + ((half[i] ^ sign) - sign)) * inv[i]) | 0, q[i]);
 }
 
-/** One block's workspace (between the passes). A module constant rather than a parameter: V8 then knows its
- * length and drops the bounds checks on the constant-offset accesses (about 10% of the block's time). */
+/**
+ * One block's workspace between the passes. A module constant rather than a parameter: V8 then knows its length
+ * and drops the bounds checks on the constant-offset accesses (about 10% of the block's time).
+ */
 const ws = new Int32Array(64);
 
 /**

@@ -11,7 +11,7 @@
  *  per 8x8  FDCT islow, quantisation, dequantisation, IDCT islow (jpeg-block.ts, tables in jpeg-quant.ts)
  *  decoder  chroma upsampling: "fancy" triangle filter (jdsample.c h2v2_fancy_upsample, 9/16 3/16 3/16 1/16,
  *           image edges repeated), or plain 2x2 repetition when the chroma plane is at most 2 samples wide
- *           (libjpeg uses the plain upsampler then); YCbCr → RGB (jdcolor.c tables), limited to 0..255.
+ *           (libjpeg uses the plain upsampler then); YCbCr → RGB (jdcolor.c arithmetic), limited to 0..255.
  *
  * Grayscale is a one-component JPEG: luma only, no colour conversion, no subsampling.
  *
