@@ -44,12 +44,13 @@ const IDCT_LIMIT = (() => {
 })();
 
 /**
- * Quantise then dequantise islow coefficient x (scaled by 8) with quantiser entry i; see JpegQuantiser.
- * Exported for the tests, which hold it to libjpeg-turbo's reciprocal quantiser.
+ * Quantise then dequantise islow coefficient x (scaled by 8) with entry i of a quantiser's arrays (see
+ * JpegQuantiser): integer only, and no branch on the sign, which noise makes unpredictable. Exported for the tests.
  */
-export function requantise(x: number, i: number, q: Int32Array, half: Int32Array, inv: Float64Array): number {
-  const sign = x >> 31; // 0 or −1: ±half without a branch (noise makes the sign unpredictable)
-  return Math.imul(((x + ((half[i] ^ sign) - sign)) * inv[i]) | 0, q[i]);
+export function requantise(x: number, i: number, q: Int32Array, corr: Int32Array, recip: Int32Array, shift: Int32Array): number {
+  const sign = x >> 31; // 0 or −1
+  const level = Math.imul(((x ^ sign) - sign) + corr[i], recip[i]) >>> shift[i];
+  return Math.imul((level ^ sign) - sign, q[i]);
 }
 
 /**
@@ -63,7 +64,7 @@ const ws = new Int32Array(64);
  * decoder make of it with quantiser `t`.
  */
 export function roundTripBlock(plane: Uint8Array, offset: number, stride: number, t: JpegQuantiser): void {
-  const q = t.q, half = t.half, inv = t.inv;
+  const q = t.q, corr = t.corr, recip = t.recip, shift = t.shift;
   // FDCT pass 1: rows. Results scaled up by sqrt(8) · 2^2 (PASS1_BITS); the −128 level shift only reaches DC.
   for (let row = 0, p = offset; row < 8; row++, p += stride) {
     const d0 = plane[p], d1 = plane[p + 1], d2 = plane[p + 2], d3 = plane[p + 3];
@@ -108,14 +109,14 @@ export function roundTripBlock(plane: Uint8Array, offset: number, stride: number
     const z3o = Math.imul(o3, -FIX_1_961570560) + z5;
     const z4o = Math.imul(o4, -FIX_0_390180644) + z5;
     // Dequantised coefficients k = vertical frequency of this column (natural index k·8 + c).
-    const k0 = requantise((tmp10 + tmp11 + 2) >> 2, c, q, half, inv);
-    const k4 = requantise((tmp10 - tmp11 + 2) >> 2, c + 32, q, half, inv);
-    const k2 = requantise((z1 + Math.imul(tmp13, FIX_0_765366865) + 16384) >> 15, c + 16, q, half, inv);
-    const k6 = requantise((z1 - Math.imul(tmp12, FIX_1_847759065) + 16384) >> 15, c + 48, q, half, inv);
-    const k7 = requantise((Math.imul(tmp4, FIX_0_298631336) + z1o + z3o + 16384) >> 15, c + 56, q, half, inv);
-    const k5 = requantise((Math.imul(tmp5, FIX_2_053119869) + z2o + z4o + 16384) >> 15, c + 40, q, half, inv);
-    const k3 = requantise((Math.imul(tmp6, FIX_3_072711026) + z2o + z3o + 16384) >> 15, c + 24, q, half, inv);
-    const k1 = requantise((Math.imul(tmp7, FIX_1_501321110) + z1o + z4o + 16384) >> 15, c + 8, q, half, inv);
+    const k0 = requantise((tmp10 + tmp11 + 2) >> 2, c, q, corr, recip, shift);
+    const k4 = requantise((tmp10 - tmp11 + 2) >> 2, c + 32, q, corr, recip, shift);
+    const k2 = requantise((z1 + Math.imul(tmp13, FIX_0_765366865) + 16384) >> 15, c + 16, q, corr, recip, shift);
+    const k6 = requantise((z1 - Math.imul(tmp12, FIX_1_847759065) + 16384) >> 15, c + 48, q, corr, recip, shift);
+    const k7 = requantise((Math.imul(tmp4, FIX_0_298631336) + z1o + z3o + 16384) >> 15, c + 56, q, corr, recip, shift);
+    const k5 = requantise((Math.imul(tmp5, FIX_2_053119869) + z2o + z4o + 16384) >> 15, c + 40, q, corr, recip, shift);
+    const k3 = requantise((Math.imul(tmp6, FIX_3_072711026) + z2o + z3o + 16384) >> 15, c + 24, q, corr, recip, shift);
+    const k1 = requantise((Math.imul(tmp7, FIX_1_501321110) + z1o + z4o + 16384) >> 15, c + 8, q, corr, recip, shift);
 
     if ((k1 | k2 | k3 | k4 | k5 | k6 | k7) === 0) {
       const dc = k0 << 2; // jidctint.c's zero-AC shortcut (same values as the full pass)

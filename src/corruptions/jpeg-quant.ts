@@ -3,10 +3,10 @@
  * (jcparam.c, force_baseline), and the encoder's divide-with-rounding of an islow DCT coefficient (jcdctmgr.c).
  *
  * libjpeg-turbo (and mozjpeg, which sharp bundles) quantise by a reciprocal multiply rather than a division:
- * level = ((|x| + corr) · recip) >> shift with the sign restored, the constants from compute_reciprocal(8Q).
- * For every divisor 8Q (Q = 1..255) and every |x| an 8-bit islow DCT can produce, that equals the textbook
- * division rounding half away from zero, (|x| + 4Q) / 8Q, and so does the float form used here (see
- * JpegQuantiser); the tests check all three against each other exhaustively.
+ * level = ((|x| + corr) · recip) >> shift with the sign restored, the constants from compute_reciprocal(8Q);
+ * that is what is done here. For every divisor 8Q (Q = 1..255) and every |x| an 8-bit islow DCT can produce, it
+ * equals the textbook division rounding half away from zero, (|x| + 4Q) / 8Q (the tests check it exhaustively,
+ * against libjpeg-turbo's 32-bit non-SIMD build too).
  */
 
 /** JPEG Annex K luminance table, natural (row-major) order: the base of quantisation table 0. */
@@ -34,17 +34,19 @@ const ANNEX_K_CHROMINANCE = [
 ] as const;
 
 /**
- * One component's quantiser, natural order, 64 entries each. The block round trip computes the quantised level
- * as trunc((x ± 4Q) · inv) with inv = 1/(8Q) nudged up by 2^−40: for every |x| < 2^16 (more than an
- * 8-bit islow DCT produces) that is exactly the rounding division, with no branch and no integer division.
+ * One component's quantiser, natural order, 64 entries each: libjpeg-turbo's compute_reciprocal for divisor 8Q
+ * in its SIMD (16-bit DCTELEM) form, so the level of coefficient x is ((|x| + corr) · recip) >> shift with the
+ * sign restored. (|x| + corr) and recip are below 2^16, so the product fits 32 unsigned bits (Math.imul, >>>).
  */
 export interface JpegQuantiser {
   /** The table entry Q (1..255): the decoder's dequantisation multiplier. */
   readonly q: Int32Array;
-  /** Half the divisor 8Q, i.e. 4Q: round half away from zero. */
-  readonly half: Int32Array;
-  /** (1 / 8Q) · (1 + 2^−40). */
-  readonly inv: Float64Array;
+  /** Rounding correction, 4Q or 4Q + 1. */
+  readonly corr: Int32Array;
+  /** Reciprocal of 8Q scaled by 2^shift, < 2^16. */
+  readonly recip: Int32Array;
+  /** 16 + floor(log2 8Q), one less for a power of two. */
+  readonly shift: Int32Array;
 }
 
 /** The quantisers of one quality: table 0 for luma (and gray), table 1 for Cb and Cr. */
@@ -76,10 +78,30 @@ export function assertQuality(quality: number): void {
   }
 }
 
-function quantiser(table: Uint16Array): JpegQuantiser {
+/** The quantiser of a table (natural order; any length, 64 for a JPEG table). */
+export function quantiserFor(table: Uint16Array): JpegQuantiser {
   const q = Int32Array.from(table);
-  // The islow FDCT leaves its output scaled up by 8, so the divisor is 8Q.
-  return { q, half: q.map((v) => 4 * v), inv: Float64Array.from(q, (v) => (1 / (8 * v)) * (1 + 2 ** -40)) };
+  const n = q.length;
+  const corr = new Int32Array(n), recip = new Int32Array(n), shift = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const divisor = 8 * q[i]; // the islow FDCT leaves its output scaled up by 8
+    let r = 16 + (31 - Math.clz32(divisor)); // divisor >= 8: never compute_reciprocal's divisor-1 case
+    let fq = Math.floor(2 ** r / divisor);
+    const fr = 2 ** r % divisor;
+    let c = divisor >> 1;
+    if (fr === 0) { // a power of two: fq would need 17 bits
+      fq >>= 1;
+      r--;
+    } else if (fr <= divisor >> 1) {
+      c++; // fractional part of 2^r / divisor at most one half
+    } else {
+      fq++;
+    }
+    corr[i] = c;
+    recip[i] = fq;
+    shift[i] = r;
+  }
+  return { q, corr, recip, shift };
 }
 
 const cache = new Map<number, JpegQuantisers>();
@@ -88,7 +110,7 @@ const cache = new Map<number, JpegQuantisers>();
 export function jpegQuantisers(quality: number): JpegQuantisers {
   let hit = cache.get(quality);
   if (hit === undefined) {
-    hit = { luma: quantiser(jpegQuantTable(quality, 0)), chroma: quantiser(jpegQuantTable(quality, 1)) };
+    hit = { luma: quantiserFor(jpegQuantTable(quality, 0)), chroma: quantiserFor(jpegQuantTable(quality, 1)) };
     cache.set(quality, hit);
   }
   return hit;
