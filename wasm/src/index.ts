@@ -1,0 +1,2 @@
+/** The corruption kernels in WebAssembly (built to wasm/kernels.wasm by `npm run build:wasm`). */
+export { gaussianBytes, gaussianSymmetric } from './gaussian';
