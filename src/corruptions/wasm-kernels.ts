@@ -27,6 +27,11 @@ interface KernelExports {
     inBytes: number, outBytes: number, src: number, out: number, line: number, rowAt: number, edgeFrom: number,
     kernel: number, offs: number, h: number, w: number, c: number, r: number, floatNoise: number,
   ): void;
+  elasticRemap(
+    inBytes: number, outBytes: number, x: number, warped: number, out: number, dx: number, dy: number,
+    h: number, w: number, c: number, warp: number, ia: number, ib: number, ic: number, id: number, ie: number, iff: number,
+    floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;

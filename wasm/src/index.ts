@@ -1,2 +1,3 @@
 /** The corruption kernels in WebAssembly (built to wasm/kernels.wasm by `npm run build:wasm`). */
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
+export { elasticRemap } from './remap';
