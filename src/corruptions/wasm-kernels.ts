@@ -32,6 +32,11 @@ interface KernelExports {
     h: number, w: number, c: number, warp: number, ia: number, ib: number, ic: number, id: number, ie: number, iff: number,
     floatNoise: number,
   ): void;
+  plasmaFractal(m: number, noise: number, size: number, decay: number): void;
+  fogBlend(
+    inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
+    scale: number, k: number, floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;
@@ -59,7 +64,7 @@ function loadKernels(): KernelExports | null {
 export class KernelScratch {
   private end = 0;
 
-  constructor(private readonly k: KernelExports) {}
+  constructor(readonly k: KernelExports) {}
 
   /** A region of `bytes` bytes: its byte offset. */
   take(bytes: number): number {

@@ -1,3 +1,4 @@
 /** The corruption kernels in WebAssembly (built to wasm/kernels.wasm by `npm run build:wasm`). */
+export { fogBlend, plasmaFractal } from './fog';
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
 export { elasticRemap } from './remap';
