@@ -33,6 +33,10 @@ interface KernelExports {
     floatNoise: number,
   ): void;
   plasmaFractal(m: number, noise: number, size: number, decay: number): void;
+  spatterWaterBytes(
+    liquid: number, inBytes: number, outBytes: number, h: number, w: number, c: number, intensity: number,
+    kernels: number, work: number, floatNoise: number,
+  ): number;
   fogBlend(
     inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
     scale: number, k: number, floatNoise: number,

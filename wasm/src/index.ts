@@ -2,3 +2,4 @@
 export { fogBlend, plasmaFractal } from './fog';
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
 export { elasticRemap } from './remap';
+export { spatterWaterBytes } from './spatter';
