@@ -48,9 +48,9 @@ describe('WebAssembly corruption kernels', () => {
     }
   });
 
-  it('loads here (Node 20 has WebAssembly SIMD), and TOPK_HARNESS_WASM_KERNELS=0 switches it off', () => {
+  it('loads here (Node 20 has WebAssembly SIMD), and TOPK_HARNESS_WASM_KERNELS=0 switches it off', async () => {
     expect(wasmKernels()).to.not.equal(null);
-    withEnv({ TOPK_HARNESS_WASM_KERNELS: '0' }, () => {
+    await withEnv('TOPK_HARNESS_WASM_KERNELS', '0', async () => {
       expect(wasmKernels()).to.equal(null);
       expect(gaussianFilterBytes(new Uint8Array(27), 3, 3, 3, 0.5)).to.equal(null);
     });
