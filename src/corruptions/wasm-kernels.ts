@@ -27,6 +27,17 @@ interface KernelExports {
     inBytes: number, outBytes: number, src: number, out: number, line: number, rowAt: number, edgeFrom: number,
     kernel: number, offs: number, h: number, w: number, c: number, r: number, floatNoise: number,
   ): void;
+  correlateBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, row: number, doubles: number, rowAt: number,
+    colAt: number, shifts: number, weights: number, nt: number, h: number, w: number, c: number, py: number, px: number,
+    rounding: number, floatNoise: number,
+  ): void;
+  diskBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, sums: number, t: number, u: number, row: number,
+    doubles: number, rowAt: number, colAt: number, halfWidth: number, weight: number, g: number, gDown: number,
+    gAcross: number, resShifts: number, resWeights: number, nres: number, offs: number, h: number, w: number, c: number,
+    p: number, rd: number, rg: number, floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;
