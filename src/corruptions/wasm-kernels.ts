@@ -38,6 +38,12 @@ interface KernelExports {
     gAcross: number, resShifts: number, resWeights: number, nres: number, offs: number, h: number, w: number, c: number,
     p: number, rd: number, rg: number, floatNoise: number,
   ): void;
+  snowBytes(
+    inBytes: number, outBytes: number, levels: number, noise: number, layer: number, pad: number, row: number,
+    doubles: number, zy0: number, zy1: number, zfy: number, zx0: number, zx1: number, zfx: number, threshold: number,
+    rowAt: number, colAt: number, shifts: number, weights: number, nt: number, py: number, px: number, h: number,
+    w: number, c: number, blend: number, floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;

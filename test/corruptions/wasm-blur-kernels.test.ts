@@ -1,14 +1,15 @@
 /**
- * The WebAssembly kernels of defocus_blur and motion_blur (wasm/src/correlate.ts, disk.ts) against
+ * The WebAssembly kernels of defocus_blur, motion_blur and snow (wasm/src/correlate.ts, disk.ts, snow.ts) against
  * their JavaScript twins: the doubles bit for bit (each kernel hands back its values before the conversion to
  * bytes) and the bytes byte for byte, on random bytes, constant black and white, and the scenes of fixtures.ts; at
  * small odd, 32 px, 224 px and non-square sizes, one and three channels, every severity of both tables, each border
- * mode the corruptions use (defocus_blur reflect101, motion_blur nearest). Then each corruption end to end
+ * mode the corruptions use (defocus_blur reflect101, motion_blur and snow nearest). Then each corruption end to end
  * with the kernels on and off (TOPK_HARNESS_WASM_KERNELS).
  */
 import { expect } from 'chai';
 import defocusBlur, { defocusKernel, defocusSplit, type DefocusParams } from '../../corruptions/defocus_blur.js';
 import motionBlurCorruption, { type MotionBlurParams } from '../../corruptions/motion_blur.js';
+import snow, { snowBytes, snowValues, type SnowParams } from '../../corruptions/snow.js';
 import { corruptImage } from '../../src/corruptions/apply.js';
 import type { Corruption, Severity, SeverityTable } from '../../src/corruptions/define.js';
 import { correlateDisk, correlateDiskBytes } from '../../src/corruptions/disk.js';
@@ -65,6 +66,7 @@ describe('WebAssembly blur kernels equal their JavaScript twins', function () {
     await withEnv('TOPK_HARNESS_WASM_KERNELS', '0', async () => {
       expect(correlate2dBytes(image.data, 4, 5, 3, taps, 'nearest', '255')).to.equal(null);
       expect(correlateDiskBytes(image.data, 4, 5, 3, defocusSplit(3, 0.1), 'reflect101')).to.equal(null);
+      expect(snowBytes(image, pixelStream(rngFor(0)), snow.params(1, 'cifar') as SnowParams)).to.equal(null);
     });
   });
 
@@ -124,10 +126,34 @@ describe('WebAssembly blur kernels equal their JavaScript twins', function () {
     }
   });
 
+  describe('snow: snowBytes against snowValues on the same draws', () => {
+    for (const shape of SHAPES) {
+      it(`${shapeName(shape)}, every severity of both tables`, () => {
+        const [h, w, c] = shape;
+        for (const [kind, image] of images(h, w, c)) {
+          for (const table of TABLES) {
+            for (const s of SEVERITIES) {
+              const q = snow.params(s, table) as SnowParams;
+              const seed = [shapeName(shape), kind, table, s];
+              const doubles = new Float64Array(h * w * c);
+              const bytes = snowBytes(image, pixelStream(rngFor(2, ...seed)), q, doubles)!;
+              const draws = pixelStream(rngFor(2, ...seed));
+              const noise = draws.fillNormal(new Float64Array(h * w), q.loc, q.scale);
+              const js = snowValues(image, noise, draws.uniformIn(-135, -45), q);
+              const what = `${kind} ${table} s${s}`;
+              expectSame(doubles, js, `${what}, doubles`);
+              expectSame(bytes, imageFromUnit(js, image).data, `${what}, bytes`);
+            }
+          }
+        }
+      });
+    }
+  });
+
   describe('the corruptions end to end: the same bytes with the kernels on and off', () => {
     const run = (corruption: Corruption, image: Image, s: Severity, table: SeverityTable, on: '0' | '1'): Promise<Image> =>
       withEnv('TOPK_HARNESS_WASM_KERNELS', on, () => corruptImage(image, corruption, s, { seed: 3, table, index: s }));
-    for (const corruption of [defocusBlur, motionBlurCorruption] as Corruption[]) {
+    for (const corruption of [defocusBlur, motionBlurCorruption, snow] as Corruption[]) {
       it(`${corruption.name}: scenes and random bytes at 32 px (both tables), 224 px (ImageNet), gray and non-square`, async () => {
         const cases: [Image, SeverityTable[]][] = [
           [sceneImage(32, 32, 3), TABLES], [randomImage(32, 32, 3, 5), TABLES], [sceneImage(224, 224, 3), ['imagenet']],

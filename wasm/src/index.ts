@@ -2,3 +2,4 @@
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
 export { correlateBytes } from './correlate';
 export { diskBytes } from './disk';
+export { snowBytes } from './snow';
