@@ -41,6 +41,23 @@ interface KernelExports {
     inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
     scale: number, k: number, floatNoise: number,
   ): void;
+  correlateBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, row: number, doubles: number, rowAt: number,
+    colAt: number, shifts: number, weights: number, nt: number, h: number, w: number, c: number, py: number, px: number,
+    rounding: number, floatNoise: number,
+  ): void;
+  diskBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, sums: number, t: number, u: number, row: number,
+    doubles: number, rowAt: number, colAt: number, halfWidth: number, weight: number, g: number, gDown: number,
+    gAcross: number, resShifts: number, resWeights: number, nres: number, offs: number, h: number, w: number, c: number,
+    p: number, rd: number, rg: number, floatNoise: number,
+  ): void;
+  snowBytes(
+    inBytes: number, outBytes: number, levels: number, noise: number, layer: number, pad: number, row: number,
+    doubles: number, zy0: number, zy1: number, zfy: number, zx0: number, zx1: number, zfx: number, threshold: number,
+    rowAt: number, colAt: number, shifts: number, weights: number, nt: number, py: number, px: number, h: number,
+    w: number, c: number, blend: number, floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;
