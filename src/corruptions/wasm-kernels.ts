@@ -17,7 +17,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 export const KERNELS_FILE = path.join(PACKAGE_ROOT, 'wasm', 'kernels.wasm');
 
 /** What wasm/src/index.ts exports (pointers are byte offsets into `memory`). */
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   gaussianSymmetric(
     src: number, out: number, line: number, rowAt: number, edgeFrom: number, kernel: number, offs: number,
@@ -58,6 +58,9 @@ interface KernelExports {
     rowAt: number, colAt: number, shifts: number, weights: number, nt: number, py: number, px: number, h: number,
     w: number, c: number, blend: number, floatNoise: number,
   ): void;
+  boxHorizontal(src: number, dst: number, h: number, w: number, c: number, outW: number, taps: number): void;
+  boxVertical(src: number, dst: number, rowLen: number, outH: number, taps: number): void;
+  boxNearest(src: number, dst: number, inRow: number, outRow: number, outH: number, yFrom: number, chunks: number): void;
 }
 
 let instance: KernelExports | null | undefined;

@@ -11,11 +11,13 @@ import * as path from 'node:path';
 import type { BorderMode } from '../../src/corruptions/border.js';
 import { gaussianFilterBytes, gaussianKernel1d, separableSymmetric, separableSymmetricWasm } from '../../src/corruptions/gaussian.js';
 import { FLOAT_NOISE } from '../../src/corruptions/image.js';
+import { pilBoxResize, pilBoxResizeJs, pilBoxResizeWasm, pilBoxRoundTrip } from '../../src/corruptions/pil-box.js';
 import { KERNELS_FILE, wasmKernels } from '../../src/corruptions/wasm-kernels.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { corruptImage } from '../../src/corruptions/apply.js';
 import type { Severity, SeverityTable } from '../../src/corruptions/define.js';
 import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
+import pixelate, { pixelateSide } from '../../corruptions/pixelate.js';
 import { withEnv } from '../support/env.js';
 
 function randomDoubles(n: number, seed: number): Float64Array {
@@ -57,6 +59,7 @@ describe('WebAssembly corruption kernels', () => {
     await withEnv('TOPK_HARNESS_WASM_KERNELS', '0', async () => {
       expect(wasmKernels()).to.equal(null);
       expect(gaussianFilterBytes(new Uint8Array(27), 3, 3, 3, 0.5)).to.equal(null);
+      expect(pilBoxResizeWasm(new Uint8Array(27), 3, 3, 3, 2, 2)).to.equal(null);
     });
     expect(wasmKernels()).to.not.equal(null);
   });
@@ -88,7 +91,7 @@ describe('WebAssembly corruption kernels', () => {
   // Corruption by corruption: the output bytes with the kernels on equal those of the JavaScript path, every severity
   // of both tables, RGB and gray, sizes where the kernels' edge cases show (tiny, odd, non-square).
   const shapes: [number, number, 1 | 3][] = [[2, 3, 3], [9, 7, 1], [32, 32, 3], [33, 50, 3], [64, 61, 1]];
-  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter']) {
+  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter', 'pixelate']) {
     it(`${name}: the same bytes with the kernels on and off (both tables, 5 severities, ${shapes.length} shapes)`, async function () {
       this.timeout(60_000);
       const corruption = BUILTIN_CORRUPTIONS.find((c) => c.name === name)!;
@@ -106,4 +109,51 @@ describe('WebAssembly corruption kernels', () => {
       }
     });
   }
+
+  describe('Pillow BOX resize (pixelate): the JavaScript port\'s bytes', () => {
+    const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from(randomDoubles(n, seed), (v) => Math.floor(v * 256));
+    const sizes: [number, number][] = [[1, 1], [1, 7], [5, 1], [2, 3], [7, 9], [11, 6], [13, 13], [28, 28], [32, 32], [33, 47], [64, 37], [224, 224], [97, 250]];
+    /** Output sizes: shrinks by up to 4x (the one-load gather) and by more (tap by tap), enlargements, mixed, same. */
+    const targets = (h: number, w: number): [number, number][] => [
+      [1, 1], [Math.max(1, h >> 1), Math.max(1, w >> 1)], [Math.max(1, Math.trunc(h * 0.4)), Math.max(1, Math.trunc(w * 0.3))],
+      [Math.max(1, Math.trunc(h / 5)), Math.max(1, Math.trunc(w / 9))], [h + 3, 2 * w + 1], [Math.max(1, h - 1), w + 5],
+      [h, Math.max(1, w - 1)], [h * 3, w], [h, w],
+    ];
+
+    for (const c of [1, 3]) {
+      it(`resizes ${sizes.length} input sizes x 9 output sizes, ${c} channel${c === 1 ? '' : 's'}`, () => {
+        for (const [h, w] of sizes) {
+          const src = bytes(h * w * c, h * 7 + w);
+          for (const [oh, ow] of targets(h, w)) {
+            const js = pilBoxResizeJs(src, h, w, c, oh, ow);
+            const wasm = pilBoxResizeWasm(src, h, w, c, oh, ow);
+            expect(wasm, `${h}x${w}x${c} -> ${oh}x${ow}: the kernels took it`).to.not.equal(null);
+            const diff = firstDifference(wasm!, js);
+            expect(diff, `${h}x${w}x${c} -> ${oh}x${ow}: ${diff}`).to.equal(null);
+          }
+        }
+      });
+    }
+
+    it('a shrink summing more than 257 taps (16-bit sums) runs in JavaScript, with the same bytes', () => {
+      const src = bytes(3 * 300 * 3, 5);
+      expect(pilBoxResizeWasm(src, 3, 300, 3, 2, 1)).to.equal(null);
+      expect(firstDifference(pilBoxResize(src, 3, 300, 3, 2, 1), pilBoxResizeJs(src, 3, 300, 3, 2, 1))).to.equal(null);
+      expect(pilBoxResizeWasm(src, 3, 300, 3, 2, 2)).to.not.equal(null); // 150 taps
+    });
+
+    it('down and back up at every pixelate severity of both tables (sizes 32, 28, 224, odd, non-square, 1 px), wasm = JavaScript', async () => {
+      const shapes: [number, number, number][] = [[32, 32, 3], [28, 28, 1], [224, 224, 3], [224, 224, 1], [31, 45, 3], [300, 7, 3], [1, 1, 3], [2, 2, 1]];
+      for (const [h, w, c] of shapes) {
+        const src = bytes(h * w * c, h + w + c);
+        for (const f of [...pixelate.severities.cifar, ...pixelate.severities.imagenet]) {
+          const sh = pixelateSide(h, f), sw = pixelateSide(w, f);
+          const wasm = pilBoxRoundTrip(src, h, w, c, sh, sw);
+          const js = await withEnv('TOPK_HARNESS_WASM_KERNELS', '0', async () => pilBoxRoundTrip(src, h, w, c, sh, sw));
+          const diff = firstDifference(wasm, js) ?? firstDifference(wasm, pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, sh, sw), sh, sw, c, h, w));
+          expect(diff, `${h}x${w}x${c} via ${sh}x${sw}: ${diff}`).to.equal(null);
+        }
+      }
+    });
+  });
 });

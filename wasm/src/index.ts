@@ -6,3 +6,4 @@ export { spatterWaterBytes } from './spatter';
 export { correlateBytes } from './correlate';
 export { diskBytes } from './disk';
 export { snowBytes } from './snow';
+export { boxHorizontal, boxNearest, boxVertical } from './pil-box';
