@@ -256,7 +256,10 @@ function uniformWeights({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 
 
 /** A BOX's coefficients as the kernels take them: per output, its run of nonzero taps. */
 interface BoxTaps {
-  /** (first, count, weight) per output: taps first .. first + count − 1 all carry weight; the others 0. */
+  /**
+   * (first, count, weight, q15) per output: taps first .. first + count − 1 all carry weight, the others 0; q15 is
+   * q15Multiplier(count, weight).
+   */
   table: Int32Array;
   /** The largest count. */
   maxCount: number;
@@ -269,7 +272,7 @@ interface BoxTaps {
  */
 function boxTaps({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 'taps' | 'chunks'>): BoxTaps | null {
   const n = bounds.length >> 1;
-  const table = new Int32Array(n * 3);
+  const table = new Int32Array(n * 4);
   let maxCount = 0;
   for (let o = 0; o < n; o++) {
     const k0 = o * ksize;
@@ -280,12 +283,39 @@ function boxTaps({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 'taps' 
     while (b > a && kk[k0 + b - 1] === 0) b--;
     const wt = a < b ? kk[k0 + a] : 0;
     for (let x = a + 1; x < b; x++) if (kk[k0 + x] !== wt) return null;
-    table[o * 3] = bounds[o * 2] + a;
-    table[o * 3 + 1] = b - a;
-    table[o * 3 + 2] = wt;
+    table[o * 4] = bounds[o * 2] + a;
+    table[o * 4 + 1] = b - a;
+    table[o * 4 + 2] = wt;
+    table[o * 4 + 3] = q15Multiplier(b - a, wt);
     if (b - a > maxCount) maxCount = b - a;
   }
   return { table, maxCount };
+}
+
+const q15Cache = new Map<number, number>();
+
+/**
+ * A multiplier b in 1..32767 with (Σ·b + 2^14) >> 15 = (Σ·weight + 2^21) >> 22, both clipped to 0..255, for every
+ * Σ in 0..255·count (tried: weight / 2^7 rounded down, and up but at most 32767, each checked at every Σ; for BOX
+ * weights one of them holds for every count up to 12, past that mostly neither: 15 bits of weight are too coarse),
+ * or 0 where neither does or count > 128 (a sum past the i16 lanes of the kernels' q15mulr). Cached per (count,
+ * weight).
+ */
+function q15Multiplier(count: number, weight: number): number {
+  if (count < 1 || count > 128) return 0;
+  const key = count * 2 ** 23 + weight;
+  let b = q15Cache.get(key);
+  if (b === undefined) {
+    b = 0;
+    for (const cand of [Math.floor(weight / 128), Math.min(32767, Math.ceil(weight / 128))]) {
+      if (cand < 1 || cand > 32767) continue;
+      let ok = true;
+      for (let sum = 0; sum <= 255 * count && ok; sum++) ok = Math.min(255, (sum * cand + (1 << 14)) >> 15) === clip8(sum * weight + (1 << (PRECISION_BITS - 1)));
+      if (ok) { b = cand; break; }
+    }
+    q15Cache.set(key, b);
+  }
+  return b;
 }
 
 /**

@@ -5,7 +5,10 @@
  * Pillow's Σ v·k + 2^21 is wt·Σ v + 2^21 exactly: the taps are summed in 16-bit lanes (at most 257 taps, the caller's
  * guard) and multiplied once in 32-bit lanes, which hold every such sum (< 2^31, as Pillow's int).
  *
- * Tap tables, one (first, count, weight) i32 triple per output: the first input pixel (or row) and how many follow.
+ * Tap tables, one (first, count, weight, q15) i32 quadruple per output: the first input pixel (or row), how many
+ * taps, Pillow's weight, and a 16-bit multiplier b where (Σ·b + 2^14) >> 15 (i16x8.q15mulr_sat_s, one instruction
+ * for eight values) equals Pillow's (Σ·weight + 2^21) >> 22 for every sum the taps can make (checked exhaustively by
+ * the JavaScript; 0 where none does, or count > 128: then the 32-bit multiply).
  * Pointers are byte offsets into linear memory; the JavaScript side (src/corruptions/pil-box.ts) lays out the buffers
  * and the tables. Every buffer has 32 bytes of slack after it: loads and stores are whole lanes, and a row's last ones
  * may run past its end.
@@ -48,6 +51,15 @@ const PRECISION_BITS = 22;
   return i32x4.extend_low_i16x8_u(s16);
 }
 
+/** Σ·b rounded >> 15 (= Pillow's rounding, see the module comment) of four rows' sums, clipped: row r in bytes 4r .. 4r + 3. */
+// @ts-ignore: decorator
+@inline function finish4q15(r0: v128, r1: v128, r2: v128, r3: v128, b: v128): v128 {
+  // the sums (at most 4 · 255) fit i16 lanes as they are
+  const q01 = i16x8.q15mulr_sat_s(i16x8.narrow_i32x4_u(r0, r1), b);
+  const q23 = i16x8.q15mulr_sat_s(i16x8.narrow_i32x4_u(r2, r3), b);
+  return i8x16.narrow_i16x8_u(q01, q23);
+}
+
 /** Pillow's half + Σ·weight, >> 22 and clipped, of four rows' sums: row r's pixel in bytes 4r .. 4r + 3. */
 // @ts-ignore: decorator
 @inline function finish4(r0: v128, r1: v128, r2: v128, r3: v128, wt: v128): v128 {
@@ -71,9 +83,9 @@ const PRECISION_BITS = 22;
 
 /**
  * Horizontal pass: h rows of w pixels (c = 1 or 3) to outW pixels, four rows at a time (they share the taps: one
- * table read, one mask, one multiply setup per four outputs), one output pixel per i32x4. Up to four taps (every
- * shrink by at most 4x, so all of pixelate's) come from one 16-byte load (gatherTaps); more are summed one 4-byte
- * load at a time. A pixel is stored as 4 bytes, the spare ones overwritten by the next pixels, except where that
+ * table read, one mask, one multiplier per four outputs), one output pixel per i32x4. Up to four taps (every shrink
+ * by at most 4x, so all of pixelate's) come from one 16-byte load (gatherTaps) and two rows' sums share one q15
+ * multiply; more taps are summed one 4-byte load at a time and multiplied in 32 bits. A pixel is stored as 4 bytes, the spare ones overwritten by the next pixels, except where that
  * would run past the row (the next row is already written): exactly c bytes.
  */
 export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, outW: i32, taps: usize): void {
@@ -92,23 +104,19 @@ export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, ou
     const s = src + <usize>y * inRow;
     let d = dst + <usize>y * outRow;
     for (let xx = 0; xx < outW; xx++) {
-      const t = taps + <usize>xx * 12;
+      const t = taps + (<usize>xx << 4);
       const p = s + <usize>load<i32>(t) * step;
       const count = load<i32>(t, 4);
-      let r0: v128, r1: v128, r2: v128, r3: v128;
-      if (count <= 4) {
+      const q15 = load<i32>(t, 12);
+      let b: v128;
+      if (count <= 4 && q15 !== 0) {
         const keep = keepTaps(c, count);
-        r0 = sumGathered(gatherTaps(p, c, keep));
-        r1 = sumGathered(gatherTaps(p + inRow, c, keep));
-        r2 = sumGathered(gatherTaps(p + 2 * inRow, c, keep));
-        r3 = sumGathered(gatherTaps(p + 3 * inRow, c, keep));
+        b = finish4q15(sumGathered(gatherTaps(p, c, keep)), sumGathered(gatherTaps(p + inRow, c, keep)),
+          sumGathered(gatherTaps(p + 2 * inRow, c, keep)), sumGathered(gatherTaps(p + 3 * inRow, c, keep)), i16x8.splat(<i16>q15));
       } else {
-        r0 = sumTaps(p, count, step);
-        r1 = sumTaps(p + inRow, count, step);
-        r2 = sumTaps(p + 2 * inRow, count, step);
-        r3 = sumTaps(p + 3 * inRow, count, step);
+        b = finish4(sumTaps(p, count, step), sumTaps(p + inRow, count, step), sumTaps(p + 2 * inRow, count, step),
+          sumTaps(p + 3 * inRow, count, step), i32x4.splat(load<i32>(t, 8)));
       }
-      const b = finish4(r0, r1, r2, r3, i32x4.splat(load<i32>(t, 8)));
       if (xx * c + 4 <= outW * c) {
         v128.store32_lane(d, b, 0);
         v128.store32_lane(d + outRow, b, 1);
@@ -128,7 +136,7 @@ export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, ou
     const s = src + <usize>y * inRow;
     let d = dst + <usize>y * outRow;
     for (let xx = 0; xx < outW; xx++) {
-      const t = taps + <usize>xx * 12;
+      const t = taps + (<usize>xx << 4);
       const p = s + <usize>load<i32>(t) * step;
       const count = load<i32>(t, 4);
       const r = count <= 4 ? sumGathered(gatherTaps(p, c, keepTaps(c, count))) : sumTaps(p, count, step);
@@ -147,11 +155,29 @@ export function boxVertical(src: usize, dst: usize, rowLen: i32, outH: i32, taps
   const half = i32x4.splat(1 << (PRECISION_BITS - 1));
   const stride = <usize>rowLen;
   for (let yy = 0; yy < outH; yy++) {
-    const t = taps + <usize>yy * 12;
+    const t = taps + (<usize>yy << 4);
     const first = src + <usize>load<i32>(t) * stride;
     const count = load<i32>(t, 4);
     const wt = i32x4.splat(load<i32>(t, 8));
+    const q15 = load<i32>(t, 12);
     const d = dst + <usize>yy * stride;
+    if (q15 !== 0) {
+      // sums of at most 128 taps fit i16 lanes: one rounding multiply per eight values
+      const b = i16x8.splat(<i16>q15);
+      for (let k: usize = 0; k < stride; k += 16) {
+        let p = first + k;
+        let lo = i16x8.splat(0);
+        let hi = i16x8.splat(0);
+        for (let r = 0; r < count; r++) {
+          const v = v128.load(p);
+          lo = i16x8.add(lo, i16x8.extend_low_i8x16_u(v));
+          hi = i16x8.add(hi, i16x8.extend_high_i8x16_u(v));
+          p += stride;
+        }
+        v128.store(d + k, i8x16.narrow_i16x8_u(i16x8.q15mulr_sat_s(lo, b), i16x8.q15mulr_sat_s(hi, b)));
+      }
+      continue;
+    }
     for (let k: usize = 0; k < stride; k += 16) {
       let p = first + k;
       let lo = i16x8.splat(0);
