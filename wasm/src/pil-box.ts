@@ -18,19 +18,19 @@
 const PRECISION_BITS = 22;
 
 /**
- * The count ≤ 4 pixels of c bytes (c = 1 or 3, a constant where inlined) at p, tap t of channel ch moved to byte lane
- * 4·ch + t by one constant shuffle of a 16-byte load; lanes of taps past the count zeroed (`keep`).
+ * The count ≤ 4 pixels of c bytes (c = 1 or 3) at p, tap t of channel ch in byte lane 4·ch + t: a 16-byte load, for
+ * RGB through a swizzle by a constant (one pshufb: a constant mask needs no out-of-range fix-up, and the branch on c
+ * is always taken the same way); lanes of taps past the count zeroed (`keep`).
  */
 // @ts-ignore: decorator
 @inline function gatherTaps(p: usize, c: i32, keep: v128): v128 {
   const v = v128.load(p);
-  return v128.and(c === 3 ? i8x16.shuffle(v, v, 0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, 12, 12, 12, 12) : v, keep);
+  return v128.and(c === 3 ? i8x16.swizzle(v, i8x16(0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, -128, -128, -128, -128)) : v, keep);
 }
 
-/** The lanes gatherTaps keeps for `count` taps: 0xff where the lane's tap is below count. */
+/** The lanes gatherTaps keeps for `count` taps: 0xff where the lane's tap (`tapOfLane`, 4: none) is below count. */
 // @ts-ignore: decorator
-@inline function keepTaps(c: i32, count: i32): v128 {
-  const tapOfLane = c === 3 ? i8x16(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 4, 4, 4) : i8x16(0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
+@inline function keepTaps(tapOfLane: v128, count: i32): v128 {
   return i8x16.gt_s(i8x16.splat(<i8>count), tapOfLane);
 }
 
@@ -89,13 +89,7 @@ const PRECISION_BITS = 22;
  * would run past the row (the next row is already written): exactly c bytes.
  */
 export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, outW: i32, taps: usize): void {
-  if (c === 3) horizontalRows(src, dst, h, w, 3, outW, taps);
-  else horizontalRows(src, dst, h, w, 1, outW, taps);
-}
-
-/** boxHorizontal for a constant c (inlined twice: the shuffles and strides fold). */
-// @ts-ignore: decorator
-@inline function horizontalRows(src: usize, dst: usize, h: i32, w: i32, c: i32, outW: i32, taps: usize): void {
+  const tapOfLane = c === 3 ? i8x16(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 4, 4, 4) : i8x16(0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
   const inRow = <usize>(w * c);
   const outRow = <usize>(outW * c);
   const step = <usize>c;
@@ -110,7 +104,7 @@ export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, ou
       const q15 = load<i32>(t, 12);
       let b: v128;
       if (count <= 4 && q15 !== 0) {
-        const keep = keepTaps(c, count);
+        const keep = keepTaps(tapOfLane, count);
         b = finish4q15(sumGathered(gatherTaps(p, c, keep)), sumGathered(gatherTaps(p + inRow, c, keep)),
           sumGathered(gatherTaps(p + 2 * inRow, c, keep)), sumGathered(gatherTaps(p + 3 * inRow, c, keep)), i16x8.splat(<i16>q15));
       } else {
@@ -139,7 +133,7 @@ export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, ou
       const t = taps + (<usize>xx << 4);
       const p = s + <usize>load<i32>(t) * step;
       const count = load<i32>(t, 4);
-      const r = count <= 4 ? sumGathered(gatherTaps(p, c, keepTaps(c, count))) : sumTaps(p, count, step);
+      const r = count <= 4 ? sumGathered(gatherTaps(p, c, keepTaps(tapOfLane, count))) : sumTaps(p, count, step);
       v128.store32_lane(d, finish4(r, r, r, r, i32x4.splat(load<i32>(t, 8))), 0);
       d += step;
     }
