@@ -3,7 +3,8 @@
  * byte: the same fixed-point weights and the same 8-bit intermediate between the horizontal and the vertical pass.
  * A BOX output's nonzero weights are one run of equal integers (1/count each, in Pillow's 22-bit fixed point), so
  * Pillow's Σ v·k + 2^21 is wt·Σ v + 2^21 exactly: the taps are summed in 16-bit lanes (at most 257 taps, the caller's
- * guard) and multiplied once in 32-bit lanes, which hold every such sum (< 2^31, as Pillow's int).
+ * guard) and multiplied once per output, by a 16-bit rounding multiply where one gives Pillow's bytes (below), else in
+ * 32-bit lanes, which hold every such product (< 2^31, as Pillow's int).
  *
  * Tap tables, one (first, count, weight, q15) i32 quadruple per output: the first input pixel (or row), how many
  * taps, Pillow's weight, and a 16-bit multiplier b where (Σ·b + 2^14) >> 15 (i16x8.q15mulr_sat_s, one instruction
@@ -85,8 +86,9 @@ const PRECISION_BITS = 22;
  * Horizontal pass: h rows of w pixels (c = 1 or 3) to outW pixels, four rows at a time (they share the taps: one
  * table read, one mask, one multiplier per four outputs), one output pixel per i32x4. Up to four taps (every shrink
  * by at most 4x, so all of pixelate's) come from one 16-byte load (gatherTaps) and two rows' sums share one q15
- * multiply; more taps are summed one 4-byte load at a time and multiplied in 32 bits. A pixel is stored as 4 bytes, the spare ones overwritten by the next pixels, except where that
- * would run past the row (the next row is already written): exactly c bytes.
+ * multiply; more taps are summed one 4-byte load at a time and multiplied in 32 bits. A pixel is stored as 4 bytes,
+ * the spare ones overwritten by the next pixels, except where that would run past the row (the next row is already
+ * written): exactly c bytes.
  */
 export function boxHorizontal(src: usize, dst: usize, h: i32, w: i32, c: i32, outW: i32, taps: usize): void {
   const tapOfLane = c === 3 ? i8x16(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 4, 4, 4) : i8x16(0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4);
