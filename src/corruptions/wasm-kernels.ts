@@ -61,6 +61,10 @@ export interface KernelExports {
   boxHorizontal(src: number, dst: number, h: number, w: number, c: number, outW: number, taps: number): void;
   boxVertical(src: number, dst: number, rowLen: number, outH: number, taps: number): void;
   boxNearest(src: number, dst: number, inRow: number, outRow: number, outH: number, yFrom: number, chunks: number): void;
+  contrastBytes(
+    inBytes: number, outBytes: number, n: number, c: number, pixels: number, k: number, unit: number, values: number,
+    lut: number, floatNoise: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;

@@ -7,3 +7,4 @@ export { correlateBytes } from './correlate';
 export { diskBytes } from './disk';
 export { snowBytes } from './snow';
 export { boxHorizontal, boxNearest, boxVertical } from './pil-box';
+export { contrastBytes } from './contrast';
