@@ -6,7 +6,7 @@
  * bit from Pillow's Resample.c (pil-box.ts: fixed-point weights, horizontal then vertical pass, 8-bit intermediate).
  * Upscaling with BOX picks, for each output pixel, the input pixel under its centre, so it is nearest-neighbour in
  * practice. Both resizes run in one WebAssembly SIMD session (pilBoxRoundTrip: the small image stays in the kernels'
- * memory; about 4x the JavaScript at 224 px, 3.5x at 32 px), the JavaScript port where the kernels are off.
+ * memory; about 5x the JavaScript at 224 and at 32 px), the JavaScript port where the kernels are off.
  * Deterministic. Deviations: none (integer arithmetic, as Pillow). (imagecorruptions upsamples with NEAREST; sharp's
  * resize kernels are not Pillow's BOX, hence the port.)
  * Sizes: CIFAR table on 32 px gives 30, 28, 27, 24, 20; on 28 px 26, 25, 23, 21, 18; ImageNet on 224 px gives
