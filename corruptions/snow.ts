@@ -18,7 +18,7 @@
  * Grayscale: gray(x) is the pixel itself (as in imagecorruptions), the same layer is added to the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { clippedZoom, clippedZoomPlan, motionBlur, motionBlurTaps, paddedOffsets } from '../src/corruptions/filters.js';
+import { clippedZoom, clippedZoomPlan, motionBlur, motionBlurTaps, paddedOffsets, tapsReach } from '../src/corruptions/filters.js';
 import { FLOAT_NOISE, imageFromUnit, roundToByte, toUnit, UNIT, unitToByte, type Image } from '../src/corruptions/image.js';
 import { pixelStream, type PixelStream } from '../src/corruptions/random.js';
 import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
@@ -116,12 +116,7 @@ export function snowBytes(image: Image, s: PixelStream, q: SnowParams, doubles?:
   s.fillNormal(new Float64Array(m.buffer(), noiseAt, h * w), q.loc, q.scale);
   const taps = motionBlurTaps(q.blurRadius, q.blurSigma, s.uniformIn(-135, -45));
   const nt = taps.weight.length;
-  let py = 0;
-  let px = 0;
-  for (let t = 0; t < nt; t++) {
-    py = Math.max(py, Math.abs(taps.dy[t]));
-    px = Math.max(px, Math.abs(taps.dx[t]));
-  }
+  const { py, px } = tapsReach(taps);
   const pw = w + 2 * px;
   const at = {
     in: m.take(n), out: m.take(n), levels: m.take(256 * 8), layer: m.take(h * w * 8), pad: m.take((h + 2 * py) * pw * 8),

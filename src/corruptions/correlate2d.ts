@@ -34,6 +34,17 @@ export function kernelTaps(kernel: ArrayLike<number>, kh: number, kw: number): T
   return { dy: Int32Array.from(dy), dx: Int32Array.from(dx), weight: Float64Array.from(wt) };
 }
 
+/** How far the taps reach from the centre: the padding a correlation needs, rows (py) and columns (px). */
+export function tapsReach(taps: Taps): { py: number; px: number } {
+  let py = 0;
+  let px = 0;
+  for (let t = 0; t < taps.weight.length; t++) {
+    py = Math.max(py, Math.abs(taps.dy[t]));
+    px = Math.max(px, Math.abs(taps.dx[t]));
+  }
+  return { py, px };
+}
+
 /**
  * 2-D correlation of an HWC image with taps (cv2.filter2D semantics: correlation, not convolution, anchor at the
  * kernel centre), borders by `mode` (OpenCV's default is reflect101). Each channel separately. Works on a padded
@@ -41,13 +52,8 @@ export function kernelTaps(kernel: ArrayLike<number>, kh: number, kw: number): T
  * sums are those of a tap-by-tap pass over the whole image, bit for bit, without streaming the image once per tap).
  */
 export function correlate2d(src: Float64Array, h: number, w: number, c: number, taps: Taps, mode: BorderMode): Float64Array {
-  let py = 0;
-  let px = 0;
+  const { py, px } = tapsReach(taps);
   const n = taps.weight.length;
-  for (let t = 0; t < n; t++) {
-    py = Math.max(py, Math.abs(taps.dy[t]));
-    px = Math.max(px, Math.abs(taps.dx[t]));
-  }
   const pad = padImage(src, h, w, c, py, px, mode);
   const prow = (w + 2 * px) * c;
   const rowLen = w * c;
@@ -144,12 +150,7 @@ export function correlate2dBytes(
   const k = wasmKernels();
   if (k === null) return null;
   const nt = taps.weight.length;
-  let py = 0;
-  let px = 0;
-  for (let t = 0; t < nt; t++) {
-    py = Math.max(py, Math.abs(taps.dy[t]));
-    px = Math.max(px, Math.abs(taps.dx[t]));
-  }
+  const { py, px } = tapsReach(taps);
   const n = h * w * c;
   const prow = (w + 2 * px) * c;
   const m = new KernelScratch(k);
