@@ -20,8 +20,9 @@
  */
 import { defineCorruption } from '../src/corruptions/define.js';
 import { gaussianFilter, sampleBilinear } from '../src/corruptions/filters.js';
-import { imageFromUnit, toUnit } from '../src/corruptions/image.js';
+import { FLOAT_NOISE, imageFromUnit, toUnit, type Image } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
+import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
 
 export interface ElasticParams {
   /** Displacement scale (px) of the smoothed field. */
@@ -50,17 +51,48 @@ export function affineFromPoints(src: readonly number[][], dst: readonly number[
   return [a, b, c, d, f, g];
 }
 
-/** cv2.warpAffine(src, M, (w, h), INTER_LINEAR, BORDER_REFLECT_101) on a float HWC image. */
-export function warpAffineReflect101(src: Float64Array, h: number, w: number, c: number, m: readonly number[]): Float64Array {
-  // OpenCV inverts M, then maps each destination pixel with fixed-point coordinates (AB_BITS 10, INTER_BITS 5).
+/** The inverse of a 2x3 affine matrix, as cv2.warpAffine computes it: [ia, ib, ic, id, ie, if]. */
+function inverseAffine(m: readonly number[]): [number, number, number, number, number, number] {
   const [a, b, cc, d, e2, f] = m;
   const det = a * e2 - b * d;
   const ia = e2 / det;
   const ib = -b / det;
   const id = -d / det;
   const ie = a / det;
-  const ic = -(ia * cc + ib * f);
-  const iff = -(id * cc + ie * f);
+  return [ia, ib, -(ia * cc + ib * f), id, ie, -(id * cc + ie * f)];
+}
+
+/**
+ * The resampling half of apply (float32 pixels, the affine warp when there is one, the displacement remap, bytes
+ * out) in WebAssembly (wasm/src/remap.ts: the same doubles as the JavaScript below), or null where the kernels are
+ * off. About 3x faster at 224 px.
+ */
+function remapWasm(image: Image, affine: readonly number[] | null, dx: Float64Array, dy: Float64Array): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const { height: h, width: w, channels: c } = image;
+  const n = h * w * c;
+  const m = new KernelScratch(k);
+  const pIn = m.take(n);
+  const pOutBytes = m.take(n);
+  const pX = m.take(n * 8);
+  const pWarped = m.take(n * 8);
+  const pOut = m.take(n * 8);
+  const pDx = m.take(h * w * 8);
+  const pDy = m.take(h * w * 8);
+  const buf = m.buffer();
+  new Uint8Array(buf, pIn, n).set(image.data);
+  new Float64Array(buf, pDx, h * w).set(dx);
+  new Float64Array(buf, pDy, h * w).set(dy);
+  const inv = affine === null ? [0, 0, 0, 0, 0, 0] : inverseAffine(affine);
+  k.elasticRemap(pIn, pOutBytes, pX, pWarped, pOut, pDx, pDy, h, w, c, affine === null ? 0 : 1, ...(inv as [number, number, number, number, number, number]), FLOAT_NOISE);
+  return new Uint8Array(buf, pOutBytes, n).slice();
+}
+
+/** cv2.warpAffine(src, M, (w, h), INTER_LINEAR, BORDER_REFLECT_101) on a float HWC image. */
+export function warpAffineReflect101(src: Float64Array, h: number, w: number, c: number, m: readonly number[]): Float64Array {
+  // OpenCV inverts M, then maps each destination pixel with fixed-point coordinates (AB_BITS 10, INTER_BITS 5).
+  const [ia, ib, ic, id, ie, iff] = inverseAffine(m);
   const out = new Float64Array(src.length);
   for (let y = 0; y < h; y++) {
     const x0 = Math.round((ib * y + ic) * 1024) + 16;
@@ -91,10 +123,7 @@ export default defineCorruption<ElasticParams>({
     const sq = Math.floor(Math.min(h, w) / 3);
     const pts1 = [[cx + sq, cy + sq], [cx + sq, cy - sq], [cx - sq, cy - sq]];
     const pts2 = pts1.map((pt) => pt.map((v) => Math.fround(v + s.uniformIn(-params.affine, params.affine))));
-    const x = toUnit(image);
-    for (let i = 0; i < x.length; i++) x[i] = Math.fround(x[i]);
-    const warped = sq > 0 ? warpAffineReflect101(x, h, w, c, affineFromPoints(pts1, pts2)) : x;
-
+    const affine = sq > 0 ? affineFromPoints(pts1, pts2) : null;
     const field = (): Float64Array => {
       const u = s.fillUniform(new Float64Array(h * w), -1, 1);
       const g = gaussianFilter(u, h, w, 1, params.sigma, 'reflect', 3);
@@ -103,6 +132,12 @@ export default defineCorruption<ElasticParams>({
     };
     const dx = field();
     const dy = field();
+    const bytes = remapWasm(image, affine, dx, dy);
+    if (bytes !== null) return { ...image, data: bytes };
+
+    const x = toUnit(image);
+    for (let i = 0; i < x.length; i++) x[i] = Math.fround(x[i]);
+    const warped = affine !== null ? warpAffineReflect101(x, h, w, c, affine) : x;
     const out = new Float64Array(x.length);
     for (let y = 0; y < h; y++) {
       for (let xx = 0; xx < w; xx++) {

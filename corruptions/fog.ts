@@ -10,9 +10,9 @@
  * Grayscale: the same fog on the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { UNIT, unitToByte } from '../src/corruptions/image.js';
+import { FLOAT_NOISE, UNIT, unitToByte } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
-import { nextPowerOfTwo, plasmaFractal } from '../src/corruptions/textures.js';
+import { nextPowerOfTwo, plasmaFractal, plasmaFractalInKernels } from '../src/corruptions/textures.js';
 
 export interface FogParams {
   /** Weight of the fractal added to the 0..1 image. */
@@ -51,8 +51,18 @@ export default defineCorruption<FogParams>({
     for (let i = 0; i < src.length; i++) if (src[i] > maxByte) maxByte = src[i];
     const maxVal = UNIT[maxByte];
     const size = Math.max(2, nextPowerOfTwo(Math.max(h, w)));
-    const fractal = plasmaFractal(pixelStream(rng), size, params.decay);
     const k = maxVal / (maxVal + params.scale);
+    // WebAssembly: the fractal and the blend (wasm/src/fog.ts, the same doubles and bytes), about 3x faster
+    const stream = pixelStream(rng);
+    const inKernels = plasmaFractalInKernels(stream, size, params.decay, [src.length, src.length]);
+    if (inKernels !== null) {
+      const { scratch, fractal, extra: [pIn, pOut] } = inKernels;
+      const buf = scratch.buffer();
+      new Uint8Array(buf, pIn, src.length).set(src);
+      scratch.k.fogBlend(pIn, pOut, fractal, size, h, w, c, params.scale, k, FLOAT_NOISE);
+      return { ...image, data: new Uint8Array(buf, pOut, src.length).slice() };
+    }
+    const fractal = plasmaFractal(stream, size, params.decay);
     const out = new Uint8Array(src.length);
     for (let y = 0; y < h; y++) {
       for (let xx = 0; xx < w; xx++) {

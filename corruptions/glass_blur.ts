@@ -17,9 +17,15 @@
  * Deviations: offsets come from the harness's seeded stream.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { gaussianFilter } from '../src/corruptions/filters.js';
-import { imageFromUnit, toUnit, unitToByte } from '../src/corruptions/image.js';
+import { gaussianFilter, gaussianFilterBytes } from '../src/corruptions/filters.js';
+import { imageFromUnit, toUnit, type Image } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
+
+/** The bytes of unitToByte(skimage gaussian(x / 255, sigma)): WebAssembly, else the JavaScript filter. */
+function blurBytes(image: Image, sigma: number): Uint8Array {
+  const { height: h, width: w, channels: c } = image;
+  return gaussianFilterBytes(image.data, h, w, c, sigma, 'nearest') ?? imageFromUnit(gaussianFilter(toUnit(image), h, w, c, sigma, 'nearest'), image).data;
+}
 
 export interface GlassBlurParams {
   /** Gaussian sigma (px) of both blurs. */
@@ -54,22 +60,21 @@ export default defineCorruption<GlassBlurParams>({
   apply(image, { rng, params }) {
     const { height: h, width: w, channels: c } = image;
     const { sigma, maxDelta: d, iterations } = params;
-    const blurred = gaussianFilter(toUnit(image), h, w, c, sigma, 'nearest');
-    const px = new Float64Array(blurred.length);
-    for (let i = 0; i < px.length; i++) px[i] = unitToByte(blurred[i]);
+    // The blurs bytes to bytes (WebAssembly, or the JavaScript filter between toUnit and unitToByte: the same
+    // bytes), the shuffle on bytes: the values it moves are the first blur's bytes either way.
+    const px = blurBytes(image, sigma);
     const s = pixelStream(rng);
+    const offsets = new Int32Array(2 * Math.max(0, w - 2 * d)); // one row's (dx, dy) draws, in the reference's order
     for (let it = 0; it < iterations; it++) {
       for (let y = h - d; y > d; y--) {
-        for (let x = w - d; x > d; x--) {
-          const dx = s.intIn(-d, d);
-          const dy = s.intIn(-d, d);
+        s.fillIntIn(offsets, -d, d);
+        for (let x = w - d, k = 0; x > d; x--, k += 2) {
           const dst = (y * w + x) * c;
-          const src = ((y + dy) * w + (x + dx)) * c;
+          const src = ((y + offsets[k + 1]) * w + (x + offsets[k])) * c;
           for (let ch = 0; ch < c; ch++) px[dst + ch] = px[src + ch];
         }
       }
     }
-    for (let i = 0; i < px.length; i++) px[i] /= 255;
-    return imageFromUnit(gaussianFilter(px, h, w, c, sigma, 'nearest'), image);
+    return { ...image, data: blurBytes({ ...image, data: px }, sigma) };
   },
 });

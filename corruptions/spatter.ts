@@ -21,8 +21,9 @@
  */
 import { defineCorruption } from '../src/corruptions/define.js';
 import { gaussianFilter, padImage } from '../src/corruptions/filters.js';
-import { imageFromUnit, roundHalfEven, toUnit } from '../src/corruptions/image.js';
+import { FLOAT_NOISE, imageFromUnit, roundHalfEven, toUnit, type Image } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
+import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
 
 export interface SpatterParams {
   /** Mean of the per-pixel normal noise. */
@@ -244,6 +245,30 @@ function waterMask(liquid: Float64Array, h: number, w: number, intensity: number
   return m;
 }
 
+/**
+ * The water mode from the thresholded liquid layer to the output bytes in WebAssembly (wasm/src/spatter.ts: waterMask
+ * and the blend, the same doubles and bytes; about 4x faster), or null where the kernels are off. No liquid left:
+ * the input's bytes, as below.
+ */
+function waterWasm(image: Image, liquid: Float64Array, intensity: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const { height: h, width: w, channels: c } = image;
+  const n = image.data.length;
+  const m = new KernelScratch(k);
+  const pLiquid = m.take(h * w * 8);
+  const pIn = m.take(n);
+  const pOut = m.take(n);
+  const pKernels = m.take(18 * 8);
+  const pWork = m.take(48 * (h + 4) * (w + 4) + 1280);
+  const buf = m.buffer();
+  new Float64Array(buf, pLiquid, h * w).set(liquid);
+  new Uint8Array(buf, pIn, n).set(image.data);
+  new Float64Array(buf, pKernels, 18).set([...BOX, ...EMBOSS]);
+  if (k.spatterWaterBytes(pLiquid, pIn, pOut, h, w, c, intensity, pKernels, pWork, FLOAT_NOISE) === 0) return Uint8Array.from(image.data);
+  return new Uint8Array(buf, pOut, n).slice();
+}
+
 export default defineCorruption<SpatterParams>({
   name: 'spatter',
   version: 2,
@@ -271,6 +296,10 @@ export default defineCorruption<SpatterParams>({
     const noise = s.fillNormal(new Float64Array(h * w), q.loc, q.scale);
     const liquid = gaussianFilter(noise, h, w, 1, q.sigma, 'nearest');
     for (let i = 0; i < liquid.length; i++) if (liquid[i] < q.threshold) liquid[i] = 0;
+    if (q.mode === 0) {
+      const bytes = waterWasm(image, liquid, q.intensity);
+      if (bytes !== null) return { ...image, data: bytes };
+    }
     const x = toUnit(image);
     if (q.mode === 0) {
       const m = waterMask(liquid, h, w, q.intensity);

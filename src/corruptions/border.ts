@@ -48,3 +48,12 @@ export function padImage(src: Float64Array, h: number, w: number, c: number, py:
   return out;
 }
 
+/**
+ * out[i] = borderIndex(i − pad, n, mode)·stride for i < n + 2·pad: where padded row (stride w·c) or column (stride c)
+ * i of a padImage copy comes from, as a value offset; the WebAssembly kernels pad by these tables.
+ */
+export function paddedOffsets(n: number, pad: number, stride: number, mode: BorderMode): Int32Array {
+  const out = new Int32Array(n + 2 * pad);
+  for (let i = 0; i < out.length; i++) out[i] = borderIndex(i - pad, n, mode) * stride;
+  return out;
+}

@@ -1,8 +1,11 @@
 /**
  * 2-D correlation with an arbitrary sparse kernel (cv2.filter2D semantics) and ImageMagick's motion blur, which is
- * one. Images are Float64Array, HWC interleaved.
+ * one. Images are Float64Array, HWC interleaved; correlate2dBytes runs bytes to bytes in WebAssembly SIMD
+ * (wasm/src/correlate.ts: the same doubles as correlate2d, so the same bytes).
  */
-import { padImage, type BorderMode } from './border.js';
+import { paddedOffsets, padImage, type BorderMode } from './border.js';
+import { FLOAT_NOISE, UNIT } from './image.js';
+import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /** Non-zero taps of a 2-D kernel, relative to its centre (anchor at (kh−1)/2, (kw−1)/2 as in OpenCV). */
 export interface Taps {
@@ -31,6 +34,17 @@ export function kernelTaps(kernel: ArrayLike<number>, kh: number, kw: number): T
   return { dy: Int32Array.from(dy), dx: Int32Array.from(dx), weight: Float64Array.from(wt) };
 }
 
+/** How far the taps reach from the centre: the padding a correlation needs, rows (py) and columns (px). */
+export function tapsReach(taps: Taps): { py: number; px: number } {
+  let py = 0;
+  let px = 0;
+  for (let t = 0; t < taps.weight.length; t++) {
+    py = Math.max(py, Math.abs(taps.dy[t]));
+    px = Math.max(px, Math.abs(taps.dx[t]));
+  }
+  return { py, px };
+}
+
 /**
  * 2-D correlation of an HWC image with taps (cv2.filter2D semantics: correlation, not convolution, anchor at the
  * kernel centre), borders by `mode` (OpenCV's default is reflect101). Each channel separately. Works on a padded
@@ -38,13 +52,8 @@ export function kernelTaps(kernel: ArrayLike<number>, kh: number, kw: number): T
  * sums are those of a tap-by-tap pass over the whole image, bit for bit, without streaming the image once per tap).
  */
 export function correlate2d(src: Float64Array, h: number, w: number, c: number, taps: Taps, mode: BorderMode): Float64Array {
-  let py = 0;
-  let px = 0;
+  const { py, px } = tapsReach(taps);
   const n = taps.weight.length;
-  for (let t = 0; t < n; t++) {
-    py = Math.max(py, Math.abs(taps.dy[t]));
-    px = Math.max(px, Math.abs(taps.dx[t]));
-  }
   const pad = padImage(src, h, w, c, py, px, mode);
   const prow = (w + 2 * px) * c;
   const rowLen = w * c;
@@ -86,6 +95,11 @@ export function correlate2d(src: Float64Array, h: number, w: number, c: number, 
 export function motionBlur(
   src: Float64Array, h: number, w: number, c: number, radius: number, sigma: number, angleDeg: number,
 ): Float64Array {
+  return correlate2d(src, h, w, c, motionBlurTaps(radius, sigma, angleDeg), 'nearest');
+}
+
+/** motionBlur's kernel as taps (borders: 'nearest'), taps that land on the same offset merged. */
+export function motionBlurTaps(radius: number, sigma: number, angleDeg: number): Taps {
   const width = radius > 1e-12 ? 2 * Math.ceil(radius) + 1 : 3;
   const kernel = new Float64Array(width);
   let sum = 0;
@@ -108,11 +122,52 @@ export function motionBlur(
     else merged.set(k, { dy, dx, w: kernel[i] / sum });
   }
   const list = [...merged.values()];
-  const taps: Taps = {
+  return {
     dy: Int32Array.from(list.map((t) => t.dy)),
     dx: Int32Array.from(list.map((t) => t.dx)),
     weight: Float64Array.from(list.map((t) => t.w)),
   };
-  return correlate2d(src, h, w, c, taps, 'nearest');
 }
 
+/** How correlate2dBytes reads and writes bytes (image.ts helpers). */
+export type ByteScale =
+  /** toUnit in, unitToByte out: the reference's x / 255 … np.uint8(clip(v, 0, 1)·255) (defocus_blur). */
+  | 'unit'
+  /** toFloat255 in, roundToByte out: ImageMagick reading and writing an 8-bit image (motion_blur). */
+  | '255';
+
+/** v for every byte v (toFloat255's values), as a table for the kernels. */
+const BYTE_VALUES = Float64Array.from({ length: 256 }, (_, v) => v);
+
+/**
+ * The bytes of correlate2d on the image's values, by `scale`, in WebAssembly SIMD (wasm/src/correlate.ts: padding,
+ * taps and rounding in one call, the same doubles as correlate2d, so the same bytes), or null where the kernels are
+ * off. `doubles`, when given (h·w·c), receives the correlation's values (the tests compare them with correlate2d's).
+ */
+export function correlate2dBytes(
+  data: Uint8Array, h: number, w: number, c: number, taps: Taps, mode: BorderMode, scale: ByteScale, doubles?: Float64Array,
+): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const nt = taps.weight.length;
+  const { py, px } = tapsReach(taps);
+  const n = h * w * c;
+  const prow = (w + 2 * px) * c;
+  const m = new KernelScratch(k);
+  const at = {
+    in: m.take(n), out: m.take(n), levels: m.take(256 * 8), pad: m.take((h + 2 * py) * prow * 8), row: m.take(w * c * 8),
+    doubles: doubles === undefined ? 0 : m.take(n * 8), rowAt: m.take((h + 2 * py) * 4), colAt: m.take((w + 2 * px) * 4),
+    shifts: m.take(nt * 4), weights: m.take(nt * 8),
+  };
+  const buf = m.buffer();
+  new Uint8Array(buf, at.in, n).set(data);
+  new Float64Array(buf, at.levels, 256).set(scale === 'unit' ? UNIT : BYTE_VALUES);
+  new Int32Array(buf, at.rowAt, h + 2 * py).set(paddedOffsets(h, py, w * c, mode));
+  new Int32Array(buf, at.colAt, w + 2 * px).set(paddedOffsets(w, px, c, mode));
+  const shifts = new Int32Array(buf, at.shifts, nt);
+  for (let t = 0; t < nt; t++) shifts[t] = ((taps.dy[t] + py) * prow + (taps.dx[t] + px) * c) * 8;
+  new Float64Array(buf, at.weights, nt).set(taps.weight);
+  k.correlateBytes(at.in, at.out, at.levels, at.pad, at.row, at.doubles, at.rowAt, at.colAt, at.shifts, at.weights, nt, h, w, c, py, px, scale === 'unit' ? 0 : 1, FLOAT_NOISE);
+  if (doubles !== undefined) doubles.set(new Float64Array(buf, at.doubles, n));
+  return new Uint8Array(buf, at.out, n).slice();
+}

@@ -3,6 +3,8 @@
  * Gaussian kernel. Images are Float64Array, HWC interleaved.
  */
 import { borderIndex, type BorderMode } from './border.js';
+import { FLOAT_NOISE } from './image.js';
+import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /**
  * scipy.ndimage's Gaussian kernel: radius = int(truncate·sigma + 0.5), weights exp(−x²/(2σ²)) normalised to sum 1.
@@ -121,7 +123,7 @@ export function gaussianFilter(
   const kernel = gaussianKernel1d(sigma, truncate);
   const r = (kernel.length - 1) >> 1;
   // The kernel is symmetric by construction (exp of i² for i = −r..r), so scipy takes its symmetric branch.
-  if (r < h && r < w) return separableSymmetric(src, h, w, c, kernel, mode);
+  if (r < h && r < w) return separableSymmetricWasm(src, h, w, c, kernel, mode) ?? separableSymmetric(src, h, w, c, kernel, mode);
   // Kernel longer than an axis (elastic's sigma 170 on small images): fold the borders into a per-output plan.
   const key = `gauss:${sigma}:${truncate}`;
   const rows = filterRows(src, h, w, c, filterPlan(h, kernel, mode, key));
@@ -136,19 +138,12 @@ export function gaussianFilter(
  * image-sized but the output is written. Four outputs per inner loop share each weight load (about 1.8x faster
  * than one; V8 does not vectorise).
  */
-function separableSymmetric(src: Float64Array, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode): Float64Array {
+export function separableSymmetric(src: Float64Array, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode): Float64Array {
   const r = (kernel.length - 1) >> 1;
   const rowLen = w * c;
   const w0 = kernel[r];
-  // rowAt[i]: offset in src of padded row i (image row i − r, border by mode)
-  const rowAt = new Int32Array(h + 2 * r);
-  for (let i = 0; i < h + 2 * r; i++) rowAt[i] = borderIndex(i - r, h, mode) * rowLen;
-  // edgeFrom[x]: for the 2r padded columns (x < r left, else right), the line offset they copy
-  const edgeFrom = new Int32Array(2 * r);
-  for (let x = 0; x < r; x++) {
-    edgeFrom[x] = (r + borderIndex(x - r, w, mode)) * c;
-    edgeFrom[r + x] = (r + borderIndex(w + x, w, mode)) * c;
-  }
+  const rowAt = paddedRowOffsets(h, w, c, r, mode, new Int32Array(h + 2 * r));
+  const edgeFrom = paddedColumnSources(w, c, r, mode, new Int32Array(2 * r));
   const line = new Float64Array((w + 2 * r) * c);
   const out = new Float64Array(h * rowLen);
   const lead = r * c; // line offset of column 0
@@ -208,6 +203,89 @@ function separableSymmetric(src: Float64Array, h: number, w: number, c: number, 
     }
   }
   return out;
+}
+
+/** rowAt[i] = the value offset in an HWC image of padded row i (image row i − r, border by mode), i < h + 2r. */
+function paddedRowOffsets(h: number, w: number, c: number, r: number, mode: BorderMode, rowAt: Int32Array): Int32Array {
+  for (let i = 0; i < h + 2 * r; i++) rowAt[i] = borderIndex(i - r, h, mode) * w * c;
+  return rowAt;
+}
+
+/** edgeFrom[x] = for the 2r padded columns of a line (x < r left, else right), the line offset they copy. */
+function paddedColumnSources(w: number, c: number, r: number, mode: BorderMode, edgeFrom: Int32Array): Int32Array {
+  for (let x = 0; x < r; x++) {
+    edgeFrom[x] = (r + borderIndex(x - r, w, mode)) * c;
+    edgeFrom[r + x] = (r + borderIndex(w + x, w, mode)) * c;
+  }
+  return edgeFrom;
+}
+
+/**
+ * separableSymmetric in WebAssembly SIMD (wasm/src/gaussian.ts: the same operations in the same order, so the same
+ * doubles; about 4x faster at 224 px), or null where the kernels are off.
+ */
+export function separableSymmetricWasm(
+  src: Float64Array, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode,
+): Float64Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const n = h * w * c;
+  const m = new KernelScratch(k);
+  const pSrc = m.take(n * 8);
+  const pOut = m.take(n * 8);
+  const call = symmetricLayout(m, h, w, c, kernel, mode);
+  const buf = m.buffer();
+  call.fill(buf);
+  new Float64Array(buf, pSrc, n).set(src);
+  k.gaussianSymmetric(pSrc, pOut, call.line, call.rowAt, call.edgeFrom, call.kernel, call.offs, h, w, c, call.r);
+  return new Float64Array(buf, pOut, n).slice();
+}
+
+/**
+ * unitToByte(gaussianFilter(toUnit(image), ...)) for gaussian_blur, all in WebAssembly (wasm/src/gaussian.ts
+ * gaussianBytes: the same doubles and bytes), or null where the kernels are off or the kernel is longer than an axis.
+ */
+export function gaussianFilterBytes(
+  data: Uint8Array, h: number, w: number, c: number, sigma: number, mode: BorderMode = 'nearest', truncate = 4,
+): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null || !(sigma > 1e-15)) return null;
+  const kernel = gaussianKernel1d(sigma, truncate);
+  const r = (kernel.length - 1) >> 1;
+  if (r >= h || r >= w) return null;
+  const n = h * w * c;
+  const m = new KernelScratch(k);
+  const pIn = m.take(n);
+  const pOutBytes = m.take(n);
+  const pSrc = m.take(n * 8);
+  const pOut = m.take(n * 8);
+  const call = symmetricLayout(m, h, w, c, kernel, mode);
+  const buf = m.buffer();
+  call.fill(buf);
+  new Uint8Array(buf, pIn, n).set(data);
+  k.gaussianBytes(pIn, pOutBytes, pSrc, pOut, call.line, call.rowAt, call.edgeFrom, call.kernel, call.offs, h, w, c, call.r, FLOAT_NOISE);
+  return new Uint8Array(buf, pOutBytes, n).slice();
+}
+
+/** The kernels' side buffers of a symmetric Gaussian (line, index tables, kernel, scratch) and how to fill them. */
+function symmetricLayout(m: KernelScratch, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode) {
+  const r = (kernel.length - 1) >> 1;
+  const at = {
+    r,
+    line: m.take((w + 2 * r) * c * 8),
+    rowAt: m.take((h + 2 * r) * 4),
+    edgeFrom: m.take(2 * r * 4),
+    kernel: m.take(kernel.length * 8),
+    offs: m.take(r * 8),
+  };
+  return {
+    ...at,
+    fill(buf: ArrayBuffer): void {
+      paddedRowOffsets(h, w, c, r, mode, new Int32Array(buf, at.rowAt, h + 2 * r));
+      paddedColumnSources(w, c, r, mode, new Int32Array(buf, at.edgeFrom, 2 * r));
+      new Float64Array(buf, at.kernel, kernel.length).set(kernel);
+    },
+  };
 }
 
 /**

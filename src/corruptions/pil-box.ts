@@ -1,6 +1,9 @@
 /**
- * Pillow's BOX resize on 8-bit images, ported bit for bit from Resample.c (what pixelate uses).
+ * Pillow's BOX resize on 8-bit images, ported bit for bit from Resample.c (what pixelate uses): in WebAssembly SIMD
+ * where the kernels load (wasm/src/pil-box.ts, the same bytes), else in JavaScript (pilBoxResizeJs, the twin the
+ * tests compare the kernels against).
  */
+import { KernelScratch, wasmKernels, type KernelExports } from './wasm-kernels.js';
 
 /** Pillow's fixed-point precision for 8-bit resampling. */
 const PRECISION_BITS = 32 - 8 - 2;
@@ -13,6 +16,10 @@ interface BoxCoeffs {
   near: Int32Array | null;
   /** uniformWeights of these coefficients (computed once). */
   uni: Int32Array | null;
+  /** boxTaps of these coefficients (computed once). */
+  taps: BoxTaps | null;
+  /** nearestChunks per channel count (computed when first asked). */
+  chunks: (Uint8Array | null | undefined)[];
 }
 
 const boxCache = new Map<number, BoxCoeffs>();
@@ -23,14 +30,14 @@ function pilBoxCoeffs(inSize: number, outSize: number): BoxCoeffs {
   let hit = boxCache.get(key);
   if (hit === undefined) {
     const coeffs = computeBoxCoeffs(inSize, outSize);
-    hit = { ...coeffs, near: nearestIndex(coeffs), uni: uniformWeights(coeffs) };
+    hit = { ...coeffs, near: nearestIndex(coeffs), uni: uniformWeights(coeffs), taps: boxTaps(coeffs), chunks: [] };
     if (boxCache.size > 256) boxCache.clear();
     boxCache.set(key, hit);
   }
   return hit;
 }
 
-function computeBoxCoeffs(inSize: number, outSize: number): Omit<BoxCoeffs, 'near' | 'uni'> {
+function computeBoxCoeffs(inSize: number, outSize: number): Omit<BoxCoeffs, 'near' | 'uni' | 'taps' | 'chunks'> {
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);
   const support = 0.5 * filterscale;
@@ -74,6 +81,105 @@ function clip8(ss: number): number {
  * input pixel whose centre lies in (centre − scale/2, centre + scale/2] of the output pixel (no partial pixels).
  */
 export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+  return pilBoxResizeWasm(src, h, w, c, outH, outW) ?? pilBoxResizeJs(src, h, w, c, outH, outW);
+}
+
+/**
+ * pilBoxResize to outH x outW and back to h x w (pixelate), the small image staying in the kernels' memory between
+ * the two: one copy in, one out.
+ */
+export function pilBoxRoundTrip(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+  const k = wasmKernels();
+  if (k !== null) {
+    const m = new KernelScratch(k);
+    const n = h * w * c;
+    const pIn = m.take(n + SLACK);
+    const pSmall = m.take(outH * outW * c + SLACK);
+    const pOut = m.take(n + SLACK);
+    const down = wasmResizePlan(m, h, w, c, outH, outW);
+    const up = wasmResizePlan(m, outH, outW, c, h, w);
+    if (down !== null && up !== null) {
+      const buf = m.buffer();
+      const bytes = new Uint8Array(buf);
+      bytes.set(src, pIn);
+      down(k, buf, pIn, pSmall);
+      up(k, buf, pSmall, pOut);
+      return bytes.slice(pOut, pOut + n);
+    }
+  }
+  return pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, outH, outW), outH, outW, c, h, w);
+}
+
+/** pilBoxResize in WebAssembly SIMD (wasm/src/pil-box.ts, the same bytes), or null where the kernels are off or cannot take it. */
+export function pilBoxResizeWasm(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const m = new KernelScratch(k);
+  const pIn = m.take(h * w * c + SLACK);
+  const pOut = m.take(outH * outW * c + SLACK);
+  const resize = wasmResizePlan(m, h, w, c, outH, outW);
+  if (resize === null) return null;
+  const buf = m.buffer();
+  const bytes = new Uint8Array(buf);
+  bytes.set(src, pIn);
+  resize(k, buf, pIn, pOut);
+  return bytes.slice(pOut, pOut + outH * outW * c);
+}
+
+/** Bytes after every buffer a kernel reads or writes: its whole-lane loads and stores may run up to 32 past the end. */
+const SLACK = 32;
+
+/** The kernels sum taps in 16-bit lanes: 257 · 255 < 2^16. A shrink by more runs in JavaScript. */
+const MAX_WASM_TAPS = 257;
+
+type WasmResize = (k: KernelExports, buf: ArrayBuffer, from: number, to: number) => void;
+
+/**
+ * One resize in the kernels: its tables (and the intermediate between the passes) taken from `m`, and the call that
+ * fills them and runs it from `from` to `to` (h·w·c and outH·outW·c bytes, each followed by SLACK). Null where the
+ * coefficients are not a BOX's (see boxTaps), a shrink sums more than MAX_WASM_TAPS taps, or c is not 1 or 3.
+ */
+function wasmResizePlan(m: KernelScratch, h: number, w: number, c: number, outH: number, outW: number): WasmResize | null {
+  if (c !== 1 && c !== 3) return null; // the horizontal kernel's gather is written for these two
+  const cx = outW !== w ? pilBoxCoeffs(w, outW) : null;
+  const cy = outH !== h ? pilBoxCoeffs(h, outH) : null;
+  if (cx !== null && cy !== null && cx.near !== null && cy.near !== null) {
+    const chunks = nearestChunks(cx, c);
+    if (chunks === null) return null;
+    const ny = cy.near;
+    const pY = m.take(outH * 4), pChunks = m.take(chunks.byteLength);
+    return (k, buf, from, to) => {
+      new Int32Array(buf, pY, outH).set(ny);
+      new Uint8Array(buf, pChunks, chunks.byteLength).set(chunks);
+      k.boxNearest(from, to, w * c, outW * c, outH, pY, pChunks);
+    };
+  }
+  const tx = cx?.taps, ty = cy?.taps;
+  if (tx === null || ty === null || (tx !== undefined && tx.maxCount > MAX_WASM_TAPS) || (ty !== undefined && ty.maxCount > MAX_WASM_TAPS)) return null;
+  const pX = tx !== undefined ? m.take(tx.table.byteLength) : 0;
+  const pY = ty !== undefined ? m.take(ty.table.byteLength) : 0;
+  const pMid = tx !== undefined && ty !== undefined ? m.take(h * outW * c + SLACK) : 0;
+  return (k, buf, from, to) => {
+    if (tx === undefined && ty === undefined) {
+      new Uint8Array(buf).copyWithin(to, from, from + h * w * c);
+      return;
+    }
+    let cur = from;
+    if (tx !== undefined) {
+      new Int32Array(buf, pX, tx.table.length).set(tx.table);
+      const into = ty !== undefined ? pMid : to;
+      k.boxHorizontal(cur, into, h, w, c, outW, pX);
+      cur = into;
+    }
+    if (ty !== undefined) {
+      new Int32Array(buf, pY, ty.table.length).set(ty.table);
+      k.boxVertical(cur, to, outW * c, outH, pY);
+    }
+  };
+}
+
+/** The JavaScript port of pilBoxResize (the fallback, and the twin the WebAssembly is tested against). */
+export function pilBoxResizeJs(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
   if (outW !== w && outH !== h && c === 3 && outW % 4 === 0 && LITTLE_ENDIAN) {
     const nx = pilBoxCoeffs(w, outW).near;
     const ny = pilBoxCoeffs(h, outH).near;
@@ -121,7 +227,7 @@ function enlargeNearestRgb(src: Uint8Array, w: number, outH: number, outW: numbe
  * For coefficients where every output takes exactly one input at weight 1.0 (BOX enlargement): that input's index
  * per output, else null. Then (2^21 + v·2^22) >> 22 = v and the pass is a copy.
  */
-function nearestIndex({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni'>): Int32Array | null {
+function nearestIndex({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 'taps' | 'chunks'>): Int32Array | null {
   const n = bounds.length >> 1;
   const idx = new Int32Array(n);
   for (let o = 0; o < n; o++) {
@@ -135,7 +241,7 @@ function nearestIndex({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni'>): I
  * For coefficients where each output's taps all carry the same weight (BOX: 1/count each, so always in practice):
  * that weight per output, else null. Then Σ v·wt = wt·Σ v exactly (integers below 2^31): one multiply per output.
  */
-function uniformWeights({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni'>): Int32Array | null {
+function uniformWeights({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 'taps' | 'chunks'>): Int32Array | null {
   const n = bounds.length >> 1;
   const wt = new Int32Array(n);
   for (let o = 0; o < n; o++) {
@@ -146,6 +252,98 @@ function uniformWeights({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni'>):
     wt[o] = first;
   }
   return wt;
+}
+
+/** A BOX's coefficients as the kernels take them: per output, its run of nonzero taps. */
+interface BoxTaps {
+  /**
+   * (first, count, weight, q15) per output: taps first .. first + count − 1 all carry weight, the others 0; q15 is
+   * q15Multiplier(count, weight).
+   */
+  table: Int32Array;
+  /** The largest count. */
+  maxCount: number;
+}
+
+/**
+ * For coefficients where each output's nonzero weights are one run of equal values (BOX: the taps whose centres lie
+ * in the output's box all get 1/count, and only edge taps fall outside; in 13 % of size pairs below 600 an edge
+ * tap carries 0, which uniformWeights refuses): that run per output, else null. Then Σ v·k = weight·Σ_run v.
+ */
+function boxTaps({ bounds, ksize, kk }: Omit<BoxCoeffs, 'near' | 'uni' | 'taps' | 'chunks'>): BoxTaps | null {
+  const n = bounds.length >> 1;
+  const table = new Int32Array(n * 4);
+  let maxCount = 0;
+  for (let o = 0; o < n; o++) {
+    const k0 = o * ksize;
+    const xmax = bounds[o * 2 + 1];
+    let a = 0;
+    while (a < xmax && kk[k0 + a] === 0) a++;
+    let b = xmax;
+    while (b > a && kk[k0 + b - 1] === 0) b--;
+    const wt = a < b ? kk[k0 + a] : 0;
+    for (let x = a + 1; x < b; x++) if (kk[k0 + x] !== wt) return null;
+    table[o * 4] = bounds[o * 2] + a;
+    table[o * 4 + 1] = b - a;
+    table[o * 4 + 2] = wt;
+    table[o * 4 + 3] = q15Multiplier(b - a, wt);
+    if (b - a > maxCount) maxCount = b - a;
+  }
+  return { table, maxCount };
+}
+
+const q15Cache = new Map<number, number>();
+
+/**
+ * A multiplier b in 1..32767 with (Σ·b + 2^14) >> 15 = (Σ·weight + 2^21) >> 22, both clipped to 0..255, for every
+ * Σ in 0..255·count (tried: weight / 2^7 rounded down, and up but at most 32767, each checked at every Σ; for BOX
+ * weights one of them holds for every count up to 12, past that mostly neither: 15 bits of weight are too coarse),
+ * or 0 where neither does or count > 128 (a sum past the i16 lanes of the kernels' q15mulr). Cached per (count,
+ * weight).
+ */
+function q15Multiplier(count: number, weight: number): number {
+  if (count < 1 || count > 128) return 0;
+  const key = count * 2 ** 23 + weight;
+  let b = q15Cache.get(key);
+  if (b === undefined) {
+    b = 0;
+    for (const cand of [Math.floor(weight / 128), Math.min(32767, Math.ceil(weight / 128))]) {
+      if (cand < 1 || cand > 32767) continue;
+      let ok = true;
+      for (let sum = 0; sum <= 255 * count && ok; sum++) ok = Math.min(255, (sum * cand + (1 << 14)) >> 15) === clip8(sum * weight + (1 << (PRECISION_BITS - 1)));
+      if (ok) { b = cand; break; }
+    }
+    q15Cache.set(key, b);
+  }
+  return b;
+}
+
+/**
+ * The row recipe of wasm boxNearest for these (nearest) coefficients and c channels, cached: per 16 output bytes, 32
+ * bytes: the i32 byte offset in the source row of the first pixel they take, then each byte's index from there
+ * (bytes past the row repeat its last). Null where 16 output bytes would span 32 source bytes or more (never in an
+ * enlargement: 16 bytes are at most 6 pixels, from at most 6 neighbouring source pixels).
+ */
+function nearestChunks(coeffs: BoxCoeffs, c: number): Uint8Array | null {
+  const known = coeffs.chunks[c];
+  if (known !== undefined) return known;
+  const near = coeffs.near!;
+  const rowLen = near.length * c;
+  const n = (rowLen + 15) >> 4;
+  let table: Uint8Array | null = new Uint8Array(n * 32);
+  const base = new Int32Array(table.buffer);
+  for (let j = 0; j < n && table !== null; j++) {
+    const from = (b: number) => { const o = Math.min(b, rowLen - 1); return near[Math.trunc(o / c)] * c + (o % c); };
+    const first = near[Math.trunc(j * 16 / c)] * c; // channel 0 of the first pixel: the chunk's lowest source byte
+    base[j * 8] = first;
+    for (let b = 0; b < 16; b++) {
+      const at = from(j * 16 + b) - first;
+      if (at < 0 || at >= 32) { table = null; break; }
+      table[j * 32 + 16 + b] = at;
+    }
+  }
+  coeffs.chunks[c] = table;
+  return table;
 }
 
 /** Resample along x: h rows of w pixels (c channels) to outW pixels. */

@@ -9,7 +9,7 @@
  * slot of a shared Int32Array; the main thread's watchdog reads it to name the image of a call that overran its
  * time limit and to stop the thread.
  */
-import { corruptionStream, outputProblem } from './apply.js';
+import { imageContext, outputProblem } from './apply.js';
 import type { Corruption, Severity, SeverityTable } from './define.js';
 import type { Image } from './image.js';
 import { loadCorruptionModule } from './registry.js';
@@ -70,7 +70,7 @@ export async function corruptRange(task: PoolTask): Promise<PoolResult> {
     try {
       // a private copy: the call may keep or overwrite it
       const image: Image = { data: input.slice(i * size, (i + 1) * size), height: task.height, width: task.width, channels: task.channels };
-      const ctx = { severity: task.severity, rng: corruptionStream(task.seed, corruption, task.severity, i), table: task.table, params };
+      const ctx = imageContext(task.seed, corruption, task.severity, i, task.table, params);
       const out = await corruption.apply(image, ctx);
       const p = outputProblem(out, image);
       if (p !== null) return { ok: false, index: i, message: p };

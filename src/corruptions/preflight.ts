@@ -9,7 +9,7 @@
  * - type:             the result is not { data: Uint8Array, height, width, channels } with integer sizes.
  * - shape:            height, width, channels or data.length differ from the input's.
  * - mutates-input:    the input's bytes changed (compared with a copy taken before the call).
- * - nondeterministic: a second call with the same stream (corruptionStream(seed, c, s, 0), as apply.ts
+ * - nondeterministic: a second call with the same stream (imageContext(seed, c, s, 0, ...), as apply.ts
  *                     derives it) on a fresh copy of the probe gives different bytes.
  *
  * Why there is no check for values that wrapped past 255: the output is a Uint8Array, so `out[i] = 260` is
@@ -24,7 +24,7 @@
  */
 import { HarnessInputError } from '../errors.js';
 import { rngFor } from '../rng.js';
-import { corruptionStream } from './apply.js';
+import { imageContext } from './apply.js';
 import { assertTable, SEVERITIES, type Corruption, type Severity, type SeverityTable } from './define.js';
 import { imageProblem, type Image, type ImageShape } from './image.js';
 import { describeValue } from '../util/describe-value.js';
@@ -168,8 +168,7 @@ async function runOnce(
   const shape = { height: input.height, width: input.width, channels: input.channels };
   let out: unknown;
   try {
-    const rng = corruptionStream(opts.seed, c, severity, PROBE_INDEX);
-    out = await c.apply(input, { severity, rng, table: opts.table, params });
+    out = await c.apply(input, imageContext(opts.seed, c, severity, PROBE_INDEX, opts.table, params));
   } catch (err) {
     // Duck-typed: the plugin may use the byte helpers from another copy of the harness.
     if (err instanceof RangeError && err.name === 'NaNPixelError') return { rule: 'range', message: oneLine(err.message) };

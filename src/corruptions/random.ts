@@ -73,6 +73,27 @@ export class PixelStream {
     return lo + Math.floor((this.uint32() / TWO_POW_32) * (hi - lo));
   }
 
+  /** Fill `out` with intIn(lo, hi) draws, value for value the same stream, the generator state in locals. */
+  fillIntIn(out: Int32Array, lo: number, hi: number): Int32Array {
+    const span = hi - lo;
+    const st = this.s;
+    let a = st[0], b = st[1], c = st[2], d = st[3];
+    for (let i = 0; i < out.length; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = lo + Math.floor(((t >>> 0) / TWO_POW_32) * span);
+    }
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
+    return out;
+  }
+
   /** Standard normal draw (the ziggurat below; the same values as fillStandardNormal gives one batch at a time). */
   normal(): number {
     this.fillStandardNormal(this.one);

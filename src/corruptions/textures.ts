@@ -2,6 +2,7 @@
  * Procedural textures shared by the weather corruptions.
  */
 import type { PixelStream } from './random.js';
+import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /** Smallest power of two >= n (1 for n <= 1). */
 export function nextPowerOfTwo(n: number): number {
@@ -71,4 +72,45 @@ export function plasmaFractal(stream: PixelStream, size: number, decay: number):
   }
   if (max > 0) for (let i = 0; i < m.length; i++) m[i] /= max;
   return m;
+}
+
+/**
+ * Every uniform plasmaFractal draws, in its order, into one array: per level (step = size … 2, wibble = 100,
+ * 100/decay, …) three sweeps of (size/step)² values on [−wibble, wibble) (the squares, the corner-row diamonds, the
+ * centre-row diamonds). The draws do not depend on the map, so they can all be taken first.
+ */
+export function plasmaDraws(stream: PixelStream, size: number, decay: number): Float64Array {
+  let total = 0;
+  for (let step = size; step >= 2; step >>= 1) total += 3 * (size / step) * (size / step);
+  const out = new Float64Array(total);
+  let at = 0;
+  let wibble = 100;
+  for (let step = size; step >= 2; step >>= 1) {
+    const sweep = (size / step) * (size / step);
+    for (let k = 0; k < 3; k++) {
+      stream.fillUniform(out.subarray(at, at + sweep), -wibble, wibble);
+      at += sweep;
+    }
+    wibble /= decay;
+  }
+  return out;
+}
+
+/**
+ * The plasma fractal in the kernels' memory (wasm/src/fog.ts plasmaFractal: the same doubles as plasmaFractal above,
+ * from the same draws): the scratch layout with the fractal's byte offset, for a kernel that reads it next (fog's
+ * blend), or null where the kernels are off.
+ */
+export function plasmaFractalInKernels(stream: PixelStream, size: number, decay: number, extraBytes: number[]): { scratch: KernelScratch; fractal: number; extra: number[] } | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError(`plasma fractal size must be a power of two >= 2, got ${size}`);
+  const draws = plasmaDraws(stream, size, decay);
+  const scratch = new KernelScratch(k);
+  const fractal = scratch.take(size * size * 8);
+  const noise = scratch.take(draws.length * 8);
+  const extra = extraBytes.map((b) => scratch.take(b));
+  new Float64Array(scratch.buffer(), noise, draws.length).set(draws);
+  k.plasmaFractal(fractal, noise, size, decay);
+  return { scratch, fractal, extra };
 }

@@ -7,7 +7,7 @@ import { corruptImage } from '../../src/corruptions/apply.js';
 import { hsvToRgb, rgbToHsv, type Triple } from '../../src/corruptions/color.js';
 import type { Corruption, Severity, SeverityTable } from '../../src/corruptions/define.js';
 import { borderIndex, gaussianKernel1d, pilBoxResize } from '../../src/corruptions/filters.js';
-import { roundHalfEven, type Image } from '../../src/corruptions/image.js';
+import { roundHalfEven, unitToByte, type Image } from '../../src/corruptions/image.js';
 import { pixelateSide } from '../../corruptions/pixelate.js';
 import { zoomFactors, type ZoomBlurParams } from '../../corruptions/zoom_blur.js';
 import { uniformImage } from './fixtures.js';
@@ -165,6 +165,28 @@ describe('contrast: (x − mean)·c + mean per channel (hand calculation)', () =
   it('a uniform image is unchanged at every severity', async () => {
     for (const s of [1, 2, 3, 4, 5] as Severity[]) {
       expect(new Set((await run('contrast', uniformImage(5, 7, [37, 128, 201]), s, 'imagenet')).data)).to.deep.equal(new Set([37, 128, 201]));
+    }
+  });
+  it('its per-(channel, byte) lookup table gives the formula\'s bytes value by value (sums in pixel order, one channel at a time)', async () => {
+    let seed = 11;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 24;
+    for (const [h, w, c] of [[32, 32, 3], [224, 224, 3], [28, 28, 1], [17, 301, 3], [1, 1, 1], [3, 2, 3]] as const) {
+      const image: Image = { height: h, width: w, channels: c, data: Uint8Array.from({ length: h * w * c }, next) };
+      for (const table of ['cifar', 'imagenet'] as SeverityTable[]) {
+        for (const s of [1, 2, 3, 4, 5] as Severity[]) {
+          const k = byName('contrast').params(s, table) as number;
+          const expected = new Uint8Array(image.data.length);
+          for (let ch = 0; ch < c; ch++) {
+            let sum = 0;
+            for (let i = ch; i < image.data.length; i += c) sum += image.data[i] / 255;
+            const mean = sum / (h * w);
+            for (let i = ch; i < image.data.length; i += c) expected[i] = unitToByte((image.data[i] / 255 - mean) * k + mean);
+          }
+          const out = (await run('contrast', image, s, table)).data;
+          const at = out.findIndex((v, i) => v !== expected[i]);
+          expect(at, `${h}x${w}x${c} ${table} severity ${s}: first difference at ${at}`).to.equal(-1);
+        }
+      }
     }
   });
 });

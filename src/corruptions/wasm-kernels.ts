@@ -1,0 +1,110 @@
+/**
+ * The corruption kernels compiled to WebAssembly SIMD: wasm/kernels.wasm, built from the AssemblyScript in wasm/src
+ * by `npm run build:wasm` and committed (a test rebuilds it and compares the bytes, so the binary is the source's).
+ * V8 does not vectorise JavaScript; the same loops on 128-bit lanes run 2-4x faster, and each lane does the scalar
+ * code's IEEE operations in the scalar code's order (WebAssembly has no fused multiply-add), so the results are the
+ * JavaScript implementation's bit for bit (tested). The JavaScript stays as the fallback: on an engine without
+ * WebAssembly SIMD, or with TOPK_HARNESS_WASM_KERNELS=0 (for comparing the two).
+ *
+ * One instance per thread (the corruption pool's workers each load their own); calls are synchronous, so one
+ * scratch layout from offset 0 per call is safe.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
+
+/** The compiled kernels, shipped in the package. */
+export const KERNELS_FILE = path.join(PACKAGE_ROOT, 'wasm', 'kernels.wasm');
+
+/** What wasm/src/index.ts exports (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  gaussianSymmetric(
+    src: number, out: number, line: number, rowAt: number, edgeFrom: number, kernel: number, offs: number,
+    h: number, w: number, c: number, r: number,
+  ): void;
+  gaussianBytes(
+    inBytes: number, outBytes: number, src: number, out: number, line: number, rowAt: number, edgeFrom: number,
+    kernel: number, offs: number, h: number, w: number, c: number, r: number, floatNoise: number,
+  ): void;
+  elasticRemap(
+    inBytes: number, outBytes: number, x: number, warped: number, out: number, dx: number, dy: number,
+    h: number, w: number, c: number, warp: number, ia: number, ib: number, ic: number, id: number, ie: number, iff: number,
+    floatNoise: number,
+  ): void;
+  plasmaFractal(m: number, noise: number, size: number, decay: number): void;
+  spatterWaterBytes(
+    liquid: number, inBytes: number, outBytes: number, h: number, w: number, c: number, intensity: number,
+    kernels: number, work: number, floatNoise: number,
+  ): number;
+  fogBlend(
+    inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
+    scale: number, k: number, floatNoise: number,
+  ): void;
+  correlateBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, row: number, doubles: number, rowAt: number,
+    colAt: number, shifts: number, weights: number, nt: number, h: number, w: number, c: number, py: number, px: number,
+    rounding: number, floatNoise: number,
+  ): void;
+  diskBytes(
+    inBytes: number, outBytes: number, levels: number, pad: number, sums: number, t: number, u: number, row: number,
+    doubles: number, rowAt: number, colAt: number, halfWidth: number, weight: number, g: number, gDown: number,
+    gAcross: number, resShifts: number, resWeights: number, nres: number, offs: number, h: number, w: number, c: number,
+    p: number, rd: number, rg: number, floatNoise: number,
+  ): void;
+  snowBytes(
+    inBytes: number, outBytes: number, levels: number, noise: number, layer: number, pad: number, row: number,
+    doubles: number, zy0: number, zy1: number, zfy: number, zx0: number, zx1: number, zfx: number, threshold: number,
+    rowAt: number, colAt: number, shifts: number, weights: number, nt: number, py: number, px: number, h: number,
+    w: number, c: number, blend: number, floatNoise: number,
+  ): void;
+  boxHorizontal(src: number, dst: number, h: number, w: number, c: number, outW: number, taps: number): void;
+  boxVertical(src: number, dst: number, rowLen: number, outH: number, taps: number): void;
+  boxNearest(src: number, dst: number, inRow: number, outRow: number, outH: number, yFrom: number, chunks: number): void;
+  contrastBytes(
+    inBytes: number, outBytes: number, n: number, c: number, pixels: number, k: number, unit: number, values: number,
+    lut: number, floatNoise: number,
+  ): void;
+}
+
+let instance: KernelExports | null | undefined;
+
+/** The kernels, or null where they are off (TOPK_HARNESS_WASM_KERNELS=0) or this engine cannot run them. */
+export function wasmKernels(): KernelExports | null {
+  if (process.env.TOPK_HARNESS_WASM_KERNELS === '0') return null;
+  if (instance === undefined) instance = loadKernels();
+  return instance;
+}
+
+function loadKernels(): KernelExports | null {
+  const bytes = readFileSync(KERNELS_FILE);
+  if (!WebAssembly.validate(bytes)) return null; // an engine without SIMD: the JavaScript does the work
+  const abort = (): never => {
+    throw new Error(`internal error: a WebAssembly corruption kernel (${KERNELS_FILE}) aborted`);
+  };
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } }).exports as unknown as KernelExports;
+}
+
+/**
+ * A call's buffers in the kernels' memory: `take` hands out 16-byte-aligned byte offsets from 0, `views` grows
+ * the memory to fit them (growing detaches old views, so views are made after every take).
+ */
+export class KernelScratch {
+  private end = 0;
+
+  constructor(readonly k: KernelExports) {}
+
+  /** A region of `bytes` bytes: its byte offset. */
+  take(bytes: number): number {
+    const at = this.end;
+    this.end += (bytes + 15) & ~15;
+    return at;
+  }
+
+  /** The memory, grown to hold everything taken. */
+  buffer(): ArrayBuffer {
+    const have = this.k.memory.buffer.byteLength;
+    if (this.end > have) this.k.memory.grow(Math.ceil((this.end - have) / 65536));
+    return this.k.memory.buffer;
+  }
+}
