@@ -7,8 +7,8 @@
  * version changes its streams.
  *
  * Concurrency: with `threads` > 1, or for a plugin, the images go to the worker-thread pool (pool.ts), which also
- * enforces the per-call time limit. Otherwise async corruptions (jpeg_compression uses sharp, which works on
- * libuv's thread pool) run through a bounded set of promises and synchronous ones inline. Results land at their own
+ * enforces the per-call time limit. Otherwise async corruptions (a plugin may use sharp, which works on libuv's
+ * thread pool) run through a bounded set of promises and synchronous ones inline. Results land at their own
  * index either way, so the bytes are the same for any pool size.
  *
  * Isolation: every call gets its own copy of its input image, so a corruption that writes into its input cannot
@@ -96,7 +96,7 @@ export interface CorruptDatasetOptions {
   seed: number | string;
   /** Parameter table; default severityTableFor(dataset.height, dataset.width) ('cifar' up to 64 px). */
   table?: SeverityTable;
-  /** Most images in flight for asynchronous corruptions (default 64; jpeg_compression batches gray images in flight). */
+  /** Most images in flight for asynchronous corruptions (default 64). */
   concurrency?: number;
   /** Called after each image with (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -136,8 +136,8 @@ export async function corruptDataset(
   let module = plugin ? (options.module ?? options.source!)
     : threads > 1 && dataset.images.length >= POOL_MIN_BYTES ? await builtinCorruptionFile(corruption) : undefined;
   if (module !== undefined && !plugin && (await isAsyncCorruption(corruption, dataset, severity, table, options.seed))) {
-    // an asynchronous built-in (jpeg_compression: sharp) already spreads over libuv's threads from this thread;
-    // on the pool each worker would wait for one image at a time (measured: 0.68x on 2 threads)
+    // an asynchronous built-in (e.g. one calling sharp) already spreads over libuv's threads from this thread;
+    // on the pool each worker would wait for one image at a time (measured with sharp's JPEG: 0.68x on 2 threads)
     module = undefined;
   }
   if (module !== undefined) {
