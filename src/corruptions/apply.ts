@@ -19,7 +19,6 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { HarnessInputError } from '../errors.js';
-import { firstLine, PluginError } from '../plugins/plugin-error.js';
 import { rngFor, type Rng } from '../rng.js';
 import { assertSeverity, assertTable, severityTableFor, type Corruption, type CorruptionContext, type Severity, type SeverityTable } from './define.js';
 import { datasetImage, imageProblem, type Image, type ImageShape } from './image.js';
@@ -116,6 +115,22 @@ export interface CorruptDatasetOptions {
 /** Below this many pixel bytes a built-in stays on this thread: starting workers would cost more than it saves. */
 const POOL_MIN_BYTES = 1 << 21;
 
+/** A built-in corrupts up to this many images (a sixteenth of a smaller job) on this thread, timed, for at least POOL_PROBE_MS, in chunks, before the rest may go to the pool. */
+const POOL_PROBE_IMAGES = 32;
+const POOL_PROBE_MS = 2;
+const POOL_PROBE_CHUNK = 8;
+
+/**
+ * Whether the pool gains on `usPerImage` of work per image of `size` bytes. The pool's own cost per image (copying
+ * the dataset into shared memory, the workers' copies, page faults of the shared output, messages) measured about
+ * 2-3 us per KB plus 10 us on 2 cores, whatever the corruption: after this version's kernels made pixelate and
+ * contrast cost a few us per KB, the pool ran them at 0.6-0.9x of one thread. With T threads the pool pays when
+ * the work exceeds that cost by T/(T - 1); the bound is taken for 2 threads, with margin.
+ */
+function poolPays(usPerImage: number, size: number): boolean {
+  return usPerImage > Math.max(40, (6 * size) / 1024);
+}
+
 /**
  * A new Dataset with every image corrupted at `severity` (labels and class names copied). Its name is
  * `${dataset.name}+${corruption.name}@${severity}`. Image i gets stream corruptionStream(seed, corruption,
@@ -131,25 +146,18 @@ export async function corruptDataset(
   const copy = (images: Uint8Array): Dataset => ({ ...dataset, name, images, labels: Uint8Array.from(dataset.labels), classNames: [...dataset.classNames] });
   const threads = options.threads ?? 1;
   const plugin = options.source !== undefined && options.source !== 'built-in';
-  // the pool imports the corruption from its file: a plugin's (`module`, or its specifier from the working
-  // directory), or a built-in's when this is the registered built-in object itself
-  let module = plugin ? (options.module ?? options.source!)
-    : threads > 1 && dataset.images.length >= POOL_MIN_BYTES ? await builtinCorruptionFile(corruption) : undefined;
-  if (module !== undefined && !plugin && (await isAsyncCorruption(corruption, dataset, severity, table, options.seed))) {
-    // an asynchronous built-in (e.g. one calling sharp) already spreads over libuv's threads from this thread;
-    // on the pool each worker would wait for one image at a time (measured with sharp's JPEG: 0.68x on 2 threads)
-    module = undefined;
-  }
-  if (module !== undefined) {
+  if (plugin) {
+    // the pool imports the plugin from its file (`module`, or its specifier from the working directory)
     return copy(await corruptPixelsInPool(dataset, corruption, severity, {
       seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-      module, source: plugin ? options.source! : 'built-in', onProgress: options.onProgress,
+      module: options.module ?? options.source!, source: options.source!, onProgress: options.onProgress,
     }));
   }
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
   const size = dataset.height * dataset.width * dataset.channels;
-  const images = new Uint8Array(dataset.count * size);
+  const count = dataset.count;
+  const images = new Uint8Array(count * size);
   const params = corruption.params(severity, table);
   let done = 0;
 
@@ -166,19 +174,21 @@ export async function corruptDataset(
     checkOutput(out, datasetImage(dataset, i), corruption, severity, i);
     images.set(out.data, i * size);
     done++;
-    options.onProgress?.(done, dataset.count);
+    options.onProgress?.(done, count);
   };
 
-  let next = 0;
-  let sinceYield = 0;
-  let failedAt = -1; // the image whose apply or output failed, for the message
-  const worker = async (): Promise<void> => {
-    const scratch = new Uint8Array(size);
-    while (next < dataset.count) {
-      const i = next++;
-      try {
+  /** Images [from, to) on this thread, up to `concurrency` in flight; whether any call returned a promise. */
+  const inline = async (from: number, to: number): Promise<boolean> => {
+    let next = from;
+    let sinceYield = 0;
+    let sawAsync = false;
+    const worker = async (): Promise<void> => {
+      const scratch = new Uint8Array(size);
+      while (next < to) {
+        const i = next++;
         const r = run(i, scratch);
         if (isThenable(r)) {
+          sawAsync = true;
           store(i, await r);
         } else {
           store(i, r);
@@ -188,38 +198,46 @@ export async function corruptDataset(
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
         }
-      } catch (e) {
-        if (failedAt < 0) failedAt = i;
-        throw e;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, to - from)) }, worker));
+    return sawAsync;
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, dataset.count)) }, worker));
-  } catch (e) {
-    const source = options.source;
-    if (source === undefined || source === 'built-in' || e instanceof HarnessInputError) throw e;
-    if (process.env.TOPK_HARNESS_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    throw new PluginError(`corruption plugin '${corruption.name}' (${source}), severity ${severity}, image ${failedAt}: ${firstLine(e)}`, source, e);
+
+  if (threads <= 1 || images.length < POOL_MIN_BYTES) {
+    await inline(0, count);
+    return copy(images);
   }
-
-  return copy(images);
-}
-
-const asyncBuiltins = new WeakMap<Corruption, boolean>();
-
-/**
- * Whether a built-in's apply returns a promise: tried once per corruption on a copy of image 0 (the result is
- * discarded) and remembered, since a built-in is either synchronous or not at every severity.
- */
-async function isAsyncCorruption(corruption: Corruption, dataset: Dataset, severity: Severity, table: SeverityTable, seed: number | string): Promise<boolean> {
-  const known = asyncBuiltins.get(corruption);
-  if (known !== undefined) return known;
-  const view = datasetImage(dataset, 0);
-  const r = corruption.apply({ ...view, data: view.data.slice() }, imageContext(seed, corruption, severity, 0, table, corruption.params(severity, table)));
-  if (isThenable(r)) await r;
-  asyncBuiltins.set(corruption, isThenable(r));
-  return isThenable(r);
+  // A built-in with threads to use: the first images on this thread, timed; the rest go to the pool only when the
+  // work per image pays for the pool's own cost per image (see poolPays), and never for an asynchronous corruption,
+  // which already spreads over libuv's threads from here (sharp's JPEG measured 0.68x on the pool with 2 threads).
+  // timed in chunks; the fastest chunk's rate stands for the work (a GC pause or a first compilation inside one
+  // chunk would otherwise send a cheap corruption to the pool)
+  let probe = 0;
+  let sawAsync = false;
+  let usPerImage = Number.POSITIVE_INFINITY;
+  const probeStart = performance.now();
+  const probeImages = Math.min(POOL_PROBE_IMAGES, Math.ceil(count / 16)); // a sixteenth of a small job at most
+  const chunk = Math.min(POOL_PROBE_CHUNK, probeImages);
+  while (probe < count && (probe < probeImages || performance.now() - probeStart < POOL_PROBE_MS)) {
+    const to = Math.min(count, probe + chunk);
+    const t0 = performance.now();
+    sawAsync = (await inline(probe, to)) || sawAsync;
+    usPerImage = Math.min(usPerImage, ((performance.now() - t0) * 1000) / (to - probe));
+    probe = to;
+  }
+  // the pool imports a built-in from its file, so only the registered built-in object itself can go there
+  const file = sawAsync || probe === count || !poolPays(usPerImage, size) ? undefined : await builtinCorruptionFile(corruption);
+  if (file === undefined) {
+    await inline(probe, count);
+    return copy(images);
+  }
+  const pooled = await corruptPixelsInPool(dataset, corruption, severity, {
+    seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
+    module: file, source: 'built-in', first: probe, onProgress: options.onProgress,
+  });
+  pooled.set(images.subarray(0, probe * size));
+  return copy(pooled);
 }
 
 function isThenable(v: unknown): v is PromiseLike<Image> {

@@ -85,10 +85,12 @@ export interface PoolRunOptions {
   module: string;
   /** 'built-in' or the plugin's specifier: plugin failures become one PluginError line. */
   source: string;
+  /** Images before this one are the caller's (default 0): the tasks cover [first, count); progress counts from it. */
+  first?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Corrupt every image of `dataset` on the pool; returns the corrupted pixels (count × size bytes). */
+/** Corrupt the images of `dataset` from `first` on, on the pool; returns the pixels (count × size bytes; before `first`: zeros). */
 export async function corruptPixelsInPool(dataset: Dataset, corruption: Corruption, severity: Severity, o: PoolRunOptions): Promise<Uint8Array> {
   checkThreads(o.threads);
   checkTimeout(o.timeoutSeconds);
@@ -100,9 +102,10 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   if (count === 0) return new Uint8Array(0);
 
   // about 8 tasks per thread: even load, and a stuck call holds back little else
-  const per = Math.max(1, Math.ceil(count / (o.threads * 8)));
+  const first = o.first ?? 0;
+  const per = Math.max(1, Math.ceil((count - first) / (o.threads * 8)));
   const ranges: [number, number][] = [];
-  for (let s = 0; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);
+  for (let s = first; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);
   const doneSlot = ranges.length;
   const cancelSlot = ranges.length + 1;
   const status = new SharedArrayBuffer(4 * (ranges.length + 2));
@@ -138,7 +141,7 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
         controllers[t].abort();
       }
     });
-    o.onProgress?.(Atomics.load(view, doneSlot), count);
+    o.onProgress?.(first + Atomics.load(view, doneSlot), count);
   }, 100);
 
   try {

@@ -47,6 +47,28 @@ describe('the corruption pool', function () {
     }
   });
 
+  it('a built-in with threads: its first images on this thread, the rest on the pool only when the work pays; same bytes either way', async () => {
+    // 2,200 images of 32x32x3 (over the 2 MiB below which everything stays here)
+    const d = sceneDataset(2200, 32, 32, 3);
+    const all = await builtinCorruptions();
+    for (const name of ['zoom_blur', 'contrast']) { // about 600 us and 10 us an image here: pool and no pool
+      const c = all.find((x) => x.name === name)!;
+      const one = await corruptDataset(d, c, 2, { seed: 4 });
+      const progress: number[] = [];
+      const two = await corruptDataset(d, c, 2, { seed: 4, threads: 2, onProgress: (done) => progress.push(done) });
+      expect(Buffer.compare(Buffer.from(two.images), Buffer.from(one.images)), name).to.equal(0);
+      expect(progress.at(-1), `${name}: progress ends at the count`).to.equal(2200);
+    }
+    // the pool's part alone: images [first, count) as this thread gives them, the caller's part left to it
+    const zoom = all.find((x) => x.name === 'zoom_blur')!;
+    const small = sceneDataset(20, 32, 32, 3);
+    const one = await corruptDataset(small, zoom, 3, { seed: 7 });
+    const pooled = await corruptPixelsInPool(small, zoom, 3, { seed: 7, table: 'cifar', threads: 2, timeoutSeconds: 60, module: (await builtinCorruptionFile(zoom))!, source: 'built-in', first: 8 });
+    const size = 32 * 32 * 3;
+    expect(Buffer.compare(Buffer.from(pooled.subarray(8 * size)), Buffer.from(one.images.subarray(8 * size)))).to.equal(0);
+    expect(pooled.subarray(0, 8 * size).every((v) => v === 0)).to.equal(true);
+  });
+
   it('runs a plugin on the pool with the same bytes as on this thread, and hands each call its own copy', async () => {
     // writes into its input, and its output depends on the random stream
     const file = write('scribble.mjs', `name: 'scribble', apply(image, { rng }) { const out = image.data.slice(); image.data.fill(0); for (let i = 0; i < out.length; i += 7) out[i] = Math.floor(rng() * 256); return { ...image, data: out }; }`);
