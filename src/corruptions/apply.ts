@@ -121,6 +121,13 @@ const POOL_PROBE_MS = 2;
 const POOL_PROBE_CHUNK = 8;
 
 /**
+ * The probe's verdict per built-in and (severity, table, image size): the pool's module file, or false to stay on
+ * this thread. Later jobs of the same kind (the other passes of a bench, the same corruption on another split) go
+ * straight to their side without a serial probe.
+ */
+const poolDecisions = new WeakMap<Corruption, Map<string, string | false>>();
+
+/**
  * Whether the pool gains on `usPerImage` of work per image of `size` bytes. The pool's own cost per image (copying
  * the dataset into shared memory, the workers' copies, page faults of the shared output, messages) measured about
  * 2-3 us per KB plus 10 us on 2 cores, whatever the corruption: after this version's kernels made pixelate and
@@ -208,6 +215,20 @@ export async function corruptDataset(
     await inline(0, count);
     return copy(images);
   }
+  const decisionKey = `${severity}|${table}|${size}`;
+  let decisions = poolDecisions.get(corruption);
+  if (decisions === undefined) poolDecisions.set(corruption, (decisions = new Map()));
+  const decided = decisions.get(decisionKey);
+  if (decided === false) {
+    await inline(0, count);
+    return copy(images);
+  }
+  if (decided !== undefined) {
+    return copy(await corruptPixelsInPool(dataset, corruption, severity, {
+      seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
+      module: decided, source: 'built-in', onProgress: options.onProgress,
+    }));
+  }
   // A built-in with threads to use: the first images on this thread, timed; the rest go to the pool only when the
   // work per image pays for the pool's own cost per image (see poolPays), and never for an asynchronous corruption,
   // which already spreads over libuv's threads from here (sharp's JPEG measured 0.68x on the pool with 2 threads).
@@ -227,8 +248,9 @@ export async function corruptDataset(
     probe = to;
   }
   // the pool imports a built-in from its file, so only the registered built-in object itself can go there
-  const file = sawAsync || probe === count || !poolPays(usPerImage, size) ? undefined : await builtinCorruptionFile(corruption);
-  if (file === undefined) {
+  const file = sawAsync || !poolPays(usPerImage, size) ? undefined : await builtinCorruptionFile(corruption);
+  decisions.set(decisionKey, file ?? false);
+  if (file === undefined || probe === count) {
     await inline(probe, count);
     return copy(images);
   }
