@@ -8,6 +8,7 @@
  * index), so determinism and order independence are unchanged. Never Math.random.
  */
 import type { Rng } from '../rng.js';
+import type { KernelScratch } from './wasm-kernels.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
@@ -17,12 +18,14 @@ const TWO_POW_M53 = 1 / TWO_POW_53;
 /**
  * The ziggurat's tables for 256 layers of equal area V under f(x) = exp(−x²/2) (Marsaglia and Tsang 2000): x[0] =
  * V/f(R) (the base layer, whose overhang is the tail), x[1] = R, x[i+1] = f⁻¹(V/x[i] + f(x[i])), x[256] = 0.
- * ZIG_K[i] = 2^31·x[i+1]/x[i] (a 31-bit position below it is inside the core, accepted at once), ZIG_W[i] = x[i]/2^31
+ * ZIG_K[i] = 2^23·x[i+1]/x[i] (a 23-bit position below it is inside the core, accepted at once), ZIG_W[i] = x[i]/2^23
  * (position to value), ZIG_F[i] = f(x[i+1]) (the curve's height at layer i's inner edge).
  */
 /** Values per inner call of fillStandardNormal (see there). */
 const NORMAL_CHUNK = 2048;
 
+/** 2^23: positions are 23-bit (one word gives the layer, the sign and the position). */
+const ZIG_SCALE = 8388608;
 const ZIG_R = 3.6541528853610088;
 const ZIG_V = 0.00492867323399;
 const ZIG_K = new Int32Array(256);
@@ -35,8 +38,8 @@ const ZIG_F = new Float64Array(256);
   xs[1] = ZIG_R;
   for (let i = 1; i < 256; i++) xs[i + 1] = i === 255 ? 0 : Math.sqrt(-2 * Math.log(ZIG_V / xs[i] + f(xs[i])));
   for (let i = 0; i < 256; i++) {
-    ZIG_K[i] = Math.floor(2147483648 * (xs[i + 1] / xs[i]));
-    ZIG_W[i] = xs[i] / 2147483648;
+    ZIG_K[i] = Math.floor(ZIG_SCALE * (xs[i + 1] / xs[i]));
+    ZIG_W[i] = xs[i] / ZIG_SCALE;
     ZIG_F[i] = f(xs[i + 1]);
   }
 }
@@ -101,20 +104,41 @@ export class PixelStream {
   }
 
   /**
-   * Fill `out` with standard normal draws: Marsaglia and Tsang's ziggurat (2000) with 256 layers. Each try takes two
-   * 32-bit words, one for the sign (bit 0) and the 31-bit position in the layer, one for the layer (its low eight
-   * bits), so the layer and the value never share bits (the flaw Doornik (2005) found in the original, which took
-   * both from one word). 98.5% of tries are one compare and one multiply, the sign applied without a branch (a
-   * random branch costs more than the rest); the base layer's tail and the wedges fall back to exact rejection with
-   * exp and log. About 4x faster than the polar method's log and sqrt per pair, which bounded the noise corruptions.
-   * Generator state in locals, as in fillUniform; each value's draws are its own, so normal() one at a time gives
-   * the same stream.
+   * Fill `out` with standard normal draws: Marsaglia and Tsang's ziggurat (2000) with 256 layers. Each try takes one
+   * 32-bit word: the layer from its low eight bits, the sign from bit 8 and a 23-bit position in the layer from the
+   * rest, so the layer and the value never share bits (the flaw Doornik (2005) found in the original, which took
+   * both from overlapping bits); 23 bits resolve a value to 2^-23 of its layer's width, far below anything 8-bit
+   * pixels show. 98.5% of tries are one compare and one multiply, the sign applied without a branch (a random
+   * branch costs more than the rest); the base layer's tail and the wedges fall back to exact rejection with exp
+   * and log. One word a try, not two: SFC32's steps form one dependency chain, which bounds the loop. About 4x
+   * faster than the polar method's log and sqrt per pair. Generator state in locals, as in fillUniform; each
+   * value's draws are its own, so normal() one at a time gives the same stream.
    */
   fillStandardNormal(out: Float64Array): Float64Array {
     // In chunks: V8's on-stack replacement of one long first call can compile the loop 2-3x slower (measured) than
     // the regular compile that short calls get once their feedback is complete.
     for (let start = 0; start < out.length; start += NORMAL_CHUNK) fillNormalRange(this.s, out, start, Math.min(out.length, start + NORMAL_CHUNK));
     return out;
+  }
+
+  /**
+   * n standard normals into the kernels' memory at byte offset `at` (taken from `m`), the same values and the same
+   * state afterwards as fillStandardNormal (wasm/src/normals.ts: the same integer steps and doubles, the engine's
+   * exp and log on the slow path): about twice as fast, and the draws stay where the next kernel reads them.
+   */
+  fillStandardNormalInKernels(m: KernelScratch, at: number, n: number): void {
+    const pState = m.take(16);
+    const pK = m.take(256 * 4);
+    const pW = m.take(256 * 8);
+    const pF = m.take(256 * 8);
+    const buf = m.buffer();
+    const state = new Int32Array(buf, pState, 4);
+    state.set(this.s);
+    new Int32Array(buf, pK, 256).set(ZIG_K);
+    new Float64Array(buf, pW, 256).set(ZIG_W);
+    new Float64Array(buf, pF, 256).set(ZIG_F);
+    m.k.fillNormals(pState, at, n, pK, pW, pF);
+    this.s.set(state);
   }
 
   /** Fill `out` with N(mean, std²) draws (mean + std·normal(), value by value as normal() gives them). */
@@ -222,23 +246,17 @@ function sfc32Uniform(st: Int32Array): number {
 function fillNormalRange(st: Int32Array, out: Float64Array, start: number, end: number): void {
   let a = st[0], b = st[1], c = st[2], d = st[3];
   for (let i = start; i < end; i++) {
-    // two SFC32 steps: sign and position, then the layer
+    // one SFC32 step: layer (bits 0-7), sign (bit 8), position (bits 9-31)
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
     c = (c + t) | 0;
-    const t2 = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t2) | 0;
-    const u = t >>> 1;
-    const layer = t2 & 255;
+    const u = t >>> 9;
+    const layer = t & 255;
     if (u < ZIG_K[layer]) {
-      out[i] = u * ZIG_W[layer] * (1 - ((t & 1) << 1)); // the sign without a branch: a random branch costs more than the rest
+      out[i] = u * ZIG_W[layer] * (1 - ((t >>> 7) & 2)); // the sign without a branch: a random branch costs more than the rest
       continue;
     }
     st[0] = a; st[1] = b; st[2] = c; st[3] = d;
@@ -252,14 +270,14 @@ function fillNormalRange(st: Int32Array, out: Float64Array, start: number, end: 
 }
 
 /**
- * The ziggurat for a try outside its layer's core (word `t`: sign and position): the base layer's tail or the
- * wedge's rejection test, and on rejection whole new tries (two words each, as in fillNormalRange) until one is
+ * The ziggurat for a try outside its layer's core (word `t`: layer, sign and position): the base layer's tail or
+ * the wedge's rejection test, and on rejection whole new tries (one word each, as in fillNormalRange) until one is
  * accepted.
  */
 function zigguratSlow(st: Int32Array, t: number, layer: number): number {
   for (;;) {
-    const u = t >>> 1;
-    const sign = 1 - ((t & 1) << 1);
+    const u = t >>> 9;
+    const sign = 1 - ((t >>> 7) & 2);
     if (u < ZIG_K[layer]) return u * ZIG_W[layer] * sign;
     if (layer === 0) {
       // the tail beyond R (Marsaglia 1964): R + E1/R, accepted when 2·E2 > (E1/R)² (E1, E2 standard exponentials)
@@ -274,7 +292,7 @@ function zigguratSlow(st: Int32Array, t: number, layer: number): number {
     // the wedge between the layer's rectangle and the curve: accept under f
     if (ZIG_F[layer] + sfc32Uniform(st) * (ZIG_F[layer - 1] - ZIG_F[layer]) < Math.exp(-0.5 * x * x)) return x * sign;
     t = sfc32(st);
-    layer = sfc32(st) & 255;
+    layer = t & 255;
   }
 }
 

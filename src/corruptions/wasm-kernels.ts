@@ -33,6 +33,8 @@ export interface KernelExports {
     floatNoise: number,
   ): void;
   plasmaFractal(m: number, noise: number, size: number, decay: number): void;
+  fillNormals(state: number, out: number, n: number, k: number, w: number, f: number): void;
+  noiseBytes(inBytes: number, outBytes: number, noise: number, n: number, c: number, speckle: number, floatNoise: number): void;
   spatterWaterBytes(
     liquid: number, inBytes: number, outBytes: number, h: number, w: number, c: number, intensity: number,
     kernels: number, work: number, floatNoise: number,
@@ -82,7 +84,9 @@ function loadKernels(): KernelExports | null {
   const abort = (): never => {
     throw new Error(`internal error: a WebAssembly corruption kernel (${KERNELS_FILE}) aborted`);
   };
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } }).exports as unknown as KernelExports;
+  // exp and log: the normal draws' rare slow path must use the engine's own (random.ts), not a second libm
+  const env = { abort, exp: Math.exp, log: Math.log };
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env }).exports as unknown as KernelExports;
 }
 
 /**

@@ -91,7 +91,7 @@ describe('WebAssembly corruption kernels', () => {
   // Corruption by corruption: the output bytes with the kernels on equal those of the JavaScript path, every severity
   // of both tables, RGB and gray, sizes where the kernels' edge cases show (tiny, odd, non-square).
   const shapes: [number, number, 1 | 3][] = [[2, 3, 3], [9, 7, 1], [32, 32, 3], [33, 50, 3], [64, 61, 1]];
-  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter', 'pixelate', 'contrast']) {
+  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter', 'pixelate', 'contrast', 'gaussian_noise', 'speckle_noise']) {
     it(`${name}: the same bytes with the kernels on and off (both tables, 5 severities, ${shapes.length} shapes)`, async function () {
       this.timeout(60_000);
       const corruption = BUILTIN_CORRUPTIONS.find((c) => c.name === name)!;
