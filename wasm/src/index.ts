@@ -8,3 +8,4 @@ export { diskBytes } from './disk';
 export { snowBytes } from './snow';
 export { boxHorizontal, boxNearest, boxVertical } from './pil-box';
 export { contrastBytes } from './contrast';
+export { jpegRoundTrip } from './jpeg';
