@@ -33,9 +33,11 @@ const FIX_2_562915447 = 20995;
 const FIX_3_072711026 = 25172;
 
 // jccolor.c / jdcolor.c, FIX(x) at 16 bits (jpeg-codec.ts's constants).
-const Y_R = 19595, Y_G = 38470, Y_B = 7471;
-const CB_R = -11059, CB_G = -21709, CBCR_HALF = 32768;
-const CR_G = -27439, CR_B = -5329;
+const Y_R: i16 = 19595, Y_G = 38470, Y_B: i16 = 7471;
+const CB_R: i16 = -11059, CB_G: i16 = -21709, CBCR_HALF = 32768;
+const CR_G: i16 = -27439, CR_B: i16 = -5329;
+/** Y_G less 2^16 (fits i16; see weighted). */
+const Y_G_LOW: i16 = <i16>(Y_G - 65536);
 const Y_ROUND = 1 << 15;
 const CBCR_ROUND = (128 << 16) + (1 << 15) - 1;
 const R_CR = 91881, G_CB = -22554, G_CR = -46802, B_CB = 116130;
@@ -281,29 +283,57 @@ export function jpegRoundTrip(
   return i8x16.shuffle(i8x16.shuffle(a, b, 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31);
 }
 
-/** (kr·r + kg·g + kb·b + round) >> 16 of the pixels 4j .. 4j + 3 of byte vectors r, g, b (i32 lanes). */
+/** The pixels 4j .. 4j + 3 of byte vectors r, g as i16 pairs r, g, r, g, ... (j a constant). */
 // @ts-ignore: decorator
-@inline function weighted(r: v128, g: v128, b: v128, j: i32, kr: i32, kg: i32, kb: i32, round: i32): v128 {
-  const s = i32x4.add(i32x4.add(mulc(bytesToI32(r, j), kr), mulc(bytesToI32(g, j), kg)), mulc(bytesToI32(b, j), kb));
+@inline function rgPairs(r: v128, g: v128, j: i32): v128 {
+  const rg = j < 2
+    ? i8x16.shuffle(r, g, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+    : i8x16.shuffle(r, g, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  return (j & 1) === 0 ? i16x8.extend_low_i8x16_u(rg) : i16x8.extend_high_i8x16_u(rg);
+}
+
+/**
+ * (kr·r + kg·g + kb·b + round) >> 16 of the pixels 4j .. 4j + 3 (i32 lanes), by two i32x4.dot_i16x8_s: the (r, g)
+ * pairs, and b with 0 (its i32 lanes read as i16 pairs). kr, kg, kb fit i16; the encoder's constants that do not
+ * (Y_G, and 2^15 for Cb's b and Cr's r) are passed less 2^16 and the caller adds that pixel's g, b or r after the
+ * shift: (s + 2^16·x) >> 16 = (s >> 16) + x exactly.
+ */
+// @ts-ignore: decorator
+@inline function weighted(r: v128, g: v128, b: v128, j: i32, kr: i16, kg: i16, kb: i16, round: i32): v128 {
+  const s = i32x4.add(
+    i32x4.dot_i16x8_s(rgPairs(r, g, j), i16x8(kr, kg, kr, kg, kr, kg, kr, kg)),
+    i32x4.dot_i16x8_s(bytesToI32(b, j), i16x8(kb, 0, kb, 0, kb, 0, kb, 0)),
+  );
   return i32x4.shr_s(i32x4.add(s, i32x4.splat(round)), 16);
 }
 
-/** The luma bytes of 16 pixels. */
+/** Bytes 8h .. 8h + 7 of v as i16 lanes (h a constant). */
+// @ts-ignore: decorator
+@inline function bytesToI16(v: v128, h: i32): v128 {
+  return h === 0 ? i16x8.extend_low_i8x16_u(v) : i16x8.extend_high_i8x16_u(v);
+}
+
+/** The luma bytes of 16 pixels (Y_G = −27066 + 2^16). */
 // @ts-ignore: decorator
 @inline function lumaBytes(r: v128, g: v128, b: v128): v128 {
-  const lo = i16x8.narrow_i32x4_s(weighted(r, g, b, 0, Y_R, Y_G, Y_B, Y_ROUND), weighted(r, g, b, 1, Y_R, Y_G, Y_B, Y_ROUND));
-  const hi = i16x8.narrow_i32x4_s(weighted(r, g, b, 2, Y_R, Y_G, Y_B, Y_ROUND), weighted(r, g, b, 3, Y_R, Y_G, Y_B, Y_ROUND));
+  const lo = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 0, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 1, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 0));
+  const hi = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 2, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 3, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 1));
   return i8x16.narrow_i16x8_u(lo, hi);
 }
 
-/** Cb (or Cr, by the constants) of the pixels 8h .. 8h + 7 of two rows, summed row by row (i16 lanes, at most 510). */
+/** Cb (cr false: b's 2^15 = −2^15 + 2^16) or Cr (cr true: r's) of the pixels 8h .. 8h + 7 of one row, i16 lanes. */
 // @ts-ignore: decorator
-@inline function chromaSums(
-  r0: v128, g0: v128, b0: v128, r1: v128, g1: v128, b1: v128, h: i32, kr: i32, kg: i32, kb: i32,
-): v128 {
-  const a = i16x8.narrow_i32x4_s(weighted(r0, g0, b0, 2 * h, kr, kg, kb, CBCR_ROUND), weighted(r0, g0, b0, 2 * h + 1, kr, kg, kb, CBCR_ROUND));
-  const b = i16x8.narrow_i32x4_s(weighted(r1, g1, b1, 2 * h, kr, kg, kb, CBCR_ROUND), weighted(r1, g1, b1, 2 * h + 1, kr, kg, kb, CBCR_ROUND));
-  return i16x8.add(a, b);
+@inline function chromaRow(r: v128, g: v128, b: v128, h: i32, cr: bool): v128 {
+  const a = cr
+    ? i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, -32768, CR_G, CR_B, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, -32768, CR_G, CR_B, CBCR_ROUND))
+    : i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, CB_R, CB_G, -32768, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, CB_R, CB_G, -32768, CBCR_ROUND));
+  return i16x8.add(a, bytesToI16(cr ? r : b, h));
+}
+
+/** Cb or Cr of the pixels 8h .. 8h + 7 of two rows, summed row by row (i16 lanes, at most 510). */
+// @ts-ignore: decorator
+@inline function chromaSums(r0: v128, g0: v128, b0: v128, r1: v128, g1: v128, b1: v128, h: i32, cr: bool): v128 {
+  return i16x8.add(chromaRow(r0, g0, b0, h, cr), chromaRow(r1, g1, b1, h, cr));
 }
 
 /** 2x2 means (h2v2_downsample, biases 1, 2, 1, 2) of 16 columns' row sums: 8 bytes in the low half. */
@@ -336,8 +366,8 @@ function convertAndDownsampleRows(
     const r1 = channelOf(p1, 0), g1 = channelOf(p1, 1), b1 = channelOf(p1, 2);
     v128.store(l0 + <usize>(2 * cx), lumaBytes(r0, g0, b0));
     v128.store(l1 + <usize>(2 * cx), lumaBytes(r1, g1, b1));
-    const cb = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, CB_R, CB_G, CBCR_HALF), chromaSums(r0, g0, b0, r1, g1, b1, 1, CB_R, CB_G, CBCR_HALF));
-    const cr = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, CBCR_HALF, CR_G, CR_B), chromaSums(r0, g0, b0, r1, g1, b1, 1, CBCR_HALF, CR_G, CR_B));
+    const cb = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, false), chromaSums(r0, g0, b0, r1, g1, b1, 1, false));
+    const cr = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, true), chromaSums(r0, g0, b0, r1, g1, b1, 1, true));
     v128.store64_lane(cbRow + <usize>cx, cb, 0);
     v128.store64_lane(crRow + <usize>cx, cr, 0);
   }
