@@ -65,6 +65,38 @@ const R_CR_LOW: i16 = <i16>(R_CR - 65536), G_CB_LOW: i16 = <i16>G_CB, G_CR_LOW: 
   return ws + (i << 4);
 }
 
+/** i16 pairs (a, b) of each i32 lane of a and b (both must fit i16): the operand of dot2. */
+// @ts-ignore: decorator
+@inline function pairs(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+}
+
+/** k1·a + k2·b of each lane of pairs(a, b): one i32x4.dot_i16x8_s. */
+// @ts-ignore: decorator
+@inline function dot2(p: v128, k1: i16, k2: i16): v128 {
+  return i32x4.dot_i16x8_s(p, i16x8(k1, k2, k1, k2, k1, k2, k1, k2));
+}
+
+/**
+ * The FDCT's multiplications (both passes) as sums of i16 products: jfdctint.c's z1..z5 expanded into one
+ * coefficient per input, e.g. out2 = tmp12·4433 + tmp13·(4433 + 6270), out7 = tmp4·(2446 − 7373 − 16069 + 9633)
+ * + tmp5·9633 + tmp6·(9633 − 16069) + tmp7·(9633 − 7373): the same integer before the descale, so the same
+ * result. The inputs fit i16: |tmp4..7| ≤ 255 and |tmp12|, |tmp13| ≤ 510 in pass 1, whose outputs are within
+ * ±4096, so ≤ 8192 and 16384 in pass 2.
+ */
+// @ts-ignore: decorator
+@inline function fdctEven2(p1213: v128): v128 { return dot2(p1213, 4433, 10703); }
+// @ts-ignore: decorator
+@inline function fdctEven6(p1213: v128): v128 { return dot2(p1213, -10704, 4433); }
+// @ts-ignore: decorator
+@inline function fdctOdd7(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, -11363, 9633), dot2(p67, -6436, 2260)); }
+// @ts-ignore: decorator
+@inline function fdctOdd5(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, 9633, 2261), dot2(p67, -11362, 6437)); }
+// @ts-ignore: decorator
+@inline function fdctOdd3(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, -6436, -11362), dot2(p67, -2259, 9633)); }
+// @ts-ignore: decorator
+@inline function fdctOdd1(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, 2260, 6437), dot2(p67, 9633, 11363)); }
+
 /**
  * Four adjacent 8x8 blocks at p (row stride `stride`) through the round trip with quantiser qt, in place
  * (jpeg-block.ts roundTripBlock, lane b = block b).
@@ -91,20 +123,14 @@ function roundTrip4(p: usize, stride: usize, qt: usize, ws: usize): void {
     const w = row << 3;
     v128.store(wsAt(ws, w), i32x4.shl(i32x4.sub(i32x4.add(tmp10, tmp11), i32x4.splat(8 * 128)), 2));
     v128.store(wsAt(ws, w + 4), i32x4.shl(i32x4.sub(tmp10, tmp11), 2));
-    const z1 = mulc(i32x4.add(tmp12, tmp13), FIX_0_541196100);
+    const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
     const r11 = i32x4.splat(1024);
-    v128.store(wsAt(ws, w + 2), i32x4.shr_s(i32x4.add(i32x4.add(z1, mulc(tmp13, FIX_0_765366865)), r11), 11));
-    v128.store(wsAt(ws, w + 6), i32x4.shr_s(i32x4.add(i32x4.sub(z1, mulc(tmp12, FIX_1_847759065)), r11), 11));
-    const o1 = i32x4.add(tmp4, tmp7), o2 = i32x4.add(tmp5, tmp6), o3 = i32x4.add(tmp4, tmp6), o4 = i32x4.add(tmp5, tmp7);
-    const z5 = mulc(i32x4.add(o3, o4), FIX_1_175875602);
-    const z1o = mulc(o1, -FIX_0_899976223);
-    const z2o = mulc(o2, -FIX_2_562915447);
-    const z3o = i32x4.add(mulc(o3, -FIX_1_961570560), z5);
-    const z4o = i32x4.add(mulc(o4, -FIX_0_390180644), z5);
-    v128.store(wsAt(ws, w + 7), i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp4, FIX_0_298631336), z1o), z3o), r11), 11));
-    v128.store(wsAt(ws, w + 5), i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp5, FIX_2_053119869), z2o), z4o), r11), 11));
-    v128.store(wsAt(ws, w + 3), i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp6, FIX_3_072711026), z2o), z3o), r11), 11));
-    v128.store(wsAt(ws, w + 1), i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp7, FIX_1_501321110), z1o), z4o), r11), 11));
+    v128.store(wsAt(ws, w + 2), i32x4.shr_s(i32x4.add(fdctEven2(p1213), r11), 11));
+    v128.store(wsAt(ws, w + 6), i32x4.shr_s(i32x4.add(fdctEven6(p1213), r11), 11));
+    v128.store(wsAt(ws, w + 7), i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 5), i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 3), i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 1), i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r11), 11));
   }
 
   // Columns: FDCT pass 2, quantise + dequantise, IDCT pass 1.
@@ -119,22 +145,16 @@ function roundTrip4(p: usize, stride: usize, qt: usize, ws: usize): void {
     const tmp3 = i32x4.add(w3, w4), tmp4 = i32x4.sub(w3, w4);
     const tmp10 = i32x4.add(tmp0, tmp3), tmp13 = i32x4.sub(tmp0, tmp3);
     const tmp11 = i32x4.add(tmp1, tmp2), tmp12 = i32x4.sub(tmp1, tmp2);
-    const z1 = mulc(i32x4.add(tmp12, tmp13), FIX_0_541196100);
-    const o1 = i32x4.add(tmp4, tmp7), o2 = i32x4.add(tmp5, tmp6), o3 = i32x4.add(tmp4, tmp6), o4 = i32x4.add(tmp5, tmp7);
-    const z5 = mulc(i32x4.add(o3, o4), FIX_1_175875602);
-    const z1o = mulc(o1, -FIX_0_899976223);
-    const z2o = mulc(o2, -FIX_2_562915447);
-    const z3o = i32x4.add(mulc(o3, -FIX_1_961570560), z5);
-    const z4o = i32x4.add(mulc(o4, -FIX_0_390180644), z5);
+    const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
     const r2 = i32x4.splat(2), r15 = i32x4.splat(16384);
     const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qt, c);
     const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qt, c + 32);
-    const k2 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(z1, mulc(tmp13, FIX_0_765366865)), r15), 15), qt, c + 16);
-    const k6 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(z1, mulc(tmp12, FIX_1_847759065)), r15), 15), qt, c + 48);
-    const k7 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp4, FIX_0_298631336), z1o), z3o), r15), 15), qt, c + 56);
-    const k5 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp5, FIX_2_053119869), z2o), z4o), r15), 15), qt, c + 40);
-    const k3 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp6, FIX_3_072711026), z2o), z3o), r15), 15), qt, c + 24);
-    const k1 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(i32x4.add(mulc(tmp7, FIX_1_501321110), z1o), z4o), r15), 15), qt, c + 8);
+    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qt, c + 16);
+    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qt, c + 48);
+    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qt, c + 56);
+    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qt, c + 40);
+    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qt, c + 24);
+    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qt, c + 8);
     // IDCT pass 1 (the JavaScript's zero-AC shortcut gives these same values).
     const e1 = mulc(i32x4.add(k2, k6), FIX_0_541196100);
     const e2 = i32x4.sub(e1, mulc(k6, FIX_1_847759065));
