@@ -15,7 +15,8 @@
  *   yPlane              luma plane, lh rows of ys bytes (ys: the padded width rounded up to 32, whole groups of four
  *                       blocks; the columns past the padded width are scratch), + 32 bytes slack
  *   cbPlane, crPlane    chroma planes, ch rows of cs bytes (likewise), + 32 bytes slack
- *   ws                  64 v128: one group's workspace between the passes
+ *   ws                  64 v128: one group's workspace between the passes, then 64 x 48 bytes: the quantiser
+ *                       in use as i32x4 splats
  */
 
 // jfdctint.c / jidctint.c constants, FIX(x) = round(x · 2^13).
@@ -50,14 +51,27 @@ const R_CR_LOW: i16 = <i16>(R_CR - 65536), G_CB_LOW: i16 = <i16>G_CB, G_CR_LOW: 
   return i32x4.mul(x, i32x4.splat(k));
 }
 
-/** Quantise then dequantise coefficient vector x with entry i of quantiser qt (jpeg-block.ts requantise). */
+/**
+ * Quantise then dequantise coefficient vector x with entry i of a quantiser (jpeg-block.ts requantise): qt its
+ * shifts (the i32 table, shift at 768 + 4i), qv its corr, recip and q splatted to i32x4 (48 bytes per entry, see
+ * splatQuantiser). |x| by i32x4.abs, the same as (x ^ sign) − sign.
+ */
 // @ts-ignore: decorator
-@inline function requantise(x: v128, qt: usize, i: usize): v128 {
+@inline function requantise(x: v128, qt: usize, qv: usize, i: usize): v128 {
   const sign = i32x4.shr_s(x, 31);
-  const mag = i32x4.sub(v128.xor(x, sign), sign);
-  const at = qt + (i << 2);
-  const level = i32x4.shr_u(i32x4.mul(i32x4.add(mag, i32x4.splat(load<i32>(at, 256))), i32x4.splat(load<i32>(at, 512))), load<i32>(at, 768));
-  return i32x4.mul(i32x4.sub(v128.xor(level, sign), sign), i32x4.splat(load<i32>(at)));
+  const e = qv + i * 48;
+  const level = i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.abs(x), v128.load(e)), v128.load(e, 16)), load<i32>(qt + (i << 2), 768));
+  return i32x4.mul(i32x4.sub(v128.xor(level, sign), sign), v128.load(e, 32));
+}
+
+/** A quantiser's corr, recip and q (i32 tables at qt + 256, + 512, + 0) as i32x4 splats, 48 bytes per entry, at qv. */
+function splatQuantiser(qt: usize, qv: usize): void {
+  for (let i: usize = 0; i < 64; i++) {
+    const at = qt + (i << 2), e = qv + i * 48;
+    v128.store(e, i32x4.splat(load<i32>(at, 256)));
+    v128.store(e, i32x4.splat(load<i32>(at, 512)), 16);
+    v128.store(e, i32x4.splat(load<i32>(at)), 32);
+  }
 }
 
 // @ts-ignore: decorator
@@ -101,7 +115,7 @@ const R_CR_LOW: i16 = <i16>(R_CR - 65536), G_CB_LOW: i16 = <i16>G_CB, G_CR_LOW: 
  * Four adjacent 8x8 blocks at p (row stride `stride`) through the round trip with quantiser qt, in place
  * (jpeg-block.ts roundTripBlock, lane b = block b).
  */
-function roundTrip4(p: usize, stride: usize, qt: usize, ws: usize): void {
+function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): void {
   // FDCT pass 1: rows.
   for (let row: usize = 0; row < 8; row++) {
     const s = p + row * stride;
@@ -147,14 +161,14 @@ function roundTrip4(p: usize, stride: usize, qt: usize, ws: usize): void {
     const tmp11 = i32x4.add(tmp1, tmp2), tmp12 = i32x4.sub(tmp1, tmp2);
     const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
     const r2 = i32x4.splat(2), r15 = i32x4.splat(16384);
-    const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qt, c);
-    const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qt, c + 32);
-    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qt, c + 16);
-    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qt, c + 48);
-    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qt, c + 56);
-    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qt, c + 40);
-    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qt, c + 24);
-    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qt, c + 8);
+    const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qt, qv, c);
+    const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qt, qv, c + 32);
+    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qt, qv, c + 16);
+    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qt, qv, c + 48);
+    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qt, qv, c + 56);
+    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qt, qv, c + 40);
+    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qt, qv, c + 24);
+    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qt, qv, c + 8);
     // IDCT pass 1 (the JavaScript's zero-AC shortcut gives these same values).
     const e1 = mulc(i32x4.add(k2, k6), FIX_0_541196100);
     const e2 = i32x4.sub(e1, mulc(k6, FIX_1_847759065));
@@ -220,9 +234,11 @@ function roundTrip4(p: usize, stride: usize, qt: usize, ws: usize): void {
 /** Every group of four blocks of a plane (rows a multiple of 8, stride a multiple of 32). */
 function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize): void {
   const s = <usize>stride;
+  const qv = ws + 1024;
+  splatQuantiser(qt, qv);
   for (let by = 0; by < rows; by += 8) {
     const r = p + <usize>by * s;
-    for (let bx: usize = 0; bx < s; bx += 32) roundTrip4(r + bx, s, qt, ws);
+    for (let bx: usize = 0; bx < s; bx += 32) roundTrip4(r + bx, s, qt, qv, ws);
   }
 }
 
