@@ -8,7 +8,11 @@
  * a row of the four blocks (32 bytes) is spread to eight vectors by two shuffles, and gathered back by two. The
  * JavaScript's zero-AC shortcuts give the full passes' values, so the lanes always take the full passes; its
  * range-limit table saturates (v + 128 to 0..255), as the saturating narrows do here.
- * Colour conversion, downsampling and upsampling are the JavaScript's loops without its bounds checks.
+ * Colour conversion with 2x2 downsampling, and fancy upsampling with YCbCr → RGB, go 16 pixels a step (the edges
+ * one pixel or pair at a time, as the JavaScript).
+ * Where a sum of products has operands that fit 16 bits, it is computed by i32x4.dot_i16x8_s with the products
+ * regrouped (the FDCT's z1..z5 expanded into one coefficient per input; a colour constant that does not fit i16
+ * split into k + m·2^16, the m·x added after the >> 16): integer sums, so the same values before every shift.
  *
  *   inBytes, outBytes   h·w·c bytes (HWC, c = 1 or 3)
  *   quant               two quantisers (luma, chroma), each 4 x 64 i32: q, corr, recip, shift (natural order)
