@@ -19,7 +19,8 @@
  * samples, padded to blocks of ceil(H/16) x ceil(W/16) (one chroma block per 16x16 MCU).
  */
 import { roundTripBlock } from './jpeg-block.js';
-import { assertQuality, jpegQuantisers, type JpegQuantiser } from './jpeg-quant.js';
+import { assertQuality, jpegQuantisers, type JpegQuantiser, type JpegQuantisers } from './jpeg-quant.js';
+import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /** libjpeg's FIX(x) at 16 fractional bits (jccolor.c, jdcolor.c). */
 const fix16 = (x: number): number => Math.floor(x * 65536 + 0.5);
@@ -54,9 +55,27 @@ function plane(current: Uint8Array, size: number): Uint8Array {
 
 /**
  * The image a baseline JPEG at `quality` (integer 1..100; 4:2:0 for RGB, standard tables) decodes to.
- * `data` is HWC uint8 with `channels` 1 or 3; returns a new array of the same shape.
+ * `data` is HWC uint8 with `channels` 1 or 3; returns a new array of the same shape. Runs in WebAssembly
+ * (wasm/src/jpeg.ts, the same integers) where the kernels are on, else in the JavaScript below.
  */
 export function jpegLossyRoundTrip(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number): Uint8Array {
+  assertRoundTripArguments(data, height, width, channels, quality);
+  return wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality)) ?? jsRoundTrip(data, height, width, channels, jpegQuantisers(quality));
+}
+
+/** jpegLossyRoundTrip in JavaScript only (the fallback, and the twin the WebAssembly is tested against). */
+export function jpegLossyRoundTripJs(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number): Uint8Array {
+  assertRoundTripArguments(data, height, width, channels, quality);
+  return jsRoundTrip(data, height, width, channels, jpegQuantisers(quality));
+}
+
+/** jpegLossyRoundTrip in WebAssembly, or null where the kernels are off. */
+export function jpegLossyRoundTripWasm(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number): Uint8Array | null {
+  assertRoundTripArguments(data, height, width, channels, quality);
+  return wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality));
+}
+
+function assertRoundTripArguments(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number): void {
   assertQuality(quality);
   if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
     throw new RangeError(`JPEG image size must be positive integers, got ${height}x${width}`);
@@ -65,8 +84,34 @@ export function jpegLossyRoundTrip(data: Uint8Array, height: number, width: numb
   if (data.length !== height * width * channels) {
     throw new RangeError(`JPEG input has ${data.length} bytes, expected ${height}x${width}x${channels} = ${height * width * channels}`);
   }
-  const tables = jpegQuantisers(quality);
-  return channels === 1 ? grayRoundTrip(data, height, width, tables.luma) : colourRoundTrip(data, height, width, tables.luma, tables.chroma);
+}
+
+function jsRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers): Uint8Array {
+  return c === 1 ? grayRoundTrip(data, h, w, tables.luma) : colourRoundTrip(data, h, w, tables.luma, tables.chroma);
+}
+
+/**
+ * The kernel's buffers (wasm/src/jpeg.ts): planes whose rows are padded to whole groups of four blocks (32 bytes),
+ * 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 4 KB workspace.
+ */
+function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers): Uint8Array | null {
+  const k = wasmKernels();
+  if (k === null) return null;
+  const m = new KernelScratch(k);
+  const n = h * w * c;
+  const lh = Math.ceil(h / 8) * 8, ys = Math.ceil(w / 32) * 32; // ys: the luma width padded to 8, then to 32
+  const ch = Math.ceil(h / 16) * 8, cs = Math.ceil(Math.ceil(w / 16) * 8 / 32) * 32;
+  const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 48);
+  const pY = m.take(lh * ys + 32);
+  const pCb = c === 3 ? m.take(ch * cs + 32) : 0, pCr = c === 3 ? m.take(ch * cs + 32) : 0;
+  const buf = m.buffer();
+  new Uint8Array(buf, pIn, n).set(data);
+  const quant = new Int32Array(buf, pQuant, 512);
+  for (const [at, t] of [[0, tables.luma], [256, tables.chroma]] as const) {
+    quant.set(t.q, at); quant.set(t.corr, at + 64); quant.set(t.recip, at + 128); quant.set(t.shift, at + 192);
+  }
+  k.jpegRoundTrip(pIn, pOut, h, w, c, pQuant, pY, pCb, pCr, pWs);
+  return new Uint8Array(buf, pOut, n).slice();
 }
 
 /** Every 8x8 block of a (rows x cols, both multiples of 8) plane through the round trip. */

@@ -67,6 +67,10 @@ export interface KernelExports {
     inBytes: number, outBytes: number, n: number, c: number, pixels: number, k: number, unit: number, values: number,
     lut: number, floatNoise: number,
   ): void;
+  jpegRoundTrip(
+    inBytes: number, outBytes: number, h: number, w: number, c: number, quant: number, yPlane: number, cbPlane: number,
+    crPlane: number, ws: number,
+  ): void;
 }
 
 let instance: KernelExports | null | undefined;

@@ -1,5 +1,6 @@
 /**
- * The pure TypeScript JPEG round trip (src/corruptions/jpeg-codec.ts) against independent implementations:
+ * The JPEG round trip (src/corruptions/jpeg-codec.ts: jpegLossyRoundTrip, in WebAssembly where the kernels are on,
+ * which wasm-kernels.test.ts holds equal to the TypeScript twin byte for byte) against independent implementations:
  * sharp's real encode + decode (libvips with its bundled mozjpeg, extras off) byte for byte, Pillow's
  * (libjpeg-turbo, the reference's library) when /usr/bin/python3 has it, the DQT tables sharp writes, and a port
  * of libjpeg-turbo's reciprocal quantiser.

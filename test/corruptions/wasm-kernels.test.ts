@@ -18,6 +18,7 @@ import { corruptImage } from '../../src/corruptions/apply.js';
 import type { Severity, SeverityTable } from '../../src/corruptions/define.js';
 import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 import pixelate, { pixelateSide } from '../../corruptions/pixelate.js';
+import { jpegLossyRoundTripJs, jpegLossyRoundTripWasm } from '../../src/corruptions/jpeg-codec.js';
 import { withEnv } from '../support/env.js';
 
 function randomDoubles(n: number, seed: number): Float64Array {
@@ -60,6 +61,7 @@ describe('WebAssembly corruption kernels', () => {
       expect(wasmKernels()).to.equal(null);
       expect(gaussianFilterBytes(new Uint8Array(27), 3, 3, 3, 0.5)).to.equal(null);
       expect(pilBoxResizeWasm(new Uint8Array(27), 3, 3, 3, 2, 2)).to.equal(null);
+      expect(jpegLossyRoundTripWasm(new Uint8Array(27), 3, 3, 3, 50)).to.equal(null);
     });
     expect(wasmKernels()).to.not.equal(null);
   });
@@ -91,7 +93,7 @@ describe('WebAssembly corruption kernels', () => {
   // Corruption by corruption: the output bytes with the kernels on equal those of the JavaScript path, every severity
   // of both tables, RGB and gray, sizes where the kernels' edge cases show (tiny, odd, non-square).
   const shapes: [number, number, 1 | 3][] = [[2, 3, 3], [9, 7, 1], [32, 32, 3], [33, 50, 3], [64, 61, 1]];
-  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter', 'pixelate', 'contrast', 'gaussian_noise', 'speckle_noise']) {
+  for (const name of ['gaussian_blur', 'glass_blur', 'elastic_transform', 'fog', 'spatter', 'pixelate', 'contrast', 'gaussian_noise', 'speckle_noise', 'jpeg_compression']) {
     it(`${name}: the same bytes with the kernels on and off (both tables, 5 severities, ${shapes.length} shapes)`, async function () {
       this.timeout(60_000);
       const corruption = BUILTIN_CORRUPTIONS.find((c) => c.name === name)!;
@@ -152,6 +154,76 @@ describe('WebAssembly corruption kernels', () => {
           const js = await withEnv('TOPK_HARNESS_WASM_KERNELS', '0', async () => pilBoxRoundTrip(src, h, w, c, sh, sw));
           const diff = firstDifference(wasm, js) ?? firstDifference(wasm, pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, sh, sw), sh, sw, c, h, w));
           expect(diff, `${h}x${w}x${c} via ${sh}x${sw}: ${diff}`).to.equal(null);
+        }
+      }
+    });
+  });
+
+  describe('JPEG round trip (jpeg_compression): the JavaScript port\'s bytes', () => {
+    // The cases of jpeg-codec.test.ts, where the JavaScript is checked against sharp and Pillow.
+    const QUALITIES = [1, 7, 10, 15, 18, 25, 40, 50, 58, 65, 80, 95, 100];
+    const SIZES: [number, number][] = [
+      [1, 1], [1, 2], [2, 1], [2, 2], [3, 5], [4, 4], [5, 7], [7, 9], [8, 8], [8, 16], [16, 8], [9, 7],
+      [17, 23], [31, 17], [24, 40], [33, 65], [32, 32], [224, 224], [47, 100], [100, 47],
+    ];
+    const noise = (h: number, w: number, c: number, seed: number): Uint8Array =>
+      Uint8Array.from(randomDoubles(h * w * c, seed), (v) => Math.floor(v * 256));
+    /** Photo-like: smooth waves plus a little noise (sparse coefficients). */
+    const smooth = (h: number, w: number, c: number, seed: number): Uint8Array => {
+      const jitter = randomDoubles(h * w * c, seed);
+      return Uint8Array.from(jitter, (v, i) => {
+        const k = i % c, x = Math.floor(i / c) % w, y = Math.floor(i / c / w);
+        return Math.max(0, Math.min(255, Math.round(128 + 100 * Math.sin(x * 0.11 + k) * Math.cos(y * 0.07 - 2 * k) + v * 8)));
+      });
+    };
+    const same = (data: Uint8Array, h: number, w: number, c: 1 | 3, q: number, what: string): void => {
+      const wasm = jpegLossyRoundTripWasm(data, h, w, c, q);
+      expect(wasm, `${what} ${h}x${w}x${c} q${q}: the kernels took it`).to.not.equal(null);
+      const diff = firstDifference(wasm!, jpegLossyRoundTripJs(data, h, w, c, q));
+      expect(diff, `${what} ${h}x${w}x${c} q${q}: ${diff}`).to.equal(null);
+    };
+
+    it(`${SIZES.length} sizes (1x1 to 224x224, odd, non-square), RGB and gray, noise and smooth, qualities ${QUALITIES.join(' ')}`, function () {
+      this.timeout(60_000);
+      for (const [h, w] of SIZES) {
+        for (const c of [3, 1] as const) {
+          for (const [kind, make] of [['noise', noise], ['smooth', smooth]] as const) {
+            const data = make(h, w, c, h * 31 + w + c);
+            for (const q of QUALITIES) same(data, h, w, c, q, kind);
+          }
+        }
+      }
+    });
+
+    it('every quality 1..100 at 32x32 RGB noise, 224x224 RGB smooth and 17x23 gray smooth', function () {
+      this.timeout(60_000);
+      const rgb = noise(32, 32, 3, 1), big = smooth(224, 224, 3, 2), gray = smooth(17, 23, 1, 3);
+      for (let q = 1; q <= 100; q++) {
+        same(rgb, 32, 32, 3, q, 'noise');
+        same(big, 224, 224, 3, q, 'smooth');
+        same(gray, 17, 23, 1, q, 'smooth');
+      }
+    });
+
+    it('the IDCT-overshoot block (548 before range limiting, quality 1) saturates as in the JavaScript', () => {
+      const block = Uint8Array.from([
+        255, 23, 216, 249, 0, 255, 255, 6, 255, 166, 0, 255, 0, 41, 21, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 220, 185, 255, 0,
+        0, 220, 0, 255, 192, 255, 0, 0, 236, 69, 255, 34, 0, 0, 255, 255, 255, 255, 234, 0, 250, 29, 255, 255, 255, 0, 0, 255, 203, 0, 255, 142,
+      ]);
+      same(block, 8, 8, 1, 1, 'overshoot block');
+      // the same block as every channel of an RGB image, and tiled
+      const rgb = Uint8Array.from({ length: 64 * 3 }, (_, i) => block[Math.floor(i / 3)]);
+      same(rgb, 8, 8, 3, 1, 'overshoot block, RGB');
+      const tiled = Uint8Array.from({ length: 40 * 40 }, (_, i) => block[(Math.floor(i / 40) % 8) * 8 + (i % 40) % 8]);
+      same(tiled, 40, 40, 1, 1, 'overshoot block, tiled');
+    });
+
+    it('extremes: all 0, all 255, a checkerboard of 0 and 255, RGB and gray, qualities 1, 50, 100', () => {
+      for (const c of [3, 1] as const) {
+        const [h, w] = [37, 45];
+        for (const data of [new Uint8Array(h * w * c), new Uint8Array(h * w * c).fill(255),
+          Uint8Array.from({ length: h * w * c }, (_, i) => ((Math.floor(i / c) % w) + Math.floor(i / c / w)) % 2 === 0 ? 0 : 255)]) {
+          for (const q of [1, 50, 100]) same(data, h, w, c, q, 'extreme');
         }
       }
     });

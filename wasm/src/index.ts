@@ -9,3 +9,4 @@ export { snowBytes } from './snow';
 export { boxHorizontal, boxNearest, boxVertical } from './pil-box';
 export { contrastBytes } from './contrast';
 export { fillNormals, noiseBytes } from './normals';
+export { jpegRoundTrip } from './jpeg';

@@ -1,0 +1,547 @@
+/**
+ * The JPEG round trip (src/corruptions/jpeg-codec.ts + jpeg-block.ts, what jpeg_compression does) in WebAssembly,
+ * bytes in, bytes out, integer for integer: every operation is the JavaScript's on 32-bit integers (Math.imul is
+ * i32.mul, `>>` i32.shr_s, `>>>` i32.shr_u), so the bytes are the same (tested).
+ *
+ * The 8x8 blocks go four at a time, one block per i32x4 lane (four horizontally adjacent blocks): every pass of the
+ * islow FDCT, the reciprocal quantiser and the islow IDCT is then the scalar code lane by lane, with no transposes;
+ * a row of the four blocks (32 bytes) is spread to eight vectors by two shuffles, and gathered back by two. The
+ * JavaScript's zero-AC shortcuts give the full passes' values, so the lanes always take the full passes; its
+ * range-limit table saturates (v + 128 to 0..255), as the saturating narrows do here.
+ * Colour conversion with 2x2 downsampling, and fancy upsampling with YCbCr → RGB, go 16 pixels a step (the edges
+ * one pixel or pair at a time, as the JavaScript).
+ * Where a sum of products has operands that fit 16 bits, it is computed by i32x4.dot_i16x8_s with the products
+ * regrouped (the FDCT's z1..z5 expanded into one coefficient per input; a colour constant that does not fit i16
+ * split into k + m·2^16, the m·x added after the >> 16): integer sums, so the same values before every shift.
+ *
+ *   inBytes, outBytes   h·w·c bytes (HWC, c = 1 or 3)
+ *   quant               two quantisers (luma, chroma), each 4 x 64 i32: q, corr, recip, shift (natural order)
+ *   yPlane              luma plane, lh rows of ys bytes (ys: the padded width rounded up to 32, whole groups of four
+ *                       blocks; the columns past the padded width are scratch), + 32 bytes slack
+ *   cbPlane, crPlane    chroma planes, ch rows of cs bytes (likewise), + 32 bytes slack
+ *   ws                  64 v128: one group's workspace between the passes, then 64 x 48 bytes: the quantiser
+ *                       in use as i32x4 splats
+ */
+
+// jfdctint.c / jidctint.c constants, FIX(x) = round(x · 2^13).
+const FIX_0_298631336 = 2446;
+const FIX_0_390180644 = 3196;
+const FIX_0_541196100 = 4433;
+const FIX_0_765366865 = 6270;
+const FIX_0_899976223 = 7373;
+const FIX_1_175875602 = 9633;
+const FIX_1_501321110 = 12299;
+const FIX_1_847759065 = 15137;
+const FIX_1_961570560 = 16069;
+const FIX_2_053119869 = 16819;
+const FIX_2_562915447 = 20995;
+const FIX_3_072711026 = 25172;
+
+// jccolor.c / jdcolor.c, FIX(x) at 16 bits (jpeg-codec.ts's constants).
+const Y_R: i16 = 19595, Y_G = 38470, Y_B: i16 = 7471;
+const CB_R: i16 = -11059, CB_G: i16 = -21709, CBCR_HALF = 32768;
+const CR_G: i16 = -27439, CR_B: i16 = -5329;
+/** Y_G less 2^16 (fits i16; see weighted). */
+const Y_G_LOW: i16 = <i16>(Y_G - 65536);
+const Y_ROUND = 1 << 15;
+const CBCR_ROUND = (128 << 16) + (1 << 15) - 1;
+const R_CR = 91881, G_CB = -22554, G_CR = -46802, B_CB = 116130;
+const HALF = 1 << 15;
+/** The decoder's constants less multiples of 2^16 (fitting i16; see fancyUpsampleToRgb). */
+const R_CR_LOW: i16 = <i16>(R_CR - 65536), G_CB_LOW: i16 = <i16>G_CB, G_CR_LOW: i16 = <i16>(G_CR + 65536), B_CB_LOW: i16 = <i16>(B_CB - 131072);
+
+// @ts-ignore: decorator
+@inline function mulc(x: v128, k: i32): v128 {
+  return i32x4.mul(x, i32x4.splat(k));
+}
+
+/**
+ * Quantise then dequantise coefficient vector x with entry i of a quantiser (jpeg-block.ts requantise): qt its
+ * shifts (the i32 table, shift at 768 + 4i), qv its corr, recip and q splatted to i32x4 (48 bytes per entry, see
+ * splatQuantiser). |x| by i32x4.abs, the same as (x ^ sign) − sign.
+ */
+// @ts-ignore: decorator
+@inline function requantise(x: v128, qt: usize, qv: usize, i: usize): v128 {
+  const sign = i32x4.shr_s(x, 31);
+  const e = qv + i * 48;
+  const level = i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.abs(x), v128.load(e)), v128.load(e, 16)), load<i32>(qt + (i << 2), 768));
+  return i32x4.mul(i32x4.sub(v128.xor(level, sign), sign), v128.load(e, 32));
+}
+
+/** A quantiser's corr, recip and q (i32 tables at qt + 256, + 512, + 0) as i32x4 splats, 48 bytes per entry, at qv. */
+function splatQuantiser(qt: usize, qv: usize): void {
+  for (let i: usize = 0; i < 64; i++) {
+    const at = qt + (i << 2), e = qv + i * 48;
+    v128.store(e, i32x4.splat(load<i32>(at, 256)));
+    v128.store(e, i32x4.splat(load<i32>(at, 512)), 16);
+    v128.store(e, i32x4.splat(load<i32>(at)), 32);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function wsAt(ws: usize, i: usize): usize {
+  return ws + (i << 4);
+}
+
+/** i16 pairs (a, b) of each i32 lane of a and b (both must fit i16): the operand of dot2. */
+// @ts-ignore: decorator
+@inline function pairs(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+}
+
+/** k1·a + k2·b of each lane of pairs(a, b): one i32x4.dot_i16x8_s. */
+// @ts-ignore: decorator
+@inline function dot2(p: v128, k1: i16, k2: i16): v128 {
+  return i32x4.dot_i16x8_s(p, i16x8(k1, k2, k1, k2, k1, k2, k1, k2));
+}
+
+/**
+ * The FDCT's multiplications (both passes) as sums of i16 products: jfdctint.c's z1..z5 expanded into one
+ * coefficient per input, e.g. out2 = tmp12·4433 + tmp13·(4433 + 6270), out7 = tmp4·(2446 − 7373 − 16069 + 9633)
+ * + tmp5·9633 + tmp6·(9633 − 16069) + tmp7·(9633 − 7373): the same integer before the descale, so the same
+ * result. The inputs fit i16: |tmp4..7| ≤ 255 and |tmp12|, |tmp13| ≤ 510 in pass 1, whose outputs are within
+ * ±4096, so ≤ 8192 and 16384 in pass 2.
+ */
+// @ts-ignore: decorator
+@inline function fdctEven2(p1213: v128): v128 { return dot2(p1213, 4433, 10703); }
+// @ts-ignore: decorator
+@inline function fdctEven6(p1213: v128): v128 { return dot2(p1213, -10704, 4433); }
+// @ts-ignore: decorator
+@inline function fdctOdd7(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, -11363, 9633), dot2(p67, -6436, 2260)); }
+// @ts-ignore: decorator
+@inline function fdctOdd5(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, 9633, 2261), dot2(p67, -11362, 6437)); }
+// @ts-ignore: decorator
+@inline function fdctOdd3(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, -6436, -11362), dot2(p67, -2259, 9633)); }
+// @ts-ignore: decorator
+@inline function fdctOdd1(p45: v128, p67: v128): v128 { return i32x4.add(dot2(p45, 2260, 6437), dot2(p67, 9633, 11363)); }
+
+/**
+ * Four adjacent 8x8 blocks at p (row stride `stride`) through the round trip with quantiser qt, in place
+ * (jpeg-block.ts roundTripBlock, lane b = block b).
+ */
+function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): void {
+  // FDCT pass 1: rows.
+  for (let row: usize = 0; row < 8; row++) {
+    const s = p + row * stride;
+    const lo = v128.load(s), hi = v128.load(s, 16);
+    const a = i8x16.shuffle(lo, hi, 0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
+    const b = i8x16.shuffle(lo, hi, 4, 12, 20, 28, 5, 13, 21, 29, 6, 14, 22, 30, 7, 15, 23, 31);
+    const al = i16x8.extend_low_i8x16_u(a), ah = i16x8.extend_high_i8x16_u(a);
+    const bl = i16x8.extend_low_i8x16_u(b), bh = i16x8.extend_high_i8x16_u(b);
+    const d0 = i32x4.extend_low_i16x8_u(al), d1 = i32x4.extend_high_i16x8_u(al);
+    const d2 = i32x4.extend_low_i16x8_u(ah), d3 = i32x4.extend_high_i16x8_u(ah);
+    const d4 = i32x4.extend_low_i16x8_u(bl), d5 = i32x4.extend_high_i16x8_u(bl);
+    const d6 = i32x4.extend_low_i16x8_u(bh), d7 = i32x4.extend_high_i16x8_u(bh);
+    const tmp0 = i32x4.add(d0, d7), tmp7 = i32x4.sub(d0, d7);
+    const tmp1 = i32x4.add(d1, d6), tmp6 = i32x4.sub(d1, d6);
+    const tmp2 = i32x4.add(d2, d5), tmp5 = i32x4.sub(d2, d5);
+    const tmp3 = i32x4.add(d3, d4), tmp4 = i32x4.sub(d3, d4);
+    const tmp10 = i32x4.add(tmp0, tmp3), tmp13 = i32x4.sub(tmp0, tmp3);
+    const tmp11 = i32x4.add(tmp1, tmp2), tmp12 = i32x4.sub(tmp1, tmp2);
+    const w = row << 3;
+    v128.store(wsAt(ws, w), i32x4.shl(i32x4.sub(i32x4.add(tmp10, tmp11), i32x4.splat(8 * 128)), 2));
+    v128.store(wsAt(ws, w + 4), i32x4.shl(i32x4.sub(tmp10, tmp11), 2));
+    const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
+    const r11 = i32x4.splat(1024);
+    v128.store(wsAt(ws, w + 2), i32x4.shr_s(i32x4.add(fdctEven2(p1213), r11), 11));
+    v128.store(wsAt(ws, w + 6), i32x4.shr_s(i32x4.add(fdctEven6(p1213), r11), 11));
+    v128.store(wsAt(ws, w + 7), i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 5), i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 3), i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r11), 11));
+    v128.store(wsAt(ws, w + 1), i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r11), 11));
+  }
+
+  // Columns: FDCT pass 2, quantise + dequantise, IDCT pass 1.
+  for (let c: usize = 0; c < 8; c++) {
+    const w0 = v128.load(wsAt(ws, c)), w7 = v128.load(wsAt(ws, c + 56));
+    const w1 = v128.load(wsAt(ws, c + 8)), w6 = v128.load(wsAt(ws, c + 48));
+    const w2 = v128.load(wsAt(ws, c + 16)), w5 = v128.load(wsAt(ws, c + 40));
+    const w3 = v128.load(wsAt(ws, c + 24)), w4 = v128.load(wsAt(ws, c + 32));
+    const tmp0 = i32x4.add(w0, w7), tmp7 = i32x4.sub(w0, w7);
+    const tmp1 = i32x4.add(w1, w6), tmp6 = i32x4.sub(w1, w6);
+    const tmp2 = i32x4.add(w2, w5), tmp5 = i32x4.sub(w2, w5);
+    const tmp3 = i32x4.add(w3, w4), tmp4 = i32x4.sub(w3, w4);
+    const tmp10 = i32x4.add(tmp0, tmp3), tmp13 = i32x4.sub(tmp0, tmp3);
+    const tmp11 = i32x4.add(tmp1, tmp2), tmp12 = i32x4.sub(tmp1, tmp2);
+    const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
+    const r2 = i32x4.splat(2), r15 = i32x4.splat(16384);
+    const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qt, qv, c);
+    const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qt, qv, c + 32);
+    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qt, qv, c + 16);
+    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qt, qv, c + 48);
+    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qt, qv, c + 56);
+    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qt, qv, c + 40);
+    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qt, qv, c + 24);
+    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qt, qv, c + 8);
+    // IDCT pass 1 (the JavaScript's zero-AC shortcut gives these same values).
+    const e1 = mulc(i32x4.add(k2, k6), FIX_0_541196100);
+    const e2 = i32x4.sub(e1, mulc(k6, FIX_1_847759065));
+    const e3 = i32x4.add(e1, mulc(k2, FIX_0_765366865));
+    const e0 = i32x4.shl(i32x4.add(k0, k4), 13), e4 = i32x4.shl(i32x4.sub(k0, k4), 13);
+    const t10 = i32x4.add(e0, e3), t13 = i32x4.sub(e0, e3), t11 = i32x4.add(e4, e2), t12 = i32x4.sub(e4, e2);
+    const y1 = i32x4.add(k7, k1), y2 = i32x4.add(k5, k3), y3 = i32x4.add(k7, k3), y4 = i32x4.add(k5, k1);
+    const y5 = mulc(i32x4.add(y3, y4), FIX_1_175875602);
+    const m1 = mulc(y1, -FIX_0_899976223), m2 = mulc(y2, -FIX_2_562915447);
+    const m3 = i32x4.add(mulc(y3, -FIX_1_961570560), y5), m4 = i32x4.add(mulc(y4, -FIX_0_390180644), y5);
+    const t0 = i32x4.add(i32x4.add(mulc(k7, FIX_0_298631336), m1), m3);
+    const t1 = i32x4.add(i32x4.add(mulc(k5, FIX_2_053119869), m2), m4);
+    const t2 = i32x4.add(i32x4.add(mulc(k3, FIX_3_072711026), m2), m3);
+    const t3 = i32x4.add(i32x4.add(mulc(k1, FIX_1_501321110), m1), m4);
+    const r11 = i32x4.splat(1024);
+    v128.store(wsAt(ws, c), i32x4.shr_s(i32x4.add(i32x4.add(t10, t3), r11), 11));
+    v128.store(wsAt(ws, c + 56), i32x4.shr_s(i32x4.add(i32x4.sub(t10, t3), r11), 11));
+    v128.store(wsAt(ws, c + 8), i32x4.shr_s(i32x4.add(i32x4.add(t11, t2), r11), 11));
+    v128.store(wsAt(ws, c + 48), i32x4.shr_s(i32x4.add(i32x4.sub(t11, t2), r11), 11));
+    v128.store(wsAt(ws, c + 16), i32x4.shr_s(i32x4.add(i32x4.add(t12, t1), r11), 11));
+    v128.store(wsAt(ws, c + 40), i32x4.shr_s(i32x4.add(i32x4.sub(t12, t1), r11), 11));
+    v128.store(wsAt(ws, c + 24), i32x4.shr_s(i32x4.add(i32x4.add(t13, t0), r11), 11));
+    v128.store(wsAt(ws, c + 32), i32x4.shr_s(i32x4.add(i32x4.sub(t13, t0), r11), 11));
+  }
+
+  // IDCT pass 2: rows, descale by 2^18, centre, saturate to 0..255 and gather the four blocks' row back to 32 bytes.
+  for (let row: usize = 0; row < 8; row++) {
+    const w = row << 3;
+    const w0 = v128.load(wsAt(ws, w)), w1 = v128.load(wsAt(ws, w + 1)), w2 = v128.load(wsAt(ws, w + 2)), w3 = v128.load(wsAt(ws, w + 3));
+    const w4 = v128.load(wsAt(ws, w + 4)), w5 = v128.load(wsAt(ws, w + 5)), w6 = v128.load(wsAt(ws, w + 6)), w7 = v128.load(wsAt(ws, w + 7));
+    const e1 = mulc(i32x4.add(w2, w6), FIX_0_541196100);
+    const e2 = i32x4.sub(e1, mulc(w6, FIX_1_847759065));
+    const e3 = i32x4.add(e1, mulc(w2, FIX_0_765366865));
+    const e0 = i32x4.shl(i32x4.add(w0, w4), 13), e4 = i32x4.shl(i32x4.sub(w0, w4), 13);
+    const t10 = i32x4.add(e0, e3), t13 = i32x4.sub(e0, e3), t11 = i32x4.add(e4, e2), t12 = i32x4.sub(e4, e2);
+    const y1 = i32x4.add(w7, w1), y2 = i32x4.add(w5, w3), y3 = i32x4.add(w7, w3), y4 = i32x4.add(w5, w1);
+    const y5 = mulc(i32x4.add(y3, y4), FIX_1_175875602);
+    const m1 = mulc(y1, -FIX_0_899976223), m2 = mulc(y2, -FIX_2_562915447);
+    const m3 = i32x4.add(mulc(y3, -FIX_1_961570560), y5), m4 = i32x4.add(mulc(y4, -FIX_0_390180644), y5);
+    const t0 = i32x4.add(i32x4.add(mulc(w7, FIX_0_298631336), m1), m3);
+    const t1 = i32x4.add(i32x4.add(mulc(w5, FIX_2_053119869), m2), m4);
+    const t2 = i32x4.add(i32x4.add(mulc(w3, FIX_3_072711026), m2), m3);
+    const t3 = i32x4.add(i32x4.add(mulc(w1, FIX_1_501321110), m1), m4);
+    // (x + 2^17) >> 18, + 128; the narrows saturate to 0..255 (jpeg-block.ts IDCT_LIMIT)
+    const r18 = i32x4.splat(131072), c128 = i32x4.splat(128);
+    const o0 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t10, t3), r18), 18), c128);
+    const o7 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t10, t3), r18), 18), c128);
+    const o1 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t11, t2), r18), 18), c128);
+    const o6 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t11, t2), r18), 18), c128);
+    const o2 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t12, t1), r18), 18), c128);
+    const o5 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t12, t1), r18), 18), c128);
+    const o3 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t13, t0), r18), 18), c128);
+    const o4 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t13, t0), r18), 18), c128);
+    // bytes [o0 of blocks 0..3, o1 .., o2 .., o3 ..] and [o4 .., .., o7 ..], then block-major
+    const m03 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(o0, o1), i16x8.narrow_i32x4_s(o2, o3));
+    const m47 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(o4, o5), i16x8.narrow_i32x4_s(o6, o7));
+    const d = p + row * stride;
+    v128.store(d, i8x16.shuffle(m03, m47, 0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29));
+    v128.store(d, i8x16.shuffle(m03, m47, 2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31), 16);
+  }
+}
+
+/** Every group of four blocks of a plane (rows a multiple of 8, stride a multiple of 32). */
+function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize): void {
+  const s = <usize>stride;
+  const qv = ws + 1024;
+  splatQuantiser(qt, qv);
+  for (let by = 0; by < rows; by += 8) {
+    const r = p + <usize>by * s;
+    for (let bx: usize = 0; bx < s; bx += 32) roundTrip4(r + bx, s, qt, qv, ws);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function clamp255(v: i32): u8 {
+  return <u8>max(0, min(255, v));
+}
+
+/** jdcolor.c ycc_rgb_convert of one pixel into d; cb and cr are the samples minus 128 (jpeg-codec.ts yccToRgb). */
+// @ts-ignore: decorator
+@inline function yccToRgb(y: i32, cb: i32, cr: i32, d: usize): void {
+  store<u8>(d, clamp255(y + ((R_CR * cr + HALF) >> 16)));
+  store<u8>(d, clamp255(y + ((G_CB * cb + G_CR * cr + HALF) >> 16)), 1);
+  store<u8>(d, clamp255(y + ((B_CB * cb + HALF) >> 16)), 2);
+}
+
+// @ts-ignore: decorator
+@inline function lumaOf(r: i32, g: i32, b: i32): i32 {
+  return (Y_R * r + Y_G * g + Y_B * b + Y_ROUND) >> 16;
+}
+
+// @ts-ignore: decorator
+@inline function cbOf(r: i32, g: i32, b: i32): i32 {
+  return (CB_R * r + CB_G * g + CBCR_HALF * b + CBCR_ROUND) >> 16;
+}
+
+// @ts-ignore: decorator
+@inline function crOf(r: i32, g: i32, b: i32): i32 {
+  return (CBCR_HALF * r + CR_G * g + CR_B * b + CBCR_ROUND) >> 16;
+}
+
+/** The round trip of an h x w x c image (see the module comment for the buffers). */
+export function jpegRoundTrip(
+  inBytes: usize, outBytes: usize, h: i32, w: i32, c: i32, quant: usize, yPlane: usize, cbPlane: usize, crPlane: usize, ws: usize,
+): void {
+  const lw = (w + 7) & ~7, lh = (h + 7) & ~7;
+  const ys = (lw + 31) & ~31;
+  if (c === 1) {
+    for (let r = 0; r < lh; r++) {
+      const src = inBytes + <usize>(min(r, h - 1) * w);
+      const dst = yPlane + <usize>(r * ys);
+      memory.copy(dst, src, <usize>w);
+      memory.fill(dst + <usize>w, load<u8>(src + <usize>(w - 1)), <usize>(lw - w));
+    }
+    roundTripPlane(yPlane, lh, ys, quant, ws);
+    for (let r = 0; r < h; r++) memory.copy(outBytes + <usize>(r * w), yPlane + <usize>(r * ys), <usize>w);
+    return;
+  }
+  const cw = ((w + 15) >> 4) << 3, ch = ((h + 15) >> 4) << 3;
+  const cs = (cw + 31) & ~31;
+  const cwReal = (w + 1) >> 1, chReal = (h + 1) >> 1;
+  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, cbPlane, crPlane, cw, cs);
+  for (let r = 2 * chReal; r < lh; r++) memory.copy(yPlane + <usize>(r * ys), yPlane + <usize>((h - 1) * ys), <usize>lw);
+  for (let r = chReal; r < ch; r++) {
+    memory.copy(cbPlane + <usize>(r * cs), cbPlane + <usize>((chReal - 1) * cs), <usize>cw);
+    memory.copy(crPlane + <usize>(r * cs), crPlane + <usize>((chReal - 1) * cs), <usize>cw);
+  }
+  roundTripPlane(yPlane, lh, ys, quant, ws);
+  roundTripPlane(cbPlane, ch, cs, quant + 1024, ws);
+  roundTripPlane(crPlane, ch, cs, quant + 1024, ws);
+  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, cwReal, chReal, h, w, outBytes);
+  else boxUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, h, w, outBytes);
+}
+
+/** Bytes 4j .. 4j + 3 of v as i32 lanes (j a constant: the branches fold). */
+// @ts-ignore: decorator
+@inline function bytesToI32(v: v128, j: i32): v128 {
+  const h = j < 2 ? i16x8.extend_low_i8x16_u(v) : i16x8.extend_high_i8x16_u(v);
+  return (j & 1) === 0 ? i32x4.extend_low_i16x8_u(h) : i32x4.extend_high_i16x8_u(h);
+}
+
+/** Channel 0, 1 or 2 of 16 RGB pixels (48 bytes at p) as 16 bytes. */
+// @ts-ignore: decorator
+@inline function channelOf(p: usize, ch: i32): v128 {
+  const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32);
+  if (ch === 0) return i8x16.shuffle(i8x16.shuffle(a, b, 0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17, 20, 23, 26, 29);
+  if (ch === 1) return i8x16.shuffle(i8x16.shuffle(a, b, 1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 18, 21, 24, 27, 30);
+  return i8x16.shuffle(i8x16.shuffle(a, b, 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31);
+}
+
+/** The pixels 4j .. 4j + 3 of byte vectors r, g as i16 pairs r, g, r, g, ... (j a constant). */
+// @ts-ignore: decorator
+@inline function rgPairs(r: v128, g: v128, j: i32): v128 {
+  const rg = j < 2
+    ? i8x16.shuffle(r, g, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+    : i8x16.shuffle(r, g, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  return (j & 1) === 0 ? i16x8.extend_low_i8x16_u(rg) : i16x8.extend_high_i8x16_u(rg);
+}
+
+/**
+ * (kr·r + kg·g + kb·b + round) >> 16 of the pixels 4j .. 4j + 3 (i32 lanes), by two i32x4.dot_i16x8_s: the (r, g)
+ * pairs, and b with 0 (its i32 lanes read as i16 pairs). kr, kg, kb fit i16; the encoder's constants that do not
+ * (Y_G, and 2^15 for Cb's b and Cr's r) are passed less 2^16 and the caller adds that pixel's g, b or r after the
+ * shift: (s + 2^16·x) >> 16 = (s >> 16) + x exactly.
+ */
+// @ts-ignore: decorator
+@inline function weighted(r: v128, g: v128, b: v128, j: i32, kr: i16, kg: i16, kb: i16, round: i32): v128 {
+  const s = i32x4.add(
+    i32x4.dot_i16x8_s(rgPairs(r, g, j), i16x8(kr, kg, kr, kg, kr, kg, kr, kg)),
+    i32x4.dot_i16x8_s(bytesToI32(b, j), i16x8(kb, 0, kb, 0, kb, 0, kb, 0)),
+  );
+  return i32x4.shr_s(i32x4.add(s, i32x4.splat(round)), 16);
+}
+
+/** Bytes 8h .. 8h + 7 of v as i16 lanes (h a constant). */
+// @ts-ignore: decorator
+@inline function bytesToI16(v: v128, h: i32): v128 {
+  return h === 0 ? i16x8.extend_low_i8x16_u(v) : i16x8.extend_high_i8x16_u(v);
+}
+
+/** The luma bytes of 16 pixels (Y_G = −27066 + 2^16). */
+// @ts-ignore: decorator
+@inline function lumaBytes(r: v128, g: v128, b: v128): v128 {
+  const lo = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 0, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 1, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 0));
+  const hi = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 2, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 3, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 1));
+  return i8x16.narrow_i16x8_u(lo, hi);
+}
+
+/** Cb (cr false: b's 2^15 = −2^15 + 2^16) or Cr (cr true: r's) of the pixels 8h .. 8h + 7 of one row, i16 lanes. */
+// @ts-ignore: decorator
+@inline function chromaRow(r: v128, g: v128, b: v128, h: i32, cr: bool): v128 {
+  const a = cr
+    ? i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, -32768, CR_G, CR_B, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, -32768, CR_G, CR_B, CBCR_ROUND))
+    : i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, CB_R, CB_G, -32768, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, CB_R, CB_G, -32768, CBCR_ROUND));
+  return i16x8.add(a, bytesToI16(cr ? r : b, h));
+}
+
+/** Cb or Cr of the pixels 8h .. 8h + 7 of two rows, summed row by row (i16 lanes, at most 510). */
+// @ts-ignore: decorator
+@inline function chromaSums(r0: v128, g0: v128, b0: v128, r1: v128, g1: v128, b1: v128, h: i32, cr: bool): v128 {
+  return i16x8.add(chromaRow(r0, g0, b0, h, cr), chromaRow(r1, g1, b1, h, cr));
+}
+
+/** 2x2 means (h2v2_downsample, biases 1, 2, 1, 2) of 16 columns' row sums: 8 bytes in the low half. */
+// @ts-ignore: decorator
+@inline function downsampled(lo: v128, hi: v128): v128 {
+  const bias = i32x4(1, 2, 1, 2);
+  const a = i32x4.shr_s(i32x4.add(i32x4.extadd_pairwise_i16x8_s(lo), bias), 2);
+  const b = i32x4.shr_s(i32x4.add(i32x4.extadd_pairwise_i16x8_s(hi), bias), 2);
+  const n = i16x8.narrow_i32x4_s(a, b);
+  return i8x16.narrow_i16x8_u(n, n);
+}
+
+/**
+ * jpeg-codec.ts convertAndDownsampleRows: image rows 2cy, 2cy + 1 to luma, and to Cb, Cr as 2x2 means. Eight
+ * chroma columns (16 pixels of both rows) at a time while both columns of each pair are in the image (a chunk's
+ * loads may read past the row: into the next row or the buffers after the image), the rest one at a time.
+ */
+function convertAndDownsampleRows(
+  data: usize, w: i32, h: i32, cy: i32, Y: usize, lw: i32, ys: i32, Cb: usize, Cr: usize, cw: i32, cs: i32,
+): void {
+  const s0 = data + <usize>(2 * cy * w * 3), s1 = data + <usize>(min(2 * cy + 1, h - 1) * w * 3);
+  const l0 = Y + <usize>(2 * cy * ys), l1 = l0 + <usize>ys;
+  const cbRow = Cb + <usize>(cy * cs), crRow = Cr + <usize>(cy * cs);
+  const inside = w >> 1;
+  const lastX = (w - 1) * 3;
+  let cx = 0;
+  for (; cx + 8 <= inside; cx += 8) {
+    const p0 = s0 + <usize>(6 * cx), p1 = s1 + <usize>(6 * cx);
+    const r0 = channelOf(p0, 0), g0 = channelOf(p0, 1), b0 = channelOf(p0, 2);
+    const r1 = channelOf(p1, 0), g1 = channelOf(p1, 1), b1 = channelOf(p1, 2);
+    v128.store(l0 + <usize>(2 * cx), lumaBytes(r0, g0, b0));
+    v128.store(l1 + <usize>(2 * cx), lumaBytes(r1, g1, b1));
+    const cb = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, false), chromaSums(r0, g0, b0, r1, g1, b1, 1, false));
+    const cr = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, true), chromaSums(r0, g0, b0, r1, g1, b1, 1, true));
+    v128.store64_lane(cbRow + <usize>cx, cb, 0);
+    v128.store64_lane(crRow + <usize>cx, cr, 0);
+  }
+  for (; cx < cw; cx++) {
+    const x0 = cx < inside ? 6 * cx : min(6 * cx, lastX);
+    const x1 = cx < inside ? x0 + 3 : lastX;
+    let p = s0 + <usize>x0;
+    let r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
+    const y00 = lumaOf(r, g, b);
+    let cb = cbOf(r, g, b), cr = crOf(r, g, b);
+    p = s0 + <usize>x1;
+    r = <i32>load<u8>(p); g = <i32>load<u8>(p, 1); b = <i32>load<u8>(p, 2);
+    const y01 = lumaOf(r, g, b);
+    cb += cbOf(r, g, b); cr += crOf(r, g, b);
+    p = s1 + <usize>x0;
+    r = <i32>load<u8>(p); g = <i32>load<u8>(p, 1); b = <i32>load<u8>(p, 2);
+    const y10 = lumaOf(r, g, b);
+    cb += cbOf(r, g, b); cr += crOf(r, g, b);
+    p = s1 + <usize>x1;
+    r = <i32>load<u8>(p); g = <i32>load<u8>(p, 1); b = <i32>load<u8>(p, 2);
+    const y11 = lumaOf(r, g, b);
+    cb += cbOf(r, g, b); cr += crOf(r, g, b);
+    const bias = 1 + (cx & 1);
+    store<u8>(cbRow + <usize>cx, <u8>((cb + bias) >> 2));
+    store<u8>(crRow + <usize>cx, <u8>((cr + bias) >> 2));
+    const lx = 2 * cx;
+    if (lx < lw) {
+      store<u8>(l0 + <usize>lx, <u8>y00); store<u8>(l0 + <usize>lx, <u8>y01, 1);
+      store<u8>(l1 + <usize>lx, <u8>y10); store<u8>(l1 + <usize>lx, <u8>y11, 1);
+    }
+  }
+}
+
+/** 3·near + far of eight chroma columns from p (i16 lanes): the vertical step of the fancy upsampler. */
+// @ts-ignore: decorator
+@inline function columnSums(near: usize, far: usize): v128 {
+  const n = i16x8.extend_low_i8x16_u(v128.load64_zero(near));
+  return i16x8.add(i16x8.add(i16x8.add(n, n), n), i16x8.extend_low_i8x16_u(v128.load64_zero(far)));
+}
+
+/** The 16 upsampled chroma samples (minus 128) of eight columns from c: i16 lanes, pixels 0..7 (h 0) or 8..15 (h 1). */
+// @ts-ignore: decorator
+@inline function upsampledHalf(left: v128, right: v128, h: i32): v128 {
+  return h === 0
+    ? i8x16.shuffle(left, right, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23)
+    : i8x16.shuffle(left, right, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+}
+
+/**
+ * (k1·cb + k2·cr + HALF) >> 16 of the four pixels of `pairs` (i16 lanes cb, cr, cb, cr, ...; k1, k2 fit i16): one
+ * i32x4.dot_i16x8_s.
+ */
+// @ts-ignore: decorator
+@inline function term(pairs: v128, k1: i16, k2: i16): v128 {
+  return i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(pairs, i16x8(k1, k2, k1, k2, k1, k2, k1, k2)), i32x4.splat(HALF)), 16);
+}
+
+/** One output pair (chroma column c) of the fancy upsampler, scalar, neighbours clamped to the plane. */
+// @ts-ignore: decorator
+@inline function fancyPair(yRow: usize, cbN: usize, cbF: usize, crN: usize, crF: usize, c: i32, last: i32, w: i32, o: usize): void {
+  const p = <usize>max(c - 1, 0), t = <usize>c, n = <usize>min(c + 1, last);
+  const cbPrev = 3 * <i32>load<u8>(cbN + p) + <i32>load<u8>(cbF + p), crPrev = 3 * <i32>load<u8>(crN + p) + <i32>load<u8>(crF + p);
+  const cbThis = 3 * <i32>load<u8>(cbN + t) + <i32>load<u8>(cbF + t), crThis = 3 * <i32>load<u8>(crN + t) + <i32>load<u8>(crF + t);
+  const cbNext = 3 * <i32>load<u8>(cbN + n) + <i32>load<u8>(cbF + n), crNext = 3 * <i32>load<u8>(crN + n) + <i32>load<u8>(crF + n);
+  const x = 2 * c;
+  yccToRgb(<i32>load<u8>(yRow + <usize>x), ((3 * cbThis + cbPrev + 8) >> 4) - 128, ((3 * crThis + crPrev + 8) >> 4) - 128, o);
+  if (x + 1 === w) return; // odd width: the pair's right sample is past the image
+  yccToRgb(<i32>load<u8>(yRow + <usize>x, 1), ((3 * cbThis + cbNext + 7) >> 4) - 128, ((3 * crThis + crNext + 7) >> 4) - 128, o + 3);
+}
+
+/**
+ * jpeg-codec.ts fancyUpsampleToRgb: h2v2 fancy upsampling + YCbCr → RGB. Eight chroma columns (16 pixels) at a
+ * time where both neighbours are inside the plane (columns 1 .. last − 1), the edges one pair at a time.
+ */
+function fancyUpsampleToRgb(
+  Y: usize, ys: i32, Cb: usize, Cr: usize, cs: i32, cwReal: i32, chReal: i32, h: i32, w: i32, out: usize,
+): void {
+  const last = cwReal - 1;
+  const c8 = i16x8.splat(8), c7 = i16x8.splat(7), c128 = i16x8.splat(128);
+  for (let y = 0; y < h; y++) {
+    const cy = y >> 1;
+    const near = <usize>(cy * cs);
+    const far = <usize>(((y & 1) === 0 ? max(cy - 1, 0) : min(cy + 1, chReal - 1)) * cs);
+    const yRow = Y + <usize>(y * ys);
+    const o = out + <usize>(y * w * 3);
+    const cbN = Cb + near, cbF = Cb + far, crN = Cr + near, crF = Cr + far;
+    fancyPair(yRow, cbN, cbF, crN, crF, 0, last, w, o);
+    let c = 1;
+    for (; c + 8 <= last; c += 8) {
+      const at = <usize>c;
+      const cbPrev = columnSums(cbN + at - 1, cbF + at - 1), cbThis = columnSums(cbN + at, cbF + at), cbNext = columnSums(cbN + at + 1, cbF + at + 1);
+      const crPrev = columnSums(crN + at - 1, crF + at - 1), crThis = columnSums(crN + at, crF + at), crNext = columnSums(crN + at + 1, crF + at + 1);
+      const cb3 = i16x8.add(i16x8.add(cbThis, cbThis), cbThis), cr3 = i16x8.add(i16x8.add(crThis, crThis), crThis);
+      const cbL = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbPrev), c8), 4), c128);
+      const cbR = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbNext), c7), 4), c128);
+      const crL = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cr3, crPrev), c8), 4), c128);
+      const crR = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cr3, crNext), c7), 4), c128);
+      const yb = v128.load(yRow + <usize>(2 * c));
+      const yLo = i16x8.extend_low_i8x16_u(yb), yHi = i16x8.extend_high_i8x16_u(yb);
+      const cbLo = upsampledHalf(cbL, cbR, 0), cbHi = upsampledHalf(cbL, cbR, 1);
+      const crLo = upsampledHalf(crL, crR, 0), crHi = upsampledHalf(crL, crR, 1);
+      // jdcolor.c's terms with constants that fit i16: R_CR = 26345 + 2^16, G_CR = 18734 − 2^16, B_CB = −14942 + 2^17,
+      // and (k·x + 2^16·m·x + HALF) >> 16 = ((k·x + HALF) >> 16) + m·x exactly
+      const p0 = i8x16.shuffle(cbLo, crLo, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+      const p1 = i8x16.shuffle(cbLo, crLo, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+      const p2 = i8x16.shuffle(cbHi, crHi, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+      const p3 = i8x16.shuffle(cbHi, crHi, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+      const rLo = i16x8.add(i16x8.add(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, 0, R_CR_LOW), term(p1, 0, R_CR_LOW)));
+      const rHi = i16x8.add(i16x8.add(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, 0, R_CR_LOW), term(p3, 0, R_CR_LOW)));
+      const gLo = i16x8.add(i16x8.sub(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, G_CB_LOW, G_CR_LOW), term(p1, G_CB_LOW, G_CR_LOW)));
+      const gHi = i16x8.add(i16x8.sub(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, G_CB_LOW, G_CR_LOW), term(p3, G_CB_LOW, G_CR_LOW)));
+      const bLo = i16x8.add(i16x8.add(yLo, i16x8.add(cbLo, cbLo)), i16x8.narrow_i32x4_s(term(p0, B_CB_LOW, 0), term(p1, B_CB_LOW, 0)));
+      const bHi = i16x8.add(i16x8.add(yHi, i16x8.add(cbHi, cbHi)), i16x8.narrow_i32x4_s(term(p2, B_CB_LOW, 0), term(p3, B_CB_LOW, 0)));
+      const r = i8x16.narrow_i16x8_u(rLo, rHi), g = i8x16.narrow_i16x8_u(gLo, gHi), b = i8x16.narrow_i16x8_u(bLo, bHi);
+      const d = o + <usize>(6 * c);
+      const rg0 = i8x16.shuffle(r, g, 0, 16, 0, 1, 17, 0, 2, 18, 0, 3, 19, 0, 4, 20, 0, 5);
+      v128.store(d, i8x16.shuffle(rg0, b, 0, 1, 16, 3, 4, 17, 6, 7, 18, 9, 10, 19, 12, 13, 20, 15));
+      const rg1 = i8x16.shuffle(r, g, 21, 0, 6, 22, 0, 7, 23, 0, 8, 24, 0, 9, 25, 0, 10, 26);
+      v128.store(d, i8x16.shuffle(rg1, b, 0, 21, 2, 3, 22, 5, 6, 23, 8, 9, 24, 11, 12, 25, 14, 15), 16);
+      const rg2 = i8x16.shuffle(r, g, 0, 11, 27, 0, 12, 28, 0, 13, 29, 0, 14, 30, 0, 15, 31, 0);
+      v128.store(d, i8x16.shuffle(rg2, b, 26, 1, 2, 27, 4, 5, 28, 7, 8, 29, 10, 11, 30, 13, 14, 31), 32);
+    }
+    for (; c < cwReal; c++) fancyPair(yRow, cbN, cbF, crN, crF, c, last, w, o + <usize>(6 * c));
+  }
+}
+
+/** jpeg-codec.ts boxUpsampleToRgb: chroma planes at most 2 samples wide, 2x2 repetition + YCbCr → RGB. */
+function boxUpsampleToRgb(Y: usize, ys: i32, Cb: usize, Cr: usize, cs: i32, h: i32, w: i32, out: usize): void {
+  let o = out;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = <usize>((y >> 1) * cs + (x >> 1));
+      yccToRgb(<i32>load<u8>(Y + <usize>(y * ys + x)), <i32>load<u8>(Cb + c) - 128, <i32>load<u8>(Cr + c) - 128, o);
+      o += 3;
+    }
+  }
+}
