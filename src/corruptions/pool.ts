@@ -96,13 +96,13 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   checkTimeout(o.timeoutSeconds);
   const size = dataset.height * dataset.width * dataset.channels;
   const count = dataset.count;
+  const first = o.first ?? 0;
   const input = new SharedArrayBuffer(count * size);
-  new Uint8Array(input).set(dataset.images.subarray(0, count * size));
+  new Uint8Array(input).set(dataset.images.subarray(first * size, count * size), first * size); // the tasks' images only
   const output = new SharedArrayBuffer(count * size);
   if (count === 0) return new Uint8Array(0);
 
   // about 8 tasks per thread: even load, and a stuck call holds back little else
-  const first = o.first ?? 0;
   const per = Math.max(1, Math.ceil((count - first) / (o.threads * 8)));
   const ranges: [number, number][] = [];
   for (let s = first; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);

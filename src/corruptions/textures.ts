@@ -2,7 +2,6 @@
  * Procedural textures shared by the weather corruptions.
  */
 import type { PixelStream } from './random.js';
-import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /** Smallest power of two >= n (1 for n <= 1). */
 export function nextPowerOfTwo(n: number): number {
@@ -94,23 +93,4 @@ export function plasmaDraws(stream: PixelStream, size: number, decay: number): F
     wibble /= decay;
   }
   return out;
-}
-
-/**
- * The plasma fractal in the kernels' memory (wasm/src/fog.ts plasmaFractal: the same doubles as plasmaFractal above,
- * from the same draws): the scratch layout with the fractal's byte offset, for a kernel that reads it next (fog's
- * blend), or null where the kernels are off.
- */
-export function plasmaFractalInKernels(stream: PixelStream, size: number, decay: number, extraBytes: number[]): { scratch: KernelScratch; fractal: number; extra: number[] } | null {
-  const k = wasmKernels();
-  if (k === null) return null;
-  if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError(`plasma fractal size must be a power of two >= 2, got ${size}`);
-  const draws = plasmaDraws(stream, size, decay);
-  const scratch = new KernelScratch(k);
-  const fractal = scratch.take(size * size * 8);
-  const noise = scratch.take(draws.length * 8);
-  const extra = extraBytes.map((b) => scratch.take(b));
-  new Float64Array(scratch.buffer(), noise, draws.length).set(draws);
-  k.plasmaFractal(fractal, noise, size, decay);
-  return { scratch, fractal, extra };
 }
