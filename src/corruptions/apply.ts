@@ -152,13 +152,14 @@ export async function corruptDataset(
   const name = `${dataset.name}+${corruption.name}@${severity}`;
   const copy = (images: Uint8Array): Dataset => ({ ...dataset, name, images, labels: Uint8Array.from(dataset.labels), classNames: [...dataset.classNames] });
   const threads = options.threads ?? 1;
-  const plugin = options.source !== undefined && options.source !== 'built-in';
-  if (plugin) {
-    // the pool imports the plugin from its file (`module`, or its specifier from the working directory)
-    return copy(await corruptPixelsInPool(dataset, corruption, severity, {
-      seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-      module: options.module ?? options.source!, source: options.source!, onProgress: options.onProgress,
-    }));
+  /** Images [first, count) on the pool, which imports the corruption from `module`. */
+  const onPool = (module: string, source: string, first = 0): Promise<Uint8Array> => corruptPixelsInPool(dataset, corruption, severity, {
+    seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
+    module, source, first, onProgress: options.onProgress,
+  });
+  if (options.source !== undefined && options.source !== 'built-in') {
+    // a plugin: from its file (`module`, or its specifier from the working directory)
+    return copy(await onPool(options.module ?? options.source, options.source));
   }
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
@@ -211,29 +212,20 @@ export async function corruptDataset(
     return sawAsync;
   };
 
-  if (threads <= 1 || images.length < POOL_MIN_BYTES) {
-    await inline(0, count);
-    return copy(images);
-  }
   const decisionKey = `${severity}|${table}|${size}`;
   let decisions = poolDecisions.get(corruption);
   if (decisions === undefined) poolDecisions.set(corruption, (decisions = new Map()));
-  const decided = decisions.get(decisionKey);
+  const decided = threads <= 1 || images.length < POOL_MIN_BYTES ? false : decisions.get(decisionKey);
   if (decided === false) {
     await inline(0, count);
     return copy(images);
   }
-  if (decided !== undefined) {
-    return copy(await corruptPixelsInPool(dataset, corruption, severity, {
-      seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-      module: decided, source: 'built-in', onProgress: options.onProgress,
-    }));
-  }
+  if (decided !== undefined) return copy(await onPool(decided, 'built-in'));
   // A built-in with threads to use: the first images on this thread, timed; the rest go to the pool only when the
   // work per image pays for the pool's own cost per image (see poolPays), and never for an asynchronous corruption,
   // which already spreads over libuv's threads from here (sharp's JPEG measured 0.68x on the pool with 2 threads).
-  // timed in chunks; the fastest chunk's rate stands for the work (a GC pause or a first compilation inside one
-  // chunk would otherwise send a cheap corruption to the pool)
+  // Timed in chunks: the fastest chunk's rate stands for the work (a GC pause or a first compilation inside one
+  // chunk would otherwise send a cheap corruption to the pool).
   let probe = 0;
   let sawAsync = false;
   let usPerImage = Number.POSITIVE_INFINITY;
@@ -254,10 +246,7 @@ export async function corruptDataset(
     await inline(probe, count);
     return copy(images);
   }
-  const pooled = await corruptPixelsInPool(dataset, corruption, severity, {
-    seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-    module: file, source: 'built-in', first: probe, onProgress: options.onProgress,
-  });
+  const pooled = await onPool(file, 'built-in', probe);
   pooled.set(images.subarray(0, probe * size));
   return copy(pooled);
 }
