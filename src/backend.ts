@@ -13,6 +13,7 @@ import { HarnessInputError, unknownChoiceMessage } from './errors.js';
 import type { LibtorchInfo } from './backend-libtorch/index.js';
 
 import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.js';
+import { fusedAdamWBackends, fusedLayerBackends } from './fused-kernels.js';
 
 export { BACKEND_CHOICES, type BackendChoice } from './backend-choices.js';
 
@@ -49,6 +50,15 @@ async function tryLibtorch(): Promise<void> {
 async function tryWasm(): Promise<void> {
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+  // The fused layer and AdamW kernels over the wasm heap (src/backend-wasm/fused-kernels.ts); TOPK_WASM_FUSED=0 keeps
+  // the composed tfjs ops, for comparisons.
+  if (process.env.TOPK_WASM_FUSED !== '0') {
+    const { registerWasmFusedKernels } = await import('./backend-wasm/fused-kernels.js');
+    if (registerWasmFusedKernels()) {
+      fusedLayerBackends.add('wasm');
+      fusedAdamWBackends.add('wasm');
+    }
+  }
 }
 
 async function tryCpu(): Promise<void> {

@@ -25,6 +25,14 @@ export const FUSED_KERNELS = {
   linear: 'TopkHarnessLinear',
   /** {dy [T,O], x [T,I], w [I,O]} → [dx [T,I], dw [I,O], dBias [O]]. */
   linearGrad: 'TopkHarnessLinearGrad',
+  /**
+   * {q, k, v [B·N, D]}; {batch B, heads H, scale} → [out [B·N, D], probs [B·H, N, N]]: per sequence and head (columns
+   * [h·dh, (h+1)·dh)), probs = softmax(scale·Q·Kᵀ) over keys and out = probs·V. Registered by the wasm backend only;
+   * models without it run attention as separate ops (vit.ts).
+   */
+  attention: 'TopkHarnessAttention',
+  /** {dy [B·N, D], q, k, v, probs}; {batch, heads, scale} → [dq, dk, dv [B·N, D]]. */
+  attentionGrad: 'TopkHarnessAttentionGrad',
 } as const;
 
 /** Backends whose AdamW steps run FUSED_KERNELS.adamW (src/train/adamw.ts). */

@@ -56,6 +56,28 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Te
   return f(x, w, bias) as tf.Tensor2D;
 }
 
+/** Whether the active backend runs attention as one fused kernel pair (the wasm backend: FUSED_KERNELS.attention). */
+export function fusedAttentionAvailable(): boolean {
+  return useFused() && tf.getKernel(FUSED_KERNELS.attention, tf.getBackend()) !== undefined;
+}
+
+/**
+ * Multi-head self-attention of B sequences as one kernel forward and one backward (fusedAttentionAvailable()):
+ * q, k, v [B·N, D] → merged heads [B·N, D], softmax(Q·Kᵀ/√dh)·V per sequence and head.
+ */
+export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D {
+  const attrs = { batch, heads, scale: 1 / Math.sqrt(q.shape[1] / heads) };
+  const f = tf.customGrad(((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [out, probs] = run(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi }, attrs); // probs [B·H, N, N]
+    save([qi, ki, vi, probs]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, [sq, sk, sv, sp]: tf.Tensor[]) => run(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp }, attrs),
+    };
+  }) as unknown as Grad);
+  return f(q, k, v) as tf.Tensor2D;
+}
+
 /** softmax(scale · x) over the last axis, scale > 0 (attention's 1/√d_head). */
 export function scaledSoftmax<T extends tf.Tensor>(x: T, scale: number): T {
   if (!useFused()) return tf.softmax(scale === 1 ? x : tf.mul(x, scale)) as T;

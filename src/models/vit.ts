@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { layerNorm, linear, reluTopK, scaledSoftmax } from './fused.js';
+import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, reluTopK, scaledSoftmax } from './fused.js';
 import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
@@ -159,8 +159,9 @@ export class ViT {
   }
 
   /**
-   * Multi-head self-attention on x [B·N, D], in the layout the active backend runs fastest (attentionLayout()):
-   * 'grouped' (wasm, cpu) or 'batched' (libtorch). Same parameters and math; outputs equal up to float rounding.
+   * Multi-head self-attention on x [B·N, D]: one fused kernel pair where the backend has it (wasm), else in the
+   * layout the active backend runs fastest (attentionLayout()): 'grouped' (cpu) or 'batched' (libtorch). A forced
+   * layout bypasses the fused kernel. Same parameters and math; outputs equal up to float rounding.
    */
   private attention(x: tf.Tensor2D, bsz: number, n: number, block: string): tf.Tensor2D {
     const { dim: d, heads: hd } = this.config;
@@ -168,6 +169,7 @@ export class ViT {
     const q = this.linear(x, `${block}.attn.q`); // [T, D]
     const k = this.linear(x, `${block}.attn.k`);
     const v = this.linear(x, `${block}.attn.v`);
+    if (fusedAttentionAvailable() && !layoutOverridden()) return this.linear(fusedAttention(q, k, v, bsz, hd), `${block}.attn.o`);
     const merged = attentionLayout() === 'batched' ? batchedHeads(q, k, v, bsz, n, hd, dh) : groupedHeads(q, k, v, bsz, n, hd, dh);
     return this.linear(merged, `${block}.attn.o`);
   }
@@ -200,6 +202,12 @@ let layoutOverride: AttentionLayout | null = null;
  */
 export function setAttentionLayout(layout: AttentionLayout | null): void {
   layoutOverride = layout;
+}
+
+/** Whether a layout was forced (setAttentionLayout or TOPK_VIT_ATTENTION): then the fused kernel is not used. */
+function layoutOverridden(): boolean {
+  const env = typeof process !== 'undefined' ? process.env?.TOPK_VIT_ATTENTION : undefined;
+  return layoutOverride !== null || env === 'grouped' || env === 'batched';
 }
 
 /**

@@ -36,19 +36,24 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string | n
 }
 
 describe('WebAssembly corruption kernels', () => {
-  it('wasm/kernels.wasm is what `npm run build:wasm` makes of wasm/src', function () {
-    this.timeout(60_000);
+  it('wasm/kernels.wasm and wasm/train-kernels.wasm are what `npm run build:wasm` makes of their sources', function () {
+    this.timeout(120_000);
     const script = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build:wasm'];
-    const args = script.split(/\s+/);
-    expect(args[0]).to.equal('asc');
+    const commands = script.split('&&').map((c) => c.trim().split(/\s+/));
+    expect(commands.map((args) => args[args.indexOf('--outFile') + 1])).to.deep.equal(['wasm/kernels.wasm', 'wasm/train-kernels.wasm']);
+    expect(path.join(PACKAGE_ROOT, 'wasm/kernels.wasm')).to.equal(KERNELS_FILE);
     const dir = mkdtempSync(path.join(tmpdir(), 'topk-wasm-'));
     try {
-      const out = path.join(dir, 'kernels.wasm');
-      const outAt = args.indexOf('--outFile');
-      args[outAt + 1] = out;
-      const asc = path.join(PACKAGE_ROOT, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-      execFileSync(process.execPath, [asc, ...args.slice(1)], { cwd: PACKAGE_ROOT, stdio: 'pipe' });
-      expect(readFileSync(out).equals(readFileSync(KERNELS_FILE)), 'the committed kernels.wasm is stale: run npm run build:wasm').to.equal(true);
+      for (const args of commands) {
+        expect(args[0]).to.equal('asc');
+        const outAt = args.indexOf('--outFile');
+        const committed = path.join(PACKAGE_ROOT, args[outAt + 1]);
+        const out = path.join(dir, path.basename(committed));
+        args[outAt + 1] = out;
+        const asc = path.join(PACKAGE_ROOT, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
+        execFileSync(process.execPath, [asc, ...args.slice(1)], { cwd: PACKAGE_ROOT, stdio: 'pipe' });
+        expect(readFileSync(out).equals(readFileSync(committed)), `the committed ${path.basename(committed)} is stale: run npm run build:wasm`).to.equal(true);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
