@@ -149,7 +149,8 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
       if (opts.evaluate === false) continue;
       const vit = tm.model;
       const state = tm.state;
-      const p = predict(vit, data.test, { batchSize: config.train.evalBatchSize, progress: sink(`${variant.name} test`) });
+      // with the firing probes on: the sparsity suite reuses this pass for its test-split numbers
+      const p = predict(vit, data.test, { batchSize: config.train.evalBatchSize, neuronFiring: true, progress: sink(`${variant.name} test`) });
       testPredictions.set(variant.name, p);
       // every test metric from the logits (float64 softmax), the same numbers the calibration suite reports
       const logits = { data: p.logits, numClasses: p.numClasses };

@@ -5,7 +5,7 @@
  * shape works (e.g. a corrupted test set).
  */
 import type { Dataset } from '../data/dataset.js';
-import { predict } from '../eval/predict.js';
+import { predict, type Predictions } from '../eval/predict.js';
 import type { ViT } from '../models/vit.js';
 import type { ProgressSink } from '../util/progress.js';
 import { type NeuronUsage, neuronUsage } from './neuron-usage.js';
@@ -37,9 +37,17 @@ export interface MeasureOptions {
  */
 export function measureSparsity(model: ViT, data: Dataset, opts: MeasureOptions = {}): SplitSparsity {
   if (data.count === 0) throw new RangeError(`measureSparsity: dataset ${data.name} is empty`);
-  const p = predict(model, data, { batchSize: opts.batchSize, neuronFiring: true, progress: opts.progress });
-  const { counts, tokens } = p.neuronFiring!;
+  return sparsityFromPredictions(predict(model, data, { batchSize: opts.batchSize, neuronFiring: true, progress: opts.progress }));
+}
+
+/**
+ * The same measurement from a forward pass already made with the firing probes on (predict's `neuronFiring`), as
+ * the run's test-split evaluation is: the counts are exact integers, so the numbers are measureSparsity's.
+ */
+export function sparsityFromPredictions(p: Predictions): SplitSparsity {
+  if (!p.neuronFiring) throw new Error('sparsityFromPredictions: the predictions were made without neuronFiring');
+  const { counts, tokens } = p.neuronFiring;
   const neurons = counts.map((c) => neuronUsage(c, tokens));
   const nonzeroFraction = neurons.map((u) => u.nonzeroFraction);
-  return { images: data.count, tokens, nonzeroFraction, meanNonzeroFraction: meanOf(nonzeroFraction), neurons };
+  return { images: p.count, tokens, nonzeroFraction, meanNonzeroFraction: meanOf(nonzeroFraction), neurons };
 }

@@ -16,7 +16,7 @@ import { kPerLayer, tokensPerImage } from '../../src/models/config.js';
 import { formatValue } from '../../src/report/format.js';
 import { frequencyEdges } from '../../src/sparsity/firing-histogram.js';
 import { sparsityFlops } from '../../src/sparsity/flops.js';
-import { measureSparsity } from '../../src/sparsity/measure.js';
+import { measureSparsity, sparsityFromPredictions } from '../../src/sparsity/measure.js';
 import { NEURON_USAGE_DEFAULTS } from '../../src/sparsity/neuron-usage.js';
 import { type SparsityCurve, sparsityCurve, sparsityTrend } from '../../src/sparsity/over-training.js';
 import { milestoneEpochs } from '../../src/train/milestones.js';
@@ -43,7 +43,11 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     const { variant, model, state } = requireVit(m, 'sparsity', 'activation probes and the training record');
     const c = model.config;
     const train = measureSparsity(model, trainData, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity train`) });
-    const test = measureSparsity(model, ctx.data.test, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity test`) });
+    // the run's test evaluation made this pass with the firing probes on: reuse it rather than repeat it
+    const seen = ctx.testPredictions.get(variant.name);
+    const test = seen?.neuronFiring
+      ? sparsityFromPredictions(seen)
+      : measureSparsity(model, ctx.data.test, { batchSize: bs, progress: ctx.progress(`${variant.name} sparsity test`) });
     const overTraining = sparsityCurve(state.history);
     const ks = kPerLayer(c);
     models[variant.name] = {

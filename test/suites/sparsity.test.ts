@@ -11,7 +11,8 @@ import type { SuiteContext, TrainedModel } from '../../src/suite/types.js';
 import { suiteModel, unusedContext } from '../support/suite-model.js';
 import type { EpochRecord, TrainState } from '../../src/train/trainer.js';
 import { silentProgress } from '../../src/util/progress.js';
-import { measureSparsity } from '../../src/sparsity/measure.js';
+import { measureSparsity, sparsityFromPredictions } from '../../src/sparsity/measure.js';
+import { predict } from '../../src/eval/predict.js';
 import sparsitySuite, { SparsityResult, sparsityTrainSubset, TRAIN_SUBSET_SIZE, trendSentence } from '../../suites/sparsity/index.js';
 import { useTestBackend } from '../support/backend.js';
 
@@ -176,6 +177,36 @@ describe('sparsity suite (run directly on untrained models)', function () {
       expect(out.markdown).to.include('| saving: whole model |');
     } finally {
       vanilla.dispose();
+      topk.dispose();
+    }
+  });
+
+  it("reuses the run's test pass when it carries the firing counts: the same numbers, no second pass over the test split", async () => {
+    const train = syntheticDataset({ count: 12, height: 16, width: 16, channels: 1, classes: 4, seed: 1 });
+    const test = noise(11, 16, 2);
+    const topk = new ViT({ ...base, k: 6 }, 0);
+    const state = { epoch: 1, history: [record(0, [0.09, 0.09], [0.09, 0.09]), record(1, [0.08, 0.09], [0.08, 0.09])] } as unknown as TrainState;
+    const seen = predict(topk, test, { batchSize: 4, neuronFiring: true }); // another batch size than the suite's
+    const passes: string[] = [];
+    const ctx: SuiteContext = {
+      ...unusedContext,
+      config: { ...PRESETS.smoke, suites: ['sparsity'] },
+      data: { train, validation: noise(5, 16, 3), test },
+      outDir: tmp,
+      models: [suiteModel({ variant: { name: 'topk', k: 6 }, model: topk, state })],
+      testPredictions: new Map([['topk', seen]]),
+      progress: (name) => (passes.push(name), silentProgress),
+      log: () => {},
+      trainExtra: () => {
+        throw new Error('the sparsity suite trains nothing');
+      },
+    };
+    try {
+      const r = (await sparsitySuite.run(ctx)).result as SparsityResult;
+      expect(passes).to.deep.equal(['topk sparsity train']);
+      expect(r.models.topk.test).to.deep.equal(measureSparsity(topk, test));
+      expect(sparsityFromPredictions(seen)).to.deep.equal(measureSparsity(topk, test));
+    } finally {
       topk.dispose();
     }
   });
