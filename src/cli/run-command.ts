@@ -111,20 +111,28 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
     .argument('<run-dir>')
     .requiredOption('--model <name>')
     .addOption(new Option('-b, --backend <name>').choices(BACKEND_CHOICES as unknown as string[]))
-    .action(async (dir: string, f: { model: string; backend?: string }) => {
+    .option('--predict-test', "then make the model's test pass and save it beside the checkpoint")
+    .action(async (dir: string, f: { model: string; backend?: string; predictTest?: boolean }) => {
       const { config } = await configFromFlags({ resume: dir, backend: f.backend });
       const variant = config.models.find((m) => m.name === f.model);
       if (!variant) throw new HarnessInputError(unknownChoiceMessage('model', f.model, config.models.map((m) => m.name)), '--model');
       const log = (l: string) => process.stderr.write(l + '\n');
-      const [{ initBackend }, { prepareData, trainModel }, { splitFingerprints }, { StderrProgress }] = await Promise.all([
-        import('../backend.js'), import('../run/run-experiment.js'), import('../data/load.js'), import('../util/progress.js'),
+      const [{ initBackend }, { prepareData, trainModel, predictTest, testPredictionSource }, { splitFingerprints }, { StderrProgress }, { savePredictions }] = await Promise.all([
+        import('../backend.js'), import('../run/run-experiment.js'), import('../data/load.js'), import('../util/progress.js'), import('../eval/saved-predictions.js'),
       ]);
-      await initBackend(config.backend, () => {});
+      const backend = await initBackend(config.backend, () => {});
       const data = await prepareData(config);
       const fingerprints = splitFingerprints(data);
       await interruptible(exit, `topk-harness run --resume ${dir}`, `[${f.model}] stopped at a checkpoint`).run(async () => {
         const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
-        tm.model.dispose();
+        try {
+          if (!interrupted && f.predictTest) {
+            const p = predictTest(tm.model, data.test, config, new StderrProgress(`${f.model} test`));
+            savePredictions(testPredictionSource(config, dir, f.model, fingerprints.test, backend.name), p);
+          }
+        } finally {
+          tm.model.dispose();
+        }
         return { interrupted };
       });
     });

@@ -23,6 +23,8 @@ export interface ParallelTrainingOptions {
   /** Checkpoint keys of the run's models (their names). */
   keys: readonly string[];
   log(line: string): void;
+  /** Whether each child also makes its model's test pass (eval/saved-predictions.ts), for a run that evaluates. */
+  predictTest?: boolean;
   /** Children at once; default TOPK_WORKERS, else the available cores. */
   workers?: number;
 }
@@ -34,7 +36,7 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
   const width = sideBySideWidth(o.backend.name, pending.length, o.workers);
   if (width === 0) return { interrupted: false, parallel: false };
   o.log(`training ${pending.join(', ')} side by side (${width} processes, ${o.backend.name}; TOPK_WORKERS=1 trains one at a time)`);
-  const jobs = pending.map((key) => ({ name: `training ${key}`, args: ['train-model', o.outDir, '--model', key, '--backend', o.backend.name], workers: 1 }));
+  const jobs = pending.map((key) => ({ name: `training ${key}`, args: ['train-model', o.outDir, '--model', key, '--backend', o.backend.name, ...(o.predictTest ? ['--predict-test'] : [])], workers: 1 }));
   const { interrupted } = await runChildPool({ jobs, width, log: o.log });
   return { interrupted, parallel: true };
 }

@@ -11,6 +11,7 @@ import { loadDataset, splitFingerprints } from '../data/load.js';
 import { limit, splitTrainValidation } from '../data/split.js';
 import { HarnessInputError } from '../errors.js';
 import { predict } from '../eval/predict.js';
+import { loadSavedPredictions, type PredictionSource } from '../eval/saved-predictions.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { expectedCalibrationError } from '../metrics/ece.js';
 import { negativeLogLikelihood } from '../metrics/nll.js';
@@ -100,6 +101,16 @@ export function modelConfigFor(config: RunConfig, data: Dataset, k: number | num
   };
 }
 
+/** What a model's test pass is computed from (its checkpoint, the test split, the batch size, the backend). */
+export function testPredictionSource(config: RunConfig, outDir: string, key: string, testFingerprint: string, backend: string): PredictionSource {
+  return { checkpoint: path.join(outDir, 'checkpoints', `${key}.ckpt`), testFingerprint, batchSize: config.train.evalBatchSize, backend };
+}
+
+/** The run's test pass of one model: probabilities, logits and the activation probes with neuron firing counts. */
+export function predictTest(vit: ViT, test: Dataset, config: RunConfig, progress?: ProgressSink): Predictions {
+  return predict(vit, test, { batchSize: config.train.evalBatchSize, neuronFiring: true, progress });
+}
+
 export async function runExperiment(opts: RunOptions): Promise<RunOutput> {
   const folder = openRunFolder(opts.outDir, opts.config, opts.resume ?? false);
   try {
@@ -134,7 +145,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   // single-threaded backends: the models train side by side in child processes first (parallel-training.ts); the
   // loop below then finds their checkpoints complete and evaluates them as if it had trained them itself
   if (!opts.requireTrained && opts.stopAfterSteps === undefined) {
-    const done = await trainInParallel({ config, outDir, backend, keys: config.models.map((v) => v.name), log });
+    const done = await trainInParallel({ config, outDir, backend, keys: config.models.map((v) => v.name), log, predictTest: opts.evaluate !== false });
     if (done.interrupted) return { scorecard: undefined as never, scorecardPath: path.join(outDir, 'scorecard.json'), interrupted: true };
   }
   let interrupted = false;
@@ -149,8 +160,10 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
       if (opts.evaluate === false) continue;
       const vit = tm.model;
       const state = tm.state;
-      // with the firing probes on: the sparsity suite reuses this pass for its test-split numbers
-      const p = predict(vit, data.test, { batchSize: config.train.evalBatchSize, neuronFiring: true, progress: sink(`${variant.name} test`) });
+      // with the firing probes on: the sparsity suite reuses this pass for its test-split numbers. A child that trained
+      // the model side by side made this very pass already when its file matches (eval/saved-predictions.ts).
+      const source = testPredictionSource(config, outDir, variant.name, fingerprints.test, backend.name);
+      const p = loadSavedPredictions(source) ?? predictTest(vit, data.test, config, sink(`${variant.name} test`));
       testPredictions.set(variant.name, p);
       // every test metric from the logits (float64 softmax), the same numbers the calibration suite reports
       const logits = { data: p.logits, numClasses: p.numClasses };
