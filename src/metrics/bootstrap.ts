@@ -46,6 +46,18 @@ export function bootstrapInterval(
   statistic: (indices: Int32Array) => number,
   options: BootstrapOptions,
 ): BootstrapInterval {
+  return bootstrapIntervals(n, [statistic], options)[0];
+}
+
+/**
+ * Intervals of several statistics from one stream's resamples: each gets exactly the interval bootstrapInterval
+ * would give it alone with these options (the same draws), for the price of drawing the indices once.
+ */
+export function bootstrapIntervals(
+  n: number,
+  statistics: readonly ((indices: Int32Array) => number)[],
+  options: BootstrapOptions,
+): BootstrapInterval[] {
   const resamples = options.resamples ?? 1000;
   const level = options.level ?? 0.95;
   if (!(Number.isInteger(n) && n >= 1)) {
@@ -59,19 +71,19 @@ export function bootstrapInterval(
   }
   const rng = rngFor(options.seed, 'bootstrap', options.stream ?? 'default');
   const indices = new Int32Array(n);
-  const values = new Float64Array(resamples);
-  let sum = 0;
+  const values = statistics.map(() => new Float64Array(resamples));
+  const sums = statistics.map(() => 0);
   for (let r = 0; r < resamples; r++) {
     for (let t = 0; t < n; t++) indices[t] = randInt(rng, n);
-    const v = statistic(indices);
-    if (!Number.isFinite(v)) throw new Error(`bootstrap statistic returned ${v} on resample ${r}`);
-    values[r] = v;
-    sum += v;
+    statistics.forEach((statistic, i) => {
+      const v = statistic(indices);
+      if (!Number.isFinite(v)) throw new Error(`bootstrap statistic returned ${v} on resample ${r}`);
+      values[i][r] = v;
+      sums[i] += v;
+    });
   }
-  values.sort();
-  return {
-    low: sortedQuantile(values, (1 - level) / 2),
-    high: sortedQuantile(values, (1 + level) / 2),
-    mean: sum / resamples,
-  };
+  return values.map((v, i) => {
+    v.sort();
+    return { low: sortedQuantile(v, (1 - level) / 2), high: sortedQuantile(v, (1 + level) / 2), mean: sums[i] / resamples };
+  });
 }

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { meanOf } from '../../src/metrics/accuracy.js';
 import { binEqualWidth } from '../../src/metrics/binning.js';
-import { bootstrapInterval } from '../../src/metrics/bootstrap.js';
+import { bootstrapIntervals, type BootstrapInterval } from '../../src/metrics/bootstrap.js';
 import { calibrationReport } from '../../src/metrics/calibration-report.js';
 import { eceFromBinSums } from '../../src/metrics/ece.js';
 import { nllPerExample } from '../../src/metrics/nll.js';
@@ -36,7 +36,12 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   // One resampling stream per metric, shared by every model: the same bootstrap samples of the test set for all of
   // them, so their intervals are paired and the model − baseline differences get intervals of their own.
   const seedStream = (m: string) => ({ seed: ctx.config.seed, resamples: RESAMPLES, stream: `calibration/${m}` });
-  const perExample = new Map<string, { ece: (idx: Int32Array) => number; accuracy: (idx: Int32Array) => number; nll: (idx: Int32Array) => number }>();
+  type Metric = 'ece' | 'accuracy' | 'nll';
+  const METRICS: Metric[] = ['ece', 'accuracy', 'nll'];
+  const names = ctx.models.map((m) => m.variant.name);
+  const n = labels.length;
+  const perExample = new Map<string, Record<Metric, (idx: Int32Array) => number>>();
+  const partial = new Map<string, Omit<ModelCalibration, 'intervals'>>();
   for (const { variant, classifier } of ctx.models) {
     const p = ctx.testPredictions.get(variant.name)!;
     const logits = { data: p.logits, numClasses: p.numClasses };
@@ -44,37 +49,43 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     // bootstrap over examples: per-example correctness, confidence and NLL computed once
     const tl = topLabel(logits, labels, { logits: true });
     const nll = nllPerExample(logits, labels, { logits: true });
-    const stats = {
+    perExample.set(variant.name, {
       ece: (idx: Int32Array) => eceFromBinSums(binEqualWidth(tl.confidence, tl.correct, bins, rule, idx)),
       accuracy: (idx: Int32Array) => meanOf(tl.correct, idx),
       nll: (idx: Int32Array) => meanOf(nll, idx),
-    };
-    perExample.set(variant.name, stats);
-    const intervals = {
-      ece: bootstrapInterval(p.count, stats.ece, seedStream('ece')),
-      accuracy: bootstrapInterval(p.count, stats.accuracy, seedStream('accuracy')),
-      nll: bootstrapInterval(p.count, stats.nll, seedStream('nll')),
-    };
+    });
     const val = await predictDataset(classifier, ctx.data.validation, { batchSize: ctx.config.train.evalBatchSize, model: variant.name });
     const temperature = fitTemperature({ data: val.logits, numClasses: val.numClasses }, ctx.data.validation.labels);
     const afterTemperature = calibrationReport(applyTemperature(logits, temperature), labels, { bins, rule });
-    result[variant.name] = { test, intervals, temperature, afterTemperature };
+    partial.set(variant.name, { test, temperature, afterTemperature });
     diagrams.push(reliabilityDiagramSvg(test.bins, { title: variant.name, ece: test.ece, rule }));
     scaledDiagrams.push(reliabilityDiagramSvg(afterTemperature.bins, { title: `${variant.name}, T = ${temperature.toFixed(3)}`, ece: afterTemperature.ece, rule }));
   }
-  const names = ctx.models.map((m) => m.variant.name);
-  // paired differences, model − baseline, over the same bootstrap samples
-  const n = labels.length;
+  // Per metric, one stream's resamples serve every model's interval and the paired differences, model − baseline
+  // (each interval is the one its statistic would get alone from that stream: the draws are the same).
   const base = perExample.get(names[0])!;
+  const intervals = {} as Record<Metric, { models: BootstrapInterval[]; differences: BootstrapInterval[] }>;
+  for (const k of METRICS) {
+    const models = names.map((name) => perExample.get(name)![k]);
+    const diffs = names.slice(1).map((name) => {
+      const m = perExample.get(name)![k];
+      return (idx: Int32Array) => m(idx) - base[k](idx);
+    });
+    const all = bootstrapIntervals(n, [...models, ...diffs], seedStream(k));
+    intervals[k] = { models: all.slice(0, names.length), differences: all.slice(names.length) };
+  }
+  names.forEach((name, i) => {
+    const { test, temperature, afterTemperature } = partial.get(name)!;
+    result[name] = { test, intervals: { ece: intervals.ece.models[i], accuracy: intervals.accuracy.models[i], nll: intervals.nll.models[i] }, temperature, afterTemperature };
+  });
   const differences: Record<string, PairedCalibrationDifference> = {};
-  for (const name of names.slice(1)) {
-    const m = perExample.get(name)!;
-    const diff = (k: 'ece' | 'accuracy' | 'nll') => {
-      const interval = bootstrapInterval(n, (idx) => m[k](idx) - base[k](idx), seedStream(k));
+  names.slice(1).forEach((name, i) => {
+    const diff = (k: Metric) => {
+      const interval = intervals[k].differences[i];
       return { ...interval, estimate: result[name].test[k] - result[names[0]].test[k], excludesZero: interval.low > 0 || interval.high < 0 };
     };
     differences[name] = { ece: diff('ece'), accuracy: diff('accuracy'), nll: diff('nll') };
-  }
+  });
   const files = ['calibration/reliability.svg', 'calibration/reliability-temperature-scaled.svg'];
   writeFileAtomic(path.join(ctx.outDir, files[0]), sideBySide(diagrams)); // each panel carries its model's name
   writeFileAtomic(path.join(ctx.outDir, files[1]), sideBySide(scaledDiagrams));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   binEqualWidth,
   bootstrapInterval,
+  bootstrapIntervals,
   eceFromBinSums,
   meanOf,
   sortedQuantile,
@@ -20,6 +21,16 @@ describe('bootstrapInterval', () => {
     expect(b).to.deep.equal(a);
     expect(c).not.to.deep.equal(a);
     expect(d).not.to.deep.equal(a);
+  });
+
+  it('bootstrapIntervals: one stream for several statistics gives each the interval it gets alone', () => {
+    const low = (idx: Int32Array) => meanOf(correct, idx) - 0.5;
+    const first = (idx: Int32Array) => idx[0];
+    const opts = { seed: 7, resamples: 150, stream: 'shared' };
+    const together = bootstrapIntervals(1000, [acc, low, first], opts);
+    expect(together).to.deep.equal([bootstrapInterval(1000, acc, opts), bootstrapInterval(1000, low, opts), bootstrapInterval(1000, first, opts)]);
+    expect(together[1].low).to.be.closeTo(together[0].low - 0.5, 1e-12); // the same resamples, shifted
+    expect(bootstrapIntervals(1000, [], opts)).to.deep.equal([]);
   });
 
   it('brackets the estimate: accuracy 0.7 on 1000 examples, 95% interval about ±0.028', () => {
