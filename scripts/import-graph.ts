@@ -21,7 +21,7 @@ export const LAYERS: readonly { name: string; paths: readonly string[]; what: st
   { name: 'foundation', paths: ['src/util/', 'src/errors.ts', 'src/rng.ts', 'src/package-root.ts', 'src/plugins/'], what: 'atomic files, progress, seeded streams, errors, the plugin module loader' },
   { name: 'metrics', paths: ['src/metrics/'], what: 'pure functions: arrays in, numbers out' },
   { name: 'config', paths: ['src/config/', 'src/backend-choices.ts'], what: 'the typed run configuration, presets, validation, layering' },
-  { name: 'backend', paths: ['src/backend.ts', 'src/backend-libtorch/', 'src/fused-kernels.ts', 'src/tfjs-gradients.ts'], what: 'tfjs backends and kernels' },
+  { name: 'backend', paths: ['src/backend.ts', 'src/backend-libtorch/', 'src/backend-wasm/', 'src/fused-kernels.ts', 'src/tfjs-gradients.ts'], what: 'tfjs backends and kernels' },
   { name: 'data', paths: ['src/data/', 'src/label-noise/', 'src/corruptions/'], what: 'datasets, label noise, the corruption engine' },
   { name: 'models', paths: ['src/models/'], what: 'the ViT and Top-k' },
   { name: 'predict', paths: ['src/eval/'], what: 'forward passes over a dataset (training validates with it)' },
