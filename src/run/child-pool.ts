@@ -46,6 +46,8 @@ export interface ChildJob {
   args: string[];
   /** TOPK_WORKERS of the child (its own parallelism). */
   workers: number;
+  /** More environment for the child (e.g. TOPK_LIBTORCH_THREADS). */
+  env?: Record<string, string>;
 }
 
 export interface ChildPoolOptions {
@@ -107,7 +109,7 @@ function cliEntry(): string[] {
 function runChild(o: ChildPoolOptions, job: ChildJob, live: Set<ChildProcess>): Promise<{ code: number; error?: string }> {
   const child = spawn(process.execPath, [...cliEntry(), ...job.args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TOPK_WORKERS: String(job.workers) },
+    env: { ...process.env, ...job.env, TOPK_WORKERS: String(job.workers) },
   });
   live.add(child);
   const prefix = o.prefix?.(job) ?? '';

@@ -9,6 +9,10 @@ import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { workerCount } from '../../src/run/child-pool.js';
+import { trainingWidth } from '../../src/run/parallel-training.js';
+import type { BackendInfo } from '../../src/backend.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { addonBuilt } from '../native/helpers.js';
 import { useTestBackend } from '../support/backend.js';
 import { comparableScorecard, withStderrCaptured } from '../support/capture.js';
 import { withWorkers } from '../support/env.js';
@@ -31,7 +35,7 @@ const config = resolveConfig(
 const comparable = (file: string): string => JSON.stringify(comparableScorecard(file));
 
 
-describe('parallel training on wasm', function () {
+describe('parallel training (wasm; libtorch where the addon is built)', function () {
   this.timeout(300_000);
   before(useTestBackend);
   let tmp: string;
@@ -44,6 +48,32 @@ describe('parallel training on wasm', function () {
     const sequential = await withWorkers('1', () => runExperiment({ config, outDir: path.join(tmp, 'sequential'), progress: false }));
     expect(parallel.interrupted).to.equal(false);
     expect(comparable(parallel.scorecardPath)).to.equal(comparable(sequential.scorecardPath));
+  });
+
+  it('on libtorch two models train side by side on one thread each, and give the sequential scorecard byte for byte', async function () {
+    if (!addonBuilt) this.skip(); // `npm run build:native`
+    try {
+      const lt = { ...config, backend: 'libtorch' as const, models: config.models.slice(0, 2) };
+      const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
+      await loadLibtorchBackend({ threads: 2 });
+      const { out: parallel, text } = await withStderrCaptured(() => withWorkers('2', () => runExperiment({ config: lt, outDir: path.join(tmp, 'parallel') })));
+      expect(text).to.contain('training vanilla, topk side by side (2 processes, libtorch, 1 thread each;');
+      const sequential = await withWorkers('1', () => runExperiment({ config: lt, outDir: path.join(tmp, 'sequential'), progress: false }));
+      expect(comparable(parallel.scorecardPath)).to.equal(comparable(sequential.scorecardPath));
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
+  it('libtorch splits its threads between the children; one thread or one worker trains in this process', () => {
+    const lt = (threads: number) => ({ name: 'libtorch', libtorch: { threads } }) as unknown as BackendInfo;
+    expect(trainingWidth(lt(2), 2, 2)).to.deep.equal({ width: 2, libtorchThreads: 1 });
+    expect(trainingWidth(lt(8), 3, 8)).to.deep.equal({ width: 3, libtorchThreads: 2 });
+    expect(trainingWidth(lt(4), 2, 4)).to.deep.equal({ width: 2, libtorchThreads: 2 });
+    expect(trainingWidth(lt(1), 2, 2)).to.deep.equal({ width: 0 });
+    expect(trainingWidth(lt(2), 2, 1)).to.deep.equal({ width: 0 });
+    expect(trainingWidth(lt(2), 1, 2)).to.deep.equal({ width: 0 });
+    expect(trainingWidth({ name: 'wasm' } as BackendInfo, 3, 2)).to.deep.equal({ width: 2 });
   });
 
   it('TOPK_WORKERS must be a positive integer', async () => {
