@@ -9,6 +9,9 @@
 //   relu_grad        dy, y                            → dy ⊙ [y > 0]   (the gradient of relu_topk: see fused.ts)
 //   linear           x [T, I], w [I, O], b [O]        → x·w + b (one addmm)
 //   linear_grad      dy [T, O], x, w                  → dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
+//   attention        q, k, v [B·N, D], B, H, scale    → out [B·N, D], probs [B·H, N, N]: per sequence and head
+//                                                       (columns h·dh..), probs = softmax(scale·Q·Kᵀ), out = probs·V
+//   attention_grad   dout, q, k, v, probs, B, H, scale → dq, dk, dv [B·N, D]
 // Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
 // the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
 // blocks of rows in a fixed order, so results do not depend on the number of threads.
@@ -392,6 +395,167 @@ TL_FN(relu_grad) {
 
 // ---- Linear layer ------------------------------------------------------------------------------------------------
 
+// ---- Multi-head attention ----------------------------------------------------------------------------------------
+// One (sequence, head) group at a time, read in place from the [B·N, D] projections (no head split or merge copies).
+// Groups write disjoint outputs, so results do not depend on the number of threads.
+
+// The group's keys and values are first copied transposed ([dh, N]), so that a query's N scores (and an output
+// gradient's N products with the values) accumulate along the key axis as whole vectors: dh is small (16), and a
+// dot product per key would spend most of its time in horizontal sums.
+TL_CLONES void transpose_head(const float* __restrict src, float* __restrict dst, int64_t N, int64_t D, int64_t dh) {
+  for (int64_t j = 0; j < N; j++) {
+    for (int64_t c = 0; c < dh; c++) dst[c * N + j] = src[j * D + c];
+  }
+}
+
+TL_CLONES void attention_groups(const float* __restrict q, const float* __restrict k, const float* __restrict v,
+                                float* __restrict out, float* __restrict probs, int64_t g0, int64_t g1, int64_t N,
+                                int64_t H, int64_t dh, float scale) {
+  const int64_t D = H * dh;
+  std::vector<float> kt(static_cast<size_t>(N * dh));
+  for (int64_t g = g0; g < g1; g++) {
+    const int64_t base = (g / H) * N * D + (g % H) * dh;
+    float* P = probs + g * N * N;
+    transpose_head(k + base, kt.data(), N, D, dh);
+    const float* __restrict kT = kt.data();
+    for (int64_t i = 0; i < N; i++) {
+      const float* qi = q + base + i * D;
+      float* __restrict pr = P + i * N;
+#pragma omp simd
+      for (int64_t j = 0; j < N; j++) pr[j] = 0;
+      for (int64_t c = 0; c < dh; c++) {
+        const float qc = qi[c];
+        const float* kc = kT + c * N;
+#pragma omp simd
+        for (int64_t j = 0; j < N; j++) pr[j] += qc * kc[j];
+      }
+      float m = -INFINITY;
+      for (int64_t j = 0; j < N; j++) {
+        pr[j] *= scale;
+        m = pr[j] > m ? pr[j] : m;
+      }
+      float sum = 0;
+#pragma omp simd reduction(+ : sum)
+      for (int64_t j = 0; j < N; j++) {
+        const float e = exp_nonpositive(pr[j] - m);
+        pr[j] = e;
+        sum += e;
+      }
+      const float inv = 1.0f / sum;
+      float* __restrict oi = out + base + i * D;
+      for (int64_t c = 0; c < dh; c++) oi[c] = 0;
+      for (int64_t j = 0; j < N; j++) {
+        const float p = pr[j] * inv;
+        pr[j] = p;
+        const float* vj = v + base + j * D;
+#pragma omp simd
+        for (int64_t c = 0; c < dh; c++) oi[c] += p * vj[c];
+      }
+    }
+  }
+}
+
+// dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP ⊙ P); dQ = scale·dS·K; dK = scale·dSᵀ·Q.
+TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* __restrict q, const float* __restrict k,
+                                     const float* __restrict v, const float* __restrict probs, float* __restrict dq,
+                                     float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1, int64_t N,
+                                     int64_t H, int64_t dh, float scale) {
+  const int64_t D = H * dh;
+  std::vector<float> vt(static_cast<size_t>(N * dh)), row(static_cast<size_t>(N));
+  for (int64_t g = g0; g < g1; g++) {
+    const int64_t base = (g / H) * N * D + (g % H) * dh;
+    const float* P = probs + g * N * N;
+    transpose_head(v + base, vt.data(), N, D, dh);
+    const float* __restrict vT = vt.data();
+    float* __restrict dp = row.data();
+    for (int64_t j = 0; j < N; j++) {
+      for (int64_t c = 0; c < dh; c++) dq[base + j * D + c] = dk[base + j * D + c] = dv[base + j * D + c] = 0;
+    }
+    for (int64_t i = 0; i < N; i++) {
+      const float* __restrict doi = dout + base + i * D;
+      const float* __restrict pr = P + i * N;
+      // dP_i = dO_i · Vᵀ, along the keys
+#pragma omp simd
+      for (int64_t j = 0; j < N; j++) dp[j] = 0;
+      for (int64_t c = 0; c < dh; c++) {
+        const float gc = doi[c];
+        const float* vc = vT + c * N;
+#pragma omp simd
+        for (int64_t j = 0; j < N; j++) dp[j] += gc * vc[j];
+      }
+      float acc = 0;
+#pragma omp simd reduction(+ : acc)
+      for (int64_t j = 0; j < N; j++) acc += dp[j] * pr[j];
+      const float* __restrict qi = q + base + i * D;
+      float* __restrict dqi = dq + base + i * D;
+      for (int64_t j = 0; j < N; j++) {
+        const float p = pr[j];
+        const float ds = scale * (p * (dp[j] - acc));
+        const float* __restrict kj = k + base + j * D;
+        float* __restrict dkj = dk + base + j * D;
+        float* __restrict dvj = dv + base + j * D;
+#pragma omp simd
+        for (int64_t c = 0; c < dh; c++) {
+          dvj[c] += p * doi[c];
+          dqi[c] += ds * kj[c];
+          dkj[c] += ds * qi[c];
+        }
+      }
+    }
+  }
+}
+
+struct AttentionShape {
+  int64_t B, N, H, dh;
+};
+
+AttentionShape attention_shape(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const Args& a, size_t at, const char* what) {
+  const double b = a.num(at), h = a.num(at + 1);
+  if (q.dim() != 2 || k.sizes() != q.sizes() || v.sizes() != q.sizes()) throw tl::ArgError(std::string(what) + ": q, k and v must be [B·N, D] of one shape");
+  if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError(std::string(what) + ": batch and heads must be positive integers");
+  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h), rows = q.size(0), D = q.size(1);
+  if (rows % B != 0 || D % H != 0) throw tl::ArgError(std::string(what) + ": rows must divide into the batch and D into the heads");
+  return {B, rows / B, H, D / H};
+}
+
+// attention(q, k, v, batch, heads, scale) → register [out, probs].
+TL_FN(attention) {
+  at::Tensor q = float_tensor(a, 0, "attention"), k = float_tensor(a, 1, "attention"), v = float_tensor(a, 2, "attention");
+  const AttentionShape s = attention_shape(q, k, v, a, 3, "attention");
+  const float scale = positive_scale(a, 5, "attention");
+  at::Tensor out = at::empty_like(q, at::MemoryFormat::Contiguous);
+  at::Tensor probs = at::empty({s.B * s.H, s.N, s.N}, q.options());
+  const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
+  float *op = out.data_ptr<float>(), *pp = probs.data_ptr<float>();
+  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
+  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, kp, vp, op, pp, g0, g1, s.N, s.H, s.dh, scale); });
+  tl::begin(2);
+  tl::emit(out);
+  tl::emit(probs);
+  return nullptr;
+}
+
+// attentionGrad(dout, q, k, v, probs, batch, heads, scale) → register [dq, dk, dv].
+TL_FN(attention_grad) {
+  at::Tensor dout = float_tensor(a, 0, "attentionGrad"), q = float_tensor(a, 1, "attentionGrad"), k = float_tensor(a, 2, "attentionGrad"),
+             v = float_tensor(a, 3, "attentionGrad"), probs = float_tensor(a, 4, "attentionGrad");
+  const AttentionShape s = attention_shape(q, k, v, a, 5, "attentionGrad");
+  const float scale = positive_scale(a, 7, "attentionGrad");
+  if (dout.sizes() != q.sizes() || probs.numel() != s.B * s.H * s.N * s.N) throw tl::ArgError("attentionGrad: dout must be [B·N, D] and probs [B·H, N, N]");
+  at::Tensor dq = at::empty_like(q, at::MemoryFormat::Contiguous), dk = at::empty_like(q, at::MemoryFormat::Contiguous),
+             dv = at::empty_like(q, at::MemoryFormat::Contiguous);
+  const float *gp = dout.data_ptr<float>(), *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>(),
+              *pp = probs.data_ptr<float>();
+  float *dqp = dq.data_ptr<float>(), *dkp = dk.data_ptr<float>(), *dvp = dv.data_ptr<float>();
+  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
+  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_grad_groups(gp, qp, kp, vp, pp, dqp, dkp, dvp, g0, g1, s.N, s.H, s.dh, scale); });
+  tl::begin(3);
+  tl::emit(dq);
+  tl::emit(dk);
+  tl::emit(dv);
+  return nullptr;
+}
+
 void check_linear(const at::Tensor& x, const at::Tensor& w) {
   if (x.dim() != 2 || w.dim() != 2 || x.size(1) != w.size(0)) throw tl::ArgError("linear: x must be [T, I] and w [I, O]");
 }
@@ -432,5 +596,7 @@ void register_fused(napi_env env, napi_value exports) {
   define(env, exports, "reluGrad", relu_grad);
   define(env, exports, "linear", linear);
   define(env, exports, "linearGrad", linear_grad);
+  define(env, exports, "attention", attention);
+  define(env, exports, "attentionGrad", attention_grad);
 }
 }  // namespace tl

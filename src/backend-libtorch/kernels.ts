@@ -187,6 +187,14 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     b.native.linearGrad(b.handle(dy), b.handle(x), b.handle(w));
     return b.outputs();
   });
+  reg(FUSED_KERNELS.attention, (b, { q, k, v }, { batch, heads, scale }) => {
+    b.native.attention(b.handle(q), b.handle(k), b.handle(v), batch, heads, scale);
+    return b.outputs();
+  });
+  reg(FUSED_KERNELS.attentionGrad, (b, { dy, q, k, v, probs }, { batch, heads, scale }) => {
+    b.native.attentionGrad(b.handle(dy), b.handle(q), b.handle(k), b.handle(v), b.handle(probs), batch, heads, scale);
+    return b.outputs();
+  });
 
   // Layout.
   reg('Reshape', (b, { x }, { shape }) => {

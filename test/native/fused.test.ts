@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
-import { layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';
 
 const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
@@ -129,6 +129,48 @@ describe('libtorch backend: fused layer kernels', function () {
     }
     it('a transposed input (a view) gives the same product', () =>
       agree(() => valueAndGrads((x, w, b) => linear(tf.transpose(x) as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([9, 5], 24), t2([9, 4], 25), t1(4, 26))));
+  });
+
+  describe('attention', () => {
+    /** The textbook form as tf ops: per sequence and head softmax(Q·Kᵀ/√dh)·V, heads merged back to [B·N, D]. */
+    const reference = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b: number, h: number): tf.Tensor2D => {
+      const [rows, d] = q.shape;
+      const n = rows / b;
+      const dh = d / h;
+      const split = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [b, n, h, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, N, dh]
+      const p = tf.softmax(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)));
+      return tf.reshape(tf.transpose(tf.matMul(p, split(v)), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
+    };
+    for (const [b, n, h, dh] of [[3, 5, 2, 3], [4, 16, 4, 16], [2, 17, 1, 8], [1, 1, 2, 4], [2, 49, 4, 16]] as const) {
+      it(`B ${b}, N ${n}, ${h} heads of ${dh}: values and the gradients of q, k and v against the textbook ops on cpu`, async () => {
+        const args = () => [t2([b * n, h * dh], 31, -2, 2), t2([b * n, h * dh], 32, -2, 2), t2([b * n, h * dh], 33)] as const;
+        const ref = await runOn('cpu', () => valueAndGrads((q, k, v) => reference(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
+        await tf.setBackend('libtorch');
+        expect(fusedAttentionAvailable()).to.equal(true);
+        const got = await runOn('libtorch', () => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
+        const bad = mismatch(got, ref, 1e-5);
+        expect(bad, bad ?? '').to.equal(null);
+      });
+    }
+    it('the same bits on 1 and 2 threads (each group writes only its own rows)', async () => {
+      const f = () => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, 8, 4), t2([8 * 16, 64], 41), t2([8 * 16, 64], 42), t2([8 * 16, 64], 43));
+      const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
+      const one = await runOn('libtorch', f);
+      await loadLibtorchBackend({ threads: 2 });
+      try {
+        const two = await runOn('libtorch', f);
+        expect(two.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
+      } finally {
+        await loadLibtorchBackend({ threads: 1 });
+      }
+    });
+    it('bad arguments name what is wrong', async () => {
+      await tf.setBackend('libtorch');
+      const q = tf.zeros([6, 4]);
+      expect(() => tf.engine().runKernel(FUSED_KERNELS.attention, { q, k: q, v: q }, { batch: 4, heads: 2, scale: 1 })).to.throw(/rows must divide into the batch/);
+      expect(() => tf.engine().runKernel(FUSED_KERNELS.attention, { q, k: tf.zeros([6, 2]), v: q }, { batch: 2, heads: 2, scale: 1 })).to.throw(/q, k and v must be/);
+      q.dispose();
+    });
   });
 
   it('on libtorch each op runs its fused kernels; with libtorch out of fusedLayerBackends, the composed ops', async () => {

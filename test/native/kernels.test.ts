@@ -203,9 +203,7 @@ describe('libtorch backend: kernels against the cpu backend', function () {
   it('implements every kernel the ViT training step and evaluation hit', () => {
     // From native/tools/trace-kernels.ts (training with clipping, validation, prediction; vanilla and Top-k; mean and cls),
     // with the fused kernels of src/fused-kernels.ts (the libtorch path) and the composed ops they replace.
-    // (the fused attention pair is the wasm backend's alone: libtorch runs attention as separate ops)
-    const fused = Object.values(FUSED_KERNELS).filter((k) => k !== FUSED_KERNELS.attention && k !== FUSED_KERNELS.attentionGrad);
-    const used = [...fused, 'Add', 'AddN', 'ArgMax', 'BatchMatMul', 'Cast', 'Concat', 'DepthwiseConv2dNative', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean', 'Multiply', 'Neg', 'OneHot', 'PadV2', 'Pow', 'RealDiv', 'Relu', 'Reshape', 'Rsqrt', 'Slice', 'Softmax', 'SplitV', 'Sqrt', 'Square', 'Step', 'Sub', 'Sum', 'Tile', 'TopK', 'Transpose', 'ZerosLike', 'Fill', 'OnesLike'];
+    const used = [...Object.values(FUSED_KERNELS), 'Add', 'AddN', 'ArgMax', 'BatchMatMul', 'Cast', 'Concat', 'DepthwiseConv2dNative', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean', 'Multiply', 'Neg', 'OneHot', 'PadV2', 'Pow', 'RealDiv', 'Relu', 'Reshape', 'Rsqrt', 'Slice', 'Softmax', 'SplitV', 'Sqrt', 'Square', 'Step', 'Sub', 'Sum', 'Tile', 'TopK', 'Transpose', 'ZerosLike', 'Fill', 'OnesLike'];
     const have = new Set(libtorchKernelNames());
     expect(used.filter((k) => !have.has(k))).to.deep.equal([]);
   });
