@@ -111,14 +111,14 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
     .argument('<run-dir>')
     .requiredOption('--model <name>')
     .addOption(new Option('-b, --backend <name>').choices(BACKEND_CHOICES as unknown as string[]))
-    .option('--predict-test', "then make the model's test pass and save it beside the checkpoint")
+    .option('--predict-test', "then make the model's test and validation passes and save them beside the checkpoint")
     .action(async (dir: string, f: { model: string; backend?: string; predictTest?: boolean }) => {
       const { config } = await configFromFlags({ resume: dir, backend: f.backend });
       const variant = config.models.find((m) => m.name === f.model);
       if (!variant) throw new HarnessInputError(unknownChoiceMessage('model', f.model, config.models.map((m) => m.name)), '--model');
       const log = (l: string) => process.stderr.write(l + '\n');
-      const [{ initBackend }, { prepareData, trainModel, predictTest, testPredictionSource }, { splitFingerprints }, { StderrProgress }, { savePredictions }] = await Promise.all([
-        import('../backend.js'), import('../run/run-experiment.js'), import('../data/load.js'), import('../util/progress.js'), import('../eval/saved-predictions.js'),
+      const [{ initBackend }, { prepareData, trainModel, predictTest, predictionSource }, { splitFingerprints }, { StderrProgress }, { savePredictions }, { predict }] = await Promise.all([
+        import('../backend.js'), import('../run/run-experiment.js'), import('../data/load.js'), import('../util/progress.js'), import('../eval/saved-predictions.js'), import('../eval/predict.js'),
       ]);
       const backend = await initBackend(config.backend, () => {});
       const data = await prepareData(config);
@@ -128,7 +128,10 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
         try {
           if (!interrupted && f.predictTest) {
             const p = predictTest(tm.model, data.test, config, new StderrProgress(`${f.model} test`));
-            savePredictions(testPredictionSource(config, dir, f.model, fingerprints.test, backend.name), p);
+            savePredictions(predictionSource(config, dir, f.model, 'test', fingerprints.test, backend.name), p);
+            // the calibration suite's validation pass (temperature scaling), in the same batches
+            const v = predict(tm.model, data.validation, { batchSize: config.train.evalBatchSize });
+            savePredictions(predictionSource(config, dir, f.model, 'validation', fingerprints.validation, backend.name), v);
           }
         } finally {
           tm.model.dispose();

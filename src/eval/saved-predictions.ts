@@ -1,9 +1,10 @@
 /**
- * A model's test-split predictions saved beside its checkpoint, so that the child process which trained the model
- * (parallel-training.ts) also makes its test pass, side by side with the other models', and the parent reads the
- * result instead of repeating it. The file names what it was computed from: the SHA-256 of the checkpoint's bytes,
- * the test split's fingerprint, the batch size and the backend. The parent uses it only when all four match what it
- * would compute with, so the numbers are those of its own pass (the same weights, data, batches and backend give
+ * A model's passes over the test and validation splits saved beside its checkpoint, so that the child process which
+ * trained the model (parallel-training.ts) also makes them, side by side with the other models', and the parent
+ * reads the results instead of repeating them (the run's test evaluation; the calibration suite's validation pass
+ * through the classifier's knownLogits). A file names what it was computed from: the SHA-256 of the checkpoint's
+ * bytes, the split and its fingerprint, the batch size and the backend. The parent uses it only when all match what
+ * it would compute with, so the numbers are those of its own pass (the same weights, data, batches and backend give
  * the same float32 results); anything else (no file, another checkpoint, a damaged file) means it predicts itself.
  */
 import { createHash } from 'node:crypto';
@@ -16,21 +17,23 @@ import type { Predictions } from './predict.js';
 export interface PredictionSource {
   /** The checkpoint file the weights come from. */
   checkpoint: string;
-  testFingerprint: string;
+  split: 'test' | 'validation';
+  /** The split's datasetFingerprint. */
+  fingerprint: string;
   batchSize: number;
   backend: string;
 }
 
-const FORMAT = 'topk-harness test predictions v1';
+const FORMAT = 'topk-harness predictions v1';
 
-/** The file beside a checkpoint: checkpoints/<key>.ckpt → checkpoints/<key>.test-predictions.json. */
-export function savedPredictionsPath(checkpoint: string): string {
-  return path.join(path.dirname(checkpoint), `${path.basename(checkpoint, '.ckpt')}.test-predictions.json`);
+/** The file beside a checkpoint: checkpoints/<key>.ckpt → checkpoints/<key>.<split>-predictions.json. */
+export function savedPredictionsPath(checkpoint: string, split: PredictionSource['split']): string {
+  return path.join(path.dirname(checkpoint), `${path.basename(checkpoint, '.ckpt')}.${split}-predictions.json`);
 }
 
 function identity(src: PredictionSource): Record<string, string | number> {
   const sha = createHash('sha256').update(fs.readFileSync(src.checkpoint)).digest('hex');
-  return { format: FORMAT, checkpointSha256: sha, testFingerprint: src.testFingerprint, batchSize: src.batchSize, backend: src.backend };
+  return { format: FORMAT, checkpointSha256: sha, split: src.split, fingerprint: src.fingerprint, batchSize: src.batchSize, backend: src.backend };
 }
 
 const toBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -54,12 +57,12 @@ export function savePredictions(src: PredictionSource, p: Predictions): void {
     seconds: p.seconds,
     imagesPerSecond: p.imagesPerSecond,
   };
-  writeFileAtomic(savedPredictionsPath(src.checkpoint), JSON.stringify(body));
+  writeFileAtomic(savedPredictionsPath(src.checkpoint, src.split), JSON.stringify(body));
 }
 
 /** The saved predictions of exactly this source, or null (none, another source, or unreadable). */
 export function loadSavedPredictions(src: PredictionSource): Predictions | null {
-  const file = savedPredictionsPath(src.checkpoint);
+  const file = savedPredictionsPath(src.checkpoint, src.split);
   if (!fs.existsSync(file) || !fs.existsSync(src.checkpoint)) return null;
   try {
     const b = JSON.parse(fs.readFileSync(file, 'utf8'));

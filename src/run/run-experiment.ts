@@ -21,7 +21,7 @@ import type { ModelResult, ModelTiming, Scorecard } from '../scorecard/scorecard
 import { train } from '../train/trainer.js';
 import { progressLog, progressSinks, silentProgress, type ProgressSink } from '../util/progress.js';
 import { createSuiteRegistry } from '../suite/registry.js';
-import { vitClassifier } from '../suite/vit-classifier.js';
+import { vitClassifier, type KnownPass } from '../suite/vit-classifier.js';
 import type { ExtraTrainingOptions, SuiteContext, SuiteModel, SuiteWorkContext, TrainedModel } from '../suite/types.js';
 import { checkSuites, guardPlugin, loadExtraTestSet, preflightRunCorruptions, RunInterrupted, runSuites, suitesToRun, type SuiteRecord } from './run-suites.js';
 import type { ModelVariant } from '../config/run-config.js';
@@ -101,9 +101,9 @@ export function modelConfigFor(config: RunConfig, data: Dataset, k: number | num
   };
 }
 
-/** What a model's test pass is computed from (its checkpoint, the test split, the batch size, the backend). */
-export function testPredictionSource(config: RunConfig, outDir: string, key: string, testFingerprint: string, backend: string): PredictionSource {
-  return { checkpoint: path.join(outDir, 'checkpoints', `${key}.ckpt`), testFingerprint, batchSize: config.train.evalBatchSize, backend };
+/** What a model's pass over a split is computed from (its checkpoint, the split, the batch size, the backend). */
+export function predictionSource(config: RunConfig, outDir: string, key: string, split: PredictionSource['split'], fingerprint: string, backend: string): PredictionSource {
+  return { checkpoint: path.join(outDir, 'checkpoints', `${key}.ckpt`), split, fingerprint, batchSize: config.train.evalBatchSize, backend };
 }
 
 /** The run's test pass of one model: probabilities, logits and the activation probes with neuron firing counts. */
@@ -140,6 +140,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const timing: Record<string, ModelTiming> = {};
   const trained: TrainedModel[] = [];
   const testPredictions = new Map<string, Predictions>();
+  const knownPasses = new Map<string, KnownPass[]>(); // the validation passes the training children made
   const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}) =>
     trainModel({ config, data, fingerprints, outDir, key, variant, extra, progress: sink(key), log, stopAfterSteps: opts.stopAfterSteps, requireComplete: opts.requireTrained });
   // single-threaded backends: the models train side by side in child processes first (parallel-training.ts); the
@@ -162,8 +163,10 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
       const state = tm.state;
       // with the firing probes on: the sparsity suite reuses this pass for its test-split numbers. A child that trained
       // the model side by side made this very pass already when its file matches (eval/saved-predictions.ts).
-      const source = testPredictionSource(config, outDir, variant.name, fingerprints.test, backend.name);
+      const source = predictionSource(config, outDir, variant.name, 'test', fingerprints.test, backend.name);
       const p = loadSavedPredictions(source) ?? predictTest(vit, data.test, config, sink(`${variant.name} test`));
+      const val = loadSavedPredictions(predictionSource(config, outDir, variant.name, 'validation', fingerprints.validation, backend.name));
+      if (val) knownPasses.set(variant.name, [{ data: data.validation, batchSize: config.train.evalBatchSize, logits: val.logits }]);
       testPredictions.set(variant.name, p);
       // every test metric from the logits (float64 softmax), the same numbers the calibration suite reports
       const logits = { data: p.logits, numClasses: p.numClasses };
@@ -200,7 +203,7 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
 
     const suites: Record<string, SuiteRecord> = {};
     if (!interrupted && opts.evaluate !== false) {
-      const ctx = suiteContext({ config, data, outDir, trained, log, progress: sink, trainOne, testPredictions });
+      const ctx = suiteContext({ config, data, outDir, trained, log, progress: sink, trainOne, testPredictions, knownPasses });
       const runItems = opts.stopAfterSteps === undefined && !opts.requireTrained ? suiteItemRunner({ outDir, backend, log }) : undefined;
       const done = await runSuites({ ctx, registry, names: suiteNames, outDir, log, configHash: configHash(config), runItems });
       Object.assign(suites, done.records);
@@ -232,15 +235,15 @@ interface SuiteContextParts {
   trainOne(key: string, variant: ModelVariant, extra?: ExtraTrainingOptions): Promise<{ tm: TrainedModel; interrupted: boolean }>;
 }
 
-function suiteContext(p: SuiteContextParts & { testPredictions: Map<string, Predictions> }): Omit<SuiteContext, 'options'>;
+function suiteContext(p: SuiteContextParts & { testPredictions: Map<string, Predictions>; knownPasses: Map<string, KnownPass[]> }): Omit<SuiteContext, 'options'>;
 function suiteContext(p: SuiteContextParts): Omit<SuiteWorkContext, 'options'>;
-function suiteContext(p: SuiteContextParts & { testPredictions?: Map<string, Predictions> }): Omit<SuiteWorkContext, 'options'> {
+function suiteContext(p: SuiteContextParts & { testPredictions?: Map<string, Predictions>; knownPasses?: Map<string, KnownPass[]> }): Omit<SuiteWorkContext, 'options'> {
   const { config, data } = p;
   return {
     config,
     data,
     outDir: p.outDir,
-    models: p.trained.map((tm): SuiteModel => ({ name: tm.variant.name, variant: tm.variant, classifier: vitClassifier(tm.model), vit: tm })),
+    models: p.trained.map((tm): SuiteModel => ({ name: tm.variant.name, variant: tm.variant, classifier: vitClassifier(tm.model, p.knownPasses?.get(tm.variant.name)), vit: tm })),
     ...(p.testPredictions !== undefined ? { testPredictions: p.testPredictions } : {}),
     progress: p.progress,
     log: p.log,

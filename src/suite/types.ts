@@ -24,6 +24,12 @@ export interface Classifier {
    * height, width and channels (pixel (i, y, x, c) at ((i * H + y) * W + x) * C + c).
    */
   logits(images: Uint8Array, count: number): Float32Array | Promise<Float32Array>;
+  /**
+   * Optional: the logits of a whole pass over `data` in batches of `batchSize` that this classifier has already
+   * made, or undefined. predictDataset returns them instead of running the pass again. The harness's own models
+   * answer for the validation split when the child process that trained them made that pass.
+   */
+  knownLogits?(data: Dataset, batchSize: number): Float32Array | undefined;
 }
 
 /** A model trained by the harness, with its training record. */

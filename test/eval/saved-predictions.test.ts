@@ -21,14 +21,15 @@ describe('saved test predictions', () => {
   };
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-saved-'));
-    src = { checkpoint: path.join(dir, 'topk.ckpt'), testFingerprint: 'abc', batchSize: 512, backend: 'wasm' };
+    src = { checkpoint: path.join(dir, 'topk.ckpt'), split: 'test', fingerprint: 'abc', batchSize: 512, backend: 'wasm' };
     fs.writeFileSync(src.checkpoint, 'weights v1');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('round-trips every number exactly, beside the checkpoint', () => {
     savePredictions(src, p);
-    expect(savedPredictionsPath(src.checkpoint)).to.equal(path.join(dir, 'topk.test-predictions.json'));
+    expect(savedPredictionsPath(src.checkpoint, 'test')).to.equal(path.join(dir, 'topk.test-predictions.json'));
+    expect(savedPredictionsPath(src.checkpoint, 'validation')).to.equal(path.join(dir, 'topk.validation-predictions.json'));
     const back = loadSavedPredictions(src)!;
     expect(Array.from(back.probs)).to.deep.equal(Array.from(p.probs));
     expect(Array.from(back.logits).map((v) => Object.is(v, -0) ? '-0' : v)).to.deep.equal(Array.from(p.logits).map((v) => Object.is(v, -0) ? '-0' : v));
@@ -38,9 +39,10 @@ describe('saved test predictions', () => {
     expect([back.count, back.numClasses, back.seconds, back.imagesPerSecond]).to.deep.equal([3, 2, 0.125, 24]);
   });
 
-  it('is ignored when anything it was computed from differs: checkpoint bytes, test split, batch size, backend', () => {
+  it('is ignored when anything it was computed from differs: checkpoint bytes, split, batch size, backend', () => {
     savePredictions(src, p);
-    expect(loadSavedPredictions({ ...src, testFingerprint: 'abd' })).to.equal(null);
+    expect(loadSavedPredictions({ ...src, fingerprint: 'abd' })).to.equal(null);
+    expect(loadSavedPredictions({ ...src, split: 'validation' })).to.equal(null);
     expect(loadSavedPredictions({ ...src, batchSize: 256 })).to.equal(null);
     expect(loadSavedPredictions({ ...src, backend: 'cpu' })).to.equal(null);
     fs.writeFileSync(src.checkpoint, 'weights v2');
@@ -50,7 +52,7 @@ describe('saved test predictions', () => {
   it('is ignored when absent or damaged, or when the checkpoint is gone', () => {
     expect(loadSavedPredictions(src)).to.equal(null);
     savePredictions(src, p);
-    fs.writeFileSync(savedPredictionsPath(src.checkpoint), '{"format": "topk-harness test predictions v1", "probs": ');
+    fs.writeFileSync(savedPredictionsPath(src.checkpoint, 'test'), '{"format": "topk-harness predictions v1", "probs": ');
     expect(loadSavedPredictions(src)).to.equal(null);
     savePredictions(src, p);
     fs.rmSync(src.checkpoint);
