@@ -408,9 +408,14 @@ TL_CLONES void transpose_head(const float* __restrict src, float* __restrict dst
   }
 }
 
-TL_CLONES void attention_groups(const float* __restrict q, const float* __restrict k, const float* __restrict v,
-                                float* __restrict out, float* __restrict probs, int64_t g0, int64_t g1, int64_t N,
-                                int64_t H, int64_t dh, float scale) {
+// Written once as a template: kN, kDh > 0 fix the sizes at compile time (the quick and study models' 16 tokens of
+// 16-wide heads: every key-axis loop is then one vector), 0 reads them at run time.
+template <int64_t kN, int64_t kDh>
+__attribute__((always_inline)) inline void attention_groups_t(const float* __restrict q, const float* __restrict k,
+                                                              const float* __restrict v, float* __restrict out,
+                                                              float* __restrict probs, int64_t g0, int64_t g1,
+                                                              int64_t N_, int64_t H, int64_t dh_, float scale) {
+  const int64_t N = kN > 0 ? kN : N_, dh = kDh > 0 ? kDh : dh_;
   const int64_t D = H * dh;
   std::vector<float> kt(static_cast<size_t>(N * dh));
   for (int64_t g = g0; g < g1; g++) {
@@ -455,11 +460,20 @@ TL_CLONES void attention_groups(const float* __restrict q, const float* __restri
   }
 }
 
+TL_CLONES void attention_groups(const float* __restrict q, const float* __restrict k, const float* __restrict v,
+                                float* __restrict out, float* __restrict probs, int64_t g0, int64_t g1, int64_t N,
+                                int64_t H, int64_t dh, float scale) {
+  if (N == 16 && dh == 16) attention_groups_t<16, 16>(q, k, v, out, probs, g0, g1, N, H, dh, scale);
+  else attention_groups_t<0, 0>(q, k, v, out, probs, g0, g1, N, H, dh, scale);
+}
+
 // dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP ⊙ P); dQ = scale·dS·K; dK = scale·dSᵀ·Q.
-TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* __restrict q, const float* __restrict k,
-                                     const float* __restrict v, const float* __restrict probs, float* __restrict dq,
-                                     float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1, int64_t N,
-                                     int64_t H, int64_t dh, float scale) {
+template <int64_t kN, int64_t kDh>
+__attribute__((always_inline)) inline void attention_grad_groups_t(
+    const float* __restrict dout, const float* __restrict q, const float* __restrict k, const float* __restrict v,
+    const float* __restrict probs, float* __restrict dq, float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1,
+    int64_t N_, int64_t H, int64_t dh_, float scale) {
+  const int64_t N = kN > 0 ? kN : N_, dh = kDh > 0 ? kDh : dh_;
   const int64_t D = H * dh;
   std::vector<float> vt(static_cast<size_t>(N * dh)), row(static_cast<size_t>(N));
   for (int64_t g = g0; g < g1; g++) {
@@ -503,6 +517,14 @@ TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* 
       }
     }
   }
+}
+
+TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* __restrict q, const float* __restrict k,
+                                     const float* __restrict v, const float* __restrict probs, float* __restrict dq,
+                                     float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1, int64_t N,
+                                     int64_t H, int64_t dh, float scale) {
+  if (N == 16 && dh == 16) attention_grad_groups_t<16, 16>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale);
+  else attention_grad_groups_t<0, 0>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale);
 }
 
 struct AttentionShape {

@@ -124,13 +124,14 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
       const data = await prepareData(config);
       const fingerprints = splitFingerprints(data);
       await interruptible(exit, `topk-harness run --resume ${dir}`, `[${f.model}] stopped at a checkpoint`).run(async () => {
-        const { tm, interrupted } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
+        const { tm, interrupted, finalValidation } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
         try {
           if (!interrupted && f.predictTest) {
             const p = predictTest(tm.model, data.test, config, new StderrProgress(`${f.model} test`));
             savePredictions(predictionSource(config, dir, f.model, 'test', fingerprints.test, backend.name), p);
-            // the calibration suite's validation pass (temperature scaling), in the same batches
-            const v = predict(tm.model, data.validation, { batchSize: config.train.evalBatchSize });
+            // the calibration suite's validation pass (temperature scaling), in the same batches: the last epoch's
+            // validation made it already when this process trained that epoch
+            const v = finalValidation ?? predict(tm.model, data.validation, { batchSize: config.train.evalBatchSize });
             savePredictions(predictionSource(config, dir, f.model, 'validation', fingerprints.validation, backend.name), v);
           }
         } finally {

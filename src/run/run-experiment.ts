@@ -324,7 +324,7 @@ export interface TrainModelOptions {
  * Train (or resume, or just load when its checkpoint is complete) one model of the run's architecture: the same
  * init, data order and checkpoint identity wherever it runs (this process, or a child of parallel-training.ts).
  */
-export async function trainModel(o: TrainModelOptions): Promise<{ tm: TrainedModel; interrupted: boolean }> {
+export async function trainModel(o: TrainModelOptions): Promise<{ tm: TrainedModel; interrupted: boolean; finalValidation?: Predictions }> {
   const { config, data, extra = {} } = o;
   const vit = new ViT(modelConfigFor(config, data.train, o.variant.k), config.seed);
   try {
@@ -345,7 +345,7 @@ export async function trainModel(o: TrainModelOptions): Promise<{ tm: TrainedMod
       requireComplete: o.requireComplete,
     });
     if (res.interrupted) o.log(`[${o.key}] stopped after ${res.state.globalStep} steps; rerun with --resume ${o.outDir} to continue`);
-    return { tm: { variant: o.variant, model: vit, state: res.state }, interrupted: res.interrupted };
+    return { tm: { variant: o.variant, model: vit, state: res.state }, interrupted: res.interrupted, finalValidation: res.finalValidation };
   } catch (e) {
     vit.dispose();
     throw e;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dataset, subset } from '../data/dataset.js';
 import { firstDifference } from '../util/diff.js';
 import { HarnessInputError, NonFiniteLossError } from '../errors.js';
-import { predict } from '../eval/predict.js';
+import { predict, type Predictions } from '../eval/predict.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { negativeLogLikelihood } from '../metrics/nll.js';
 import { ViT } from '../models/vit.js';
@@ -85,6 +85,11 @@ export interface TrainResult {
   state: TrainState;
   /** True when stopAfterSteps or shouldStop cut training short. */
   interrupted: boolean;
+  /**
+   * The last epoch's validation pass (predict with evalBatchSize on the final weights), when this call made it:
+   * callers that need the validation logits of the trained model take them from here instead of a second pass.
+   */
+  finalValidation?: Predictions;
 }
 
 /** Training images whose MLP sparsity is measured after every epoch (a fixed seeded subset of the split). */
@@ -124,8 +129,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
 
   const probe = subset(data, permutation(rngFor(seed, 'train-probe'), data.count).subarray(0, Math.min(TRAIN_PROBE_SIZE, data.count)));
+  let lastValidation: Predictions | undefined;
   const validate = (epoch: number, trainLoss: number | null, trainAccuracy: number | null): void => {
     const p = predict(model, validation, { batchSize: cfg.evalBatchSize });
+    lastValidation = p;
     const trainNonzeroFraction = predict(model, probe, { batchSize: cfg.evalBatchSize }).nonzeroFraction;
     const bad = p.logits.find((v) => !Number.isFinite(v));
     if (bad !== undefined) throw new NonFiniteLossError(state.globalStep, 'validation logits', bad);
@@ -203,7 +210,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } finally {
     optimizer.dispose();
   }
-  return { state, interrupted: false };
+  return { state, interrupted: false, finalValidation: lastValidation };
 }
 
 /** One optimisation step; returns [loss, global grad norm before clipping, correct predictions in the batch]. */
