@@ -33,6 +33,11 @@ export const FUSED_KERNELS = {
   attention: 'TopkHarnessAttention',
   /** {dy [B·N, D], q, k, v, probs}; {batch, heads, scale} → [dq, dk, dv [B·N, D]]. */
   attentionGrad: 'TopkHarnessAttentionGrad',
+  /**
+   * {x [T, D]} → [D]: per column, the rows where x > 0 (exact integer counts as float32; NaN is not > 0). The MLP
+   * activation probes (neuron firing, nonzero fraction) in one pass instead of step, sum and mean. No gradient.
+   */
+  positiveCounts: 'TopkHarnessPositiveCounts',
 } as const;
 
 /** Backends whose AdamW steps run FUSED_KERNELS.adamW (src/train/adamw.ts). */

@@ -12,6 +12,7 @@
 //   attention        q, k, v [B·N, D], B, H, scale    → out [B·N, D], probs [B·H, N, N]: per sequence and head
 //                                                       (columns h·dh..), probs = softmax(scale·Q·Kᵀ), out = probs·V
 //   attention_grad   dout, q, k, v, probs, B, H, scale → dq, dk, dv [B·N, D]
+//   positive_counts  x [T, D]                         → [D]: per column, the rows where x > 0 (exact float counts)
 // Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
 // the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
 // blocks of rows in a fixed order, so results do not depend on the number of threads.
@@ -527,6 +528,25 @@ TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* 
   else attention_grad_groups_t<0, 0>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale);
 }
 
+// ---- Activation probes ---------------------------------------------------------------------------------------------
+
+TL_CLONES void positive_count_rows(const float* __restrict x, float* __restrict counts, int64_t r0, int64_t r1, int64_t D) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* xr = x + r * D;
+#pragma omp simd
+    for (int64_t j = 0; j < D; j++) counts[j] += xr[j] > 0.0f ? 1.0f : 0.0f;
+  }
+}
+
+// positiveCounts(x) → register [D]. One thread: the counts are a tiny share of a forward pass.
+TL_FN(positive_counts) {
+  at::Tensor x = float_tensor(a, 0, "positiveCounts");
+  if (x.dim() != 2) throw tl::ArgError("positiveCounts: x must be [T, D]");
+  at::Tensor counts = at::zeros({x.size(1)}, x.options());
+  positive_count_rows(x.data_ptr<float>(), counts.data_ptr<float>(), 0, x.size(0), x.size(1));
+  return tl::result(a.env, counts);
+}
+
 struct AttentionShape {
   int64_t B, N, H, dh;
 };
@@ -620,5 +640,6 @@ void register_fused(napi_env env, napi_value exports) {
   define(env, exports, "linearGrad", linear_grad);
   define(env, exports, "attention", attention);
   define(env, exports, "attentionGrad", attention_grad);
+  define(env, exports, "positiveCounts", positive_counts);
 }
 }  // namespace tl

@@ -187,6 +187,10 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     b.native.linearGrad(b.handle(dy), b.handle(x), b.handle(w));
     return b.outputs();
   });
+  reg(FUSED_KERNELS.positiveCounts, (b, { x }) => {
+    b.native.positiveCounts(b.handle(x));
+    return b.output();
+  });
   reg(FUSED_KERNELS.attention, (b, { q, k, v }, { batch, heads, scale }) => {
     b.native.attention(b.handle(q), b.handle(k), b.handle(v), batch, heads, scale);
     return b.outputs();

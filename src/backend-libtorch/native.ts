@@ -54,6 +54,7 @@ export interface LibtorchAddon {
   linear(x: number, w: number, bias: number): void;
   linearGrad(dy: number, x: number, w: number): void;
   attention(q: number, k: number, v: number, batch: number, heads: number, scale: number): void;
+  positiveCounts(x: number): void;
   attentionGrad(dout: number, q: number, k: number, v: number, probs: number, batch: number, heads: number, scale: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }

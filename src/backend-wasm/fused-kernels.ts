@@ -189,6 +189,14 @@ const IMPLS: Record<string, Impl> = {
     return [dq, dk, dv];
   },
 
+  // {x [T, D]} → [D]: per column, the rows where x > 0.
+  [FUSED_KERNELS.positiveCounts]: (b, { x }, _attrs, w) => {
+    const [t, d] = rowsCols(x);
+    const counts = b.makeOutput([d], 'float32');
+    w.positiveCounts(at(b, x), at(b, counts), t, d);
+    return counts;
+  },
+
   // {param, grad, m, v}; {lr, beta1, beta2, epsilon, weightDecay, c1, c2} → [p', m', v']: every operation rounded to
   // float32 in the order of AdamW.apply's composed formula, whose scalars are float32 tensors (tf.mul(t, 0.9)).
   [FUSED_KERNELS.adamW]: (b, { param, grad, m, v }, { lr, beta1, beta2, epsilon, weightDecay, c1, c2 }, w) => {

@@ -18,6 +18,7 @@ interface TrainExports {
   layerNorm(x: number, gain: number, bias: number, y: number, mean: number, rstd: number, t: number, d: number, eps: number): void;
   layerNormGrad(dy: number, x: number, gain: number, mean: number, rstd: number, dx: number, dGain: number, dBias: number, t: number, d: number): void;
   columnSums(src: number, dst: number, r: number, c: number): void;
+  positiveCounts(x: number, counts: number, t: number, d: number): void;
   transpose(src: number, dst: number, r: number, c: number): void;
   attention(q: number, k: number, v: number, out: number, probs: number, b: number, n: number, h: number, dh: number, scale: number): void;
   attentionGrad(

@@ -56,6 +56,15 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Te
   return f(x, w, bias) as tf.Tensor2D;
 }
 
+/**
+ * Per column of a [T, D] activation, the rows where it is > 0 ([D], exact counts; NaN is not > 0): one fused kernel
+ * where the backend has it, else the composed Σ_T step(x) (the same counts). A measurement: no gradient.
+ */
+export function positiveCounts(x: tf.Tensor2D): tf.Tensor1D {
+  if (useFused() && tf.getKernel(FUSED_KERNELS.positiveCounts, tf.getBackend()) !== undefined) return run(FUSED_KERNELS.positiveCounts, { x })[0] as tf.Tensor1D;
+  return tf.sum(tf.step(x), 0);
+}
+
 /** Whether the active backend runs attention as one fused kernel pair (the wasm backend: FUSED_KERNELS.attention). */
 export function fusedAttentionAvailable(): boolean {
   return useFused() && tf.getKernel(FUSED_KERNELS.attention, tf.getBackend()) !== undefined;

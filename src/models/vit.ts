@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, reluTopK, scaledSoftmax } from './fused.js';
+import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
 import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
@@ -125,9 +125,9 @@ export class ViT {
       h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
       const a = this.mlpActivation(this.layerNorm(h, `${b}.ln2`), b, this.ks[i]); // [T, d_ff]
       if (opts.nonzeroFraction || opts.neuronFiring) {
-        const fired = tf.step(a); // 1 where strictly positive
-        if (opts.nonzeroFraction) nonzero.push(tf.mean(fired) as tf.Scalar);
-        if (opts.neuronFiring) firing.push(tf.sum(fired, 0) as tf.Tensor1D);
+        const fired = positiveCounts(a); // [d_ff] tokens on which each neuron is strictly positive
+        if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), a.size) as tf.Scalar); // mean over tokens and neurons
+        if (opts.neuronFiring) firing.push(fired);
       }
       h = tf.add(h, this.linear(a, `${b}.mlp.fc2`)) as tf.Tensor2D;
     }

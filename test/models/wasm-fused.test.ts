@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { FUSED_KERNELS, fusedAdamWBackends, fusedLayerBackends } from '../../src/fused-kernels.js';
 import { registerWasmFusedKernels } from '../../src/backend-wasm/fused-kernels.js';
 import { sectionIds, TRAIN_KERNELS_FILE } from '../../src/backend-wasm/train-kernels.js';
-import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { ViT } from '../../src/models/vit.js';
 import { AdamW } from '../../src/train/adamw.js';
 import { crossEntropy } from '../../src/train/loss.js';
@@ -116,6 +116,23 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
     });
   });
 
+  describe('positiveCounts', () => {
+    it('[0,6]: zeros (the composed wasm Sum of no rows reads garbage)', async () => {
+      fusedLayerBackends.add('wasm');
+      const [out] = await runOn('wasm', () => positiveCounts(t2([0, 6], 51)));
+      expect(out.values).to.deep.equal([0, 0, 0, 0, 0, 0]);
+    });
+    for (const [rows, d] of [[7, 256], [5, 13], [1, 1]] as [number, number][]) {
+      it(`[${rows},${d}]: the composed Σ step(x) exactly (zeros and negatives not counted)`, async () => {
+        // a third of the entries exactly 0, the rest of either sign
+        const x = () => tf.tidy(() => tf.mul(t2([rows, d], 51), tf.step(tf.sub(t2([rows, d], 52, 0, 1), 1 / 3))) as tf.Tensor2D);
+        const { fused, composed } = await bothWays(() => positiveCounts(x()));
+        expect(fused[0].values).to.deep.equal(composed[0].values);
+        expect(fused[0].shape).to.deep.equal([d]);
+      });
+    }
+  });
+
   describe('linear', () => {
     for (const [rows, i, o] of [[7, 5, 3], [1, 64, 10], [128, 64, 256], [33, 256, 64]] as const) {
       it(`[${rows},${i}]·[${i},${o}] + [${o}]: values and gradients of x, w and bias`, () =>
@@ -208,7 +225,9 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
     fusedAdamWBackends.add('wasm');
     await tf.setBackend('wasm');
     const kernels = await kernelsOf(step);
-    for (const k of Object.values(FUSED_KERNELS)) if (k !== FUSED_KERNELS.softmax && k !== FUSED_KERNELS.softmaxGrad) expect(kernels).to.include(k);
+    // (not the batched layout's softmax pair, nor the activation probes: a training step measures nothing)
+    const notInStep: string[] = [FUSED_KERNELS.softmax, FUSED_KERNELS.softmaxGrad, FUSED_KERNELS.positiveCounts];
+    for (const k of Object.values(FUSED_KERNELS)) if (!notInStep.includes(k)) expect(kernels).to.include(k);
     expect(kernels).to.not.include('TopK');
     await agree(step, 1e-4);
   });

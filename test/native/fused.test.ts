@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
-import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';
 
 const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
@@ -129,6 +129,13 @@ describe('libtorch backend: fused layer kernels', function () {
     }
     it('a transposed input (a view) gives the same product', () =>
       agree(() => valueAndGrads((x, w, b) => linear(tf.transpose(x) as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([9, 5], 24), t2([9, 4], 25), t1(4, 26))));
+  });
+
+  describe('positiveCounts', () => {
+    for (const [rows, d] of [[7, 256], [5, 13], [1, 1], [0, 6]] as [number, number][]) {
+      it(`[${rows},${d}]: the composed Σ step(x) on cpu exactly`, () =>
+        agree(() => positiveCounts(tf.tidy(() => tf.mul(t2([rows, d], 51), tf.step(tf.sub(t2([rows, d], 52, 0, 1), 1 / 3))) as tf.Tensor2D)), 0));
+    }
   });
 
   describe('attention', () => {

@@ -150,6 +150,25 @@ export function reluGrad(dy: usize, y: usize, dx: usize, n: i32): void {
   }
 }
 
+/** counts [d] = per column of x [t, d], the rows where x > 0 (NaN is not), as exact float counts. */
+export function positiveCounts(x: usize, counts: usize, t: i32, d: i32): void {
+  memory.fill(counts, 0, <usize>d << 2);
+  const zero = splat(0);
+  const one = splat(1);
+  for (let i = 0; i < t; i++) {
+    const row = x + (<usize>i * <usize>d << 2);
+    let j = 0;
+    for (; j + 4 <= d; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(counts + o, f32x4.add(v128.load(counts + o), v128.and(one, f32x4.gt(v128.load(row + o), zero))));
+    }
+    for (; j < d; j++) {
+      const o = <usize>j << 2;
+      if (load<f32>(row + o) > 0) store<f32>(counts + o, load<f32>(counts + o) + 1);
+    }
+  }
+}
+
 /** Σ of the n floats at p, 4 lanes then the tail. */
 function rowSum(p: usize, n: i32): f32 {
   let acc = splat(0);
