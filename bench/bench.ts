@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BENCHMARK_CORRUPTIONS, HELD_OUT_CORRUPTIONS } from '../src/corruptions/names.js';
 import { BackendChoice, initBackend } from '../src/backend.js';
+import { ensureGradients } from '../src/tfjs-gradients.js';
 import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../src/models/config.js';
 import { benchCalibration } from './calibration.js';
 import { benchModel, Speed } from './model-speed.js';
@@ -123,6 +124,7 @@ function corruptionTable(entries: Record<string, CorruptionBenchEntry>, threads:
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const backend = await initBackend(a.backend, a.json ? () => {} : (l) => process.stderr.write(l + '\n'));
+  await ensureGradients(); // the training steps below
   const ref: ViTConfig = { ...VIT_DEFAULTS };
   const log = (l: string) => !a.json && process.stderr.write(l + '\n');
   log(`benchmarking on ${backend.name}: reference ViT, ${a.warmup} warmup + ${a.steps} training steps, ${a.isteps} inference batches`);

@@ -8,7 +8,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Registers the pure-JS 'cpu' backend: the last fallback, and where tfjs runs what another backend lacks.
 import '@tensorflow/tfjs-backend-cpu';
-import { ensureGradients } from './tfjs-gradients.js';
 import { HarnessInputError, unknownChoiceMessage } from './errors.js';
 import type { LibtorchInfo } from './backend-libtorch/index.js';
 
@@ -87,7 +86,8 @@ export async function initBackend(
   if (current && current.requested === requested && tf.getBackend() === current.name) return current;
   const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'libtorch', 'wasm', 'cpu'] : [requested];
   const skipped: string[] = [];
-  await ensureGradients(); // before any backend: training on every one of them needs them
+  // tfjs-core's gradients (about 0.8 s to import: its ESM files one by one) load with the first training
+  // (train/trainer.ts), not here: a run whose models train in child processes never trains in the parent.
   for (const name of order) {
     try {
       await LOADERS[name]();

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { benchModel } from '../../bench/model-speed.js';
 import { libtorchInfo, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
+import { ensureGradients } from '../../src/tfjs-gradients.js';
 
 const argv = process.argv.slice(2);
 const backend = argv[0] ?? 'libtorch';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   if (backend === 'libtorch') await loadLibtorchBackend({ threads });
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not load`);
   await tf.ready();
+  await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
   const cfg: ViTConfig = { ...VIT_DEFAULTS, k: topk > 0 ? topk : null };
   const speed = benchModel(cfg, { steps, isteps, warmup });
   const out = {

@@ -10,12 +10,14 @@ import { AdamW } from '../../src/train/adamw.js';
 import { TRAIN_DEFAULTS } from '../../src/train/config.js';
 import { crossEntropy } from '../../src/train/loss.js';
 import { loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
+import { ensureGradients } from '../../src/tfjs-gradients.js';
 
 const argv = process.argv.slice(2);
 const opt = (n: string, d: number) => (argv.includes(`--${n}`) ? Number(argv[argv.indexOf(`--${n}`) + 1]) : d);
 const inferMode = argv.includes('--infer');
 const byShape = argv.includes('--by-shape');
 await loadLibtorchBackend({ threads: opt('threads', 1) });
+await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
 await tf.setBackend('libtorch');
 const stats = new Map<string, { n: number; ms: number }>();
 for (const k of tf.getKernelsForBackend('libtorch')) {

@@ -12,9 +12,11 @@ import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';
 import { TRAIN_DEFAULTS } from '../../src/train/config.js';
 import { train } from '../../src/train/trainer.js';
+import { ensureGradients } from '../../src/tfjs-gradients.js';
 
 async function main(): Promise<void> {
   await initBackend((process.argv[2] ?? 'wasm') as 'wasm', () => {});
+  await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
   const all = syntheticDataset({ count: 120, height: 16, width: 16, channels: 1, classes: 4, seed: 1 });
   const { train: tr, validation } = splitTrainValidation(all, 40, 1);
   const counts = new Map<string, number>();

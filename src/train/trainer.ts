@@ -10,6 +10,7 @@ import { Dataset, subset } from '../data/dataset.js';
 import { firstDifference } from '../util/diff.js';
 import { HarnessInputError, NonFiniteLossError } from '../errors.js';
 import { predict, type Predictions } from '../eval/predict.js';
+import { ensureGradients } from '../tfjs-gradients.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { negativeLogLikelihood } from '../metrics/nll.js';
 import { ViT } from '../models/vit.js';
@@ -103,6 +104,7 @@ function freshState(): TrainState {
 const YIELD_MS = 100;
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  await ensureGradients(); // loaded with the first training (backend.ts)
   const { model, train: data, validation, config: cfg, seed } = opts;
   const progress = opts.progress ?? silentProgress;
   const labels = opts.trainLabels ?? data.labels;
