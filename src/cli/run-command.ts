@@ -126,13 +126,18 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
       await interruptible(exit, `topk-harness run --resume ${dir}`, `[${f.model}] stopped at a checkpoint`).run(async () => {
         const { tm, interrupted, finalValidation } = await trainModel({ config, data, fingerprints, outDir: dir, key: f.model, variant, progress: new StderrProgress(f.model), log });
         try {
-          if (!interrupted && f.predictTest) {
+          // Not after a stop request: the parent is stopping too (or gone) and makes the passes itself on --resume. The
+          // pass is synchronous, so a signal that came during it is seen after a turn of the event loop.
+          const stopping = async () => (await new Promise((r) => setImmediate(r)), stopRequested() !== undefined);
+          if (!interrupted && f.predictTest && !(await stopping())) {
             const p = predictTest(tm.model, data.test, config, new StderrProgress(`${f.model} test`));
-            savePredictions(predictionSource(config, dir, f.model, 'test', fingerprints.test, backend.name), p);
             // the calibration suite's validation pass (temperature scaling), in the same batches: the last epoch's
             // validation made it already when this process trained that epoch
             const v = finalValidation ?? predict(tm.model, data.validation, { batchSize: config.train.evalBatchSize });
-            savePredictions(predictionSource(config, dir, f.model, 'validation', fingerprints.validation, backend.name), v);
+            if (!(await stopping())) {
+              savePredictions(predictionSource(config, dir, f.model, 'test', fingerprints.test, backend.name), p);
+              savePredictions(predictionSource(config, dir, f.model, 'validation', fingerprints.validation, backend.name), v);
+            }
           }
         } finally {
           tm.model.dispose();

@@ -84,7 +84,11 @@ describe('parallel seeds on wasm', function () {
     first.child.kill('SIGINT'); // the parent only: it passes the signal on to its children
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).to.equal(130);
-    for (const s of [3, 4]) expect(stopped.stderr).to.contain(`[seed ${s}] SIGINT: stopping at the next checkpoint`);
+    // every seed still running when the signal came stops at a checkpoint (a seed this small may finish first on a loaded
+    // machine: its scorecard is then already there, and --resume reuses it)
+    const unfinished = [3, 4].filter((s) => !fs.existsSync(path.join(dir, `seed-${s}`, 'scorecard.json')));
+    expect(unfinished.length, stopped.stderr).to.be.above(0);
+    for (const s of unfinished) expect(stopped.stderr).to.contain(`[seed ${s}] SIGINT: stopping at the next checkpoint`);
     expect(fs.existsSync(path.join(dir, 'scorecard.json'))).to.equal(false);
 
     const resumed = await cli(['run', '--resume', dir, '--quiet']).done;
