@@ -15,20 +15,8 @@ import { ViT } from '../../src/models/vit.js';
 import { AdamW } from '../../src/train/adamw.js';
 import { crossEntropy } from '../../src/train/loss.js';
 import { ensureGradients } from '../../src/tfjs-gradients.js';
-import { mismatch, rand, rememberBackend, runOn, type Out } from '../native/helpers.js';
+import { attentionReference, mismatch, rememberBackend, runOn, t, t1, t2, valueAndGrads, type Out } from '../native/helpers.js';
 
-const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
-const t2 = (shape: [number, number], seed: number, lo = -1, hi = 1) => t(shape, seed, lo, hi) as tf.Tensor2D;
-const t1 = (n: number, seed: number, lo = -1, hi = 1) => t([n], seed, lo, hi) as tf.Tensor1D;
-
-/** Value and the gradients of sum(f(xs) ⊙ w) for a fixed random w (a non-uniform dy). */
-function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor[] {
-  const { value, grads } = tf.valueAndGrads((...a: tf.Tensor[]) => {
-    const y = f(...a);
-    return tf.sum(tf.mul(y, tf.tensor(rand(y.size, 99), y.shape)));
-  })(xs);
-  return [f(...xs), value, ...grads];
-}
 
 /** f on wasm with the fused kernels, and with the composed ops. */
 async function bothWays(f: () => tf.Tensor | tf.Tensor[]): Promise<{ fused: Out[]; composed: Out[] }> {
@@ -147,15 +135,6 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
   });
 
   describe('attention', () => {
-    /** The textbook form as tf ops: per sequence and head softmax(Q·Kᵀ/√dh)·V, heads merged back to [B·N, D]. */
-    const reference = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b: number, h: number): tf.Tensor2D => {
-      const [rows, d] = q.shape;
-      const n = rows / b;
-      const dh = d / h;
-      const split = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [b, n, h, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, N, dh]
-      const p = tf.softmax(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)));
-      return tf.reshape(tf.transpose(tf.matMul(p, split(v)), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
-    };
     for (const [b, n, h, dh] of [[3, 5, 2, 3], [4, 16, 4, 16], [2, 17, 1, 8], [1, 1, 2, 4]] as const) {
       it(`B ${b}, N ${n}, ${h} heads of ${dh}: values and the gradients of q, k and v against the textbook ops`, async () => {
         const args = () => [t2([b * n, h * dh], 31, -2, 2), t2([b * n, h * dh], 32, -2, 2), t2([b * n, h * dh], 33)] as const;
@@ -163,7 +142,7 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
         await tf.setBackend('wasm');
         expect(fusedAttentionAvailable()).to.equal(true);
         const fused = await runOn('wasm', () => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
-        const ref = await runOn('cpu', () => valueAndGrads((q, k, v) => reference(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
+        const ref = await runOn('cpu', () => valueAndGrads((q, k, v) => attentionReference(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
         const bad = mismatch(fused, ref, 1e-5);
         expect(bad, bad ?? '').to.equal(null);
       });

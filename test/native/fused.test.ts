@@ -7,19 +7,20 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
 import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
-import { mismatch, rand, rememberBackend, requireLibtorch, runOn } from './helpers.js';
+import { attentionReference, mismatch, rememberBackend, requireLibtorch, runOn, t, t1, t2, valueAndGrads } from './helpers.js';
 
-const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
-const t2 = (shape: [number, number], seed: number, lo = -1, hi = 1) => t(shape, seed, lo, hi) as tf.Tensor2D;
-const t1 = (n: number, seed: number, lo = -1, hi = 1) => t([n], seed, lo, hi) as tf.Tensor1D;
 
-/** Value and the gradients of sum(f(xs) ⊙ w) for a fixed random w (a non-uniform dy). */
-function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor[] {
-  const { value, grads } = tf.valueAndGrads((...a: tf.Tensor[]) => {
-    const y = f(...a);
-    return tf.sum(tf.mul(y, tf.tensor(rand(y.size, 99), y.shape)));
-  })(xs);
-  return [f(...xs), value, ...grads];
+/** f's outputs on the libtorch backend with 1 thread and with 2 are the same bits. */
+async function sameOnOneAndTwoThreads(f: () => tf.Tensor | tf.Tensor[]): Promise<void> {
+  const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
+  const one = await runOn('libtorch', f);
+  await loadLibtorchBackend({ threads: 2 });
+  try {
+    const two = await runOn('libtorch', f);
+    expect(two.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
+  } finally {
+    await loadLibtorchBackend({ threads: 1 });
+  }
 }
 
 /** Runs f on cpu (composed ops) and on libtorch (fused kernels) and checks that they agree to tol. */
@@ -59,18 +60,8 @@ describe('libtorch backend: fused layer kernels', function () {
       const [out] = await runOn('libtorch', () => layerNorm(tf.fill([2, 4], 3) as tf.Tensor2D, tf.ones([4]) as tf.Tensor1D, tf.tensor1d([1, 2, 3, 4]), 1e-5));
       expect(out.values).to.deep.equal([1, 2, 3, 4, 1, 2, 3, 4]);
     });
-    it('dg and db do not depend on the number of threads (fixed row blocks)', async () => {
-      const f = () => valueAndGrads((x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), t2([1000, 24], 4), t1(24, 5), t1(24, 6));
-      const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
-      const one = await runOn('libtorch', f);
-      await loadLibtorchBackend({ threads: 2 });
-      try {
-        const two = await runOn('libtorch', f);
-        expect(two.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
-      } finally {
-        await loadLibtorchBackend({ threads: 1 });
-      }
-    });
+    it('dg and db do not depend on the number of threads (fixed row blocks)', () =>
+      sameOnOneAndTwoThreads(() => valueAndGrads((x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5), t2([1000, 24], 4), t1(24, 5), t1(24, 6))));
   });
 
   describe('scaledSoftmax', () => {
@@ -139,19 +130,10 @@ describe('libtorch backend: fused layer kernels', function () {
   });
 
   describe('attention', () => {
-    /** The textbook form as tf ops: per sequence and head softmax(Q·Kᵀ/√dh)·V, heads merged back to [B·N, D]. */
-    const reference = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b: number, h: number): tf.Tensor2D => {
-      const [rows, d] = q.shape;
-      const n = rows / b;
-      const dh = d / h;
-      const split = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [b, n, h, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, N, dh]
-      const p = tf.softmax(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)));
-      return tf.reshape(tf.transpose(tf.matMul(p, split(v)), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
-    };
     for (const [b, n, h, dh] of [[3, 5, 2, 3], [4, 16, 4, 16], [2, 17, 1, 8], [1, 1, 2, 4], [2, 49, 4, 16]] as const) {
       it(`B ${b}, N ${n}, ${h} heads of ${dh}: values and the gradients of q, k and v against the textbook ops on cpu`, async () => {
         const args = () => [t2([b * n, h * dh], 31, -2, 2), t2([b * n, h * dh], 32, -2, 2), t2([b * n, h * dh], 33)] as const;
-        const ref = await runOn('cpu', () => valueAndGrads((q, k, v) => reference(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
+        const ref = await runOn('cpu', () => valueAndGrads((q, k, v) => attentionReference(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
         await tf.setBackend('libtorch');
         expect(fusedAttentionAvailable()).to.equal(true);
         const got = await runOn('libtorch', () => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, b, h), ...args()));
@@ -159,18 +141,8 @@ describe('libtorch backend: fused layer kernels', function () {
         expect(bad, bad ?? '').to.equal(null);
       });
     }
-    it('the same bits on 1 and 2 threads (each group writes only its own rows)', async () => {
-      const f = () => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, 8, 4), t2([8 * 16, 64], 41), t2([8 * 16, 64], 42), t2([8 * 16, 64], 43));
-      const { loadLibtorchBackend } = await import('../../src/backend-libtorch/index.js');
-      const one = await runOn('libtorch', f);
-      await loadLibtorchBackend({ threads: 2 });
-      try {
-        const two = await runOn('libtorch', f);
-        expect(two.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
-      } finally {
-        await loadLibtorchBackend({ threads: 1 });
-      }
-    });
+    it('the same bits on 1 and 2 threads (each group writes only its own rows)', () =>
+      sameOnOneAndTwoThreads(() => valueAndGrads((q, k, v) => fusedAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, 8, 4), t2([8 * 16, 64], 41), t2([8 * 16, 64], 42), t2([8 * 16, 64], 43))));
     it('bad arguments name what is wrong', async () => {
       await tf.setBackend('libtorch');
       const q = tf.zeros([6, 4]);

@@ -69,3 +69,27 @@ export function mismatch(a: Out[], b: Out[], tol: number): string | null {
   }
   return null;
 }
+
+/** Seeded uniform tensors of a shape (values in [lo, hi)). */
+export const t = (shape: number[], seed: number, lo = -1, hi = 1) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+export const t2 = (shape: [number, number], seed: number, lo = -1, hi = 1) => t(shape, seed, lo, hi) as tf.Tensor2D;
+export const t1 = (n: number, seed: number, lo = -1, hi = 1) => t([n], seed, lo, hi) as tf.Tensor1D;
+
+/** f(xs), and the value and gradients of sum(f(xs) ⊙ w) for a fixed random w (a non-uniform dy). */
+export function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): tf.Tensor[] {
+  const { value, grads } = tf.valueAndGrads((...a: tf.Tensor[]) => {
+    const y = f(...a);
+    return tf.sum(tf.mul(y, tf.tensor(rand(y.size, 99), y.shape)));
+  })(xs);
+  return [f(...xs), value, ...grads];
+}
+
+/** Multi-head attention as the textbook tf ops: per sequence and head softmax(Q·Kᵀ/√dh)·V, heads merged to [B·N, D]. */
+export function attentionReference(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b: number, h: number): tf.Tensor2D {
+  const [rows, d] = q.shape;
+  const n = rows / b;
+  const dh = d / h;
+  const split = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [b, n, h, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, N, dh]
+  const p = tf.softmax(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)));
+  return tf.reshape(tf.transpose(tf.matMul(p, split(v)), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
+}

@@ -34,10 +34,10 @@ function reluRow(x: usize, y: usize, n: i32): void {
   }
 }
 
-/** Sift the root of a k-entry min-heap at h down. */
-function siftDown(h: usize, k: i32): void {
-  let i = 0;
-  const v = load<f32>(h);
+/** Sift entry `from` of a k-entry min-heap at h down to its place. */
+function siftDown(h: usize, k: i32, from: i32): void {
+  let i = from;
+  const v = load<f32>(h + (<usize>i << 2));
   while (true) {
     let c = 2 * i + 1;
     if (c >= k) break;
@@ -59,34 +59,14 @@ function siftDown(h: usize, k: i32): void {
 /** The k-th largest of the n non-negative floats at y (0 < k < n), with a k-entry min-heap at h. */
 function kthLargest(y: usize, n: i32, k: i32, h: usize): f32 {
   memory.copy(h, y, <usize>k << 2);
-  for (let i = (k >> 1) - 1; i >= 0; i--) {
-    // heapify: sift entry i down within the heap (the root sift generalised by a shifted base)
-    let p = i;
-    const v = load<f32>(h + (<usize>p << 2));
-    while (true) {
-      let c = 2 * p + 1;
-      if (c >= k) break;
-      let cv = load<f32>(h + (<usize>c << 2));
-      if (c + 1 < k) {
-        const rv = load<f32>(h + (<usize>(c + 1) << 2));
-        if (rv < cv) {
-          c++;
-          cv = rv;
-        }
-      }
-      if (cv >= v) break;
-      store<f32>(h + (<usize>p << 2), cv);
-      p = c;
-    }
-    store<f32>(h + (<usize>p << 2), v);
-  }
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(h, k, i); // heapify
   let j = k;
   // Scalar up to a multiple of 4, then 4 at a time, skipping blocks with nothing above the current minimum.
   for (; j < n && (j & 3) != 0; j++) {
     const v = load<f32>(y + (<usize>j << 2));
     if (v > load<f32>(h)) {
       store<f32>(h, v);
-      siftDown(h, k);
+      siftDown(h, k, 0);
     }
   }
   for (; j + 4 <= n; j += 4) {
@@ -96,7 +76,7 @@ function kthLargest(y: usize, n: i32, k: i32, h: usize): f32 {
       const v = load<f32>(y + (<usize>(j + q) << 2));
       if (v > load<f32>(h)) {
         store<f32>(h, v);
-        siftDown(h, k);
+        siftDown(h, k, 0);
       }
     }
   }
@@ -104,7 +84,7 @@ function kthLargest(y: usize, n: i32, k: i32, h: usize): f32 {
     const v = load<f32>(y + (<usize>j << 2));
     if (v > load<f32>(h)) {
       store<f32>(h, v);
-      siftDown(h, k);
+      siftDown(h, k, 0);
     }
   }
   return load<f32>(h);
