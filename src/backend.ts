@@ -27,6 +27,11 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** wasm only: whether SIMD is in use. */
   simd?: boolean;
+  /**
+   * wasm only: whether the harness's fused WebAssembly training kernels run (src/backend-wasm/), or the composed tfjs
+   * ops (TOPK_WASM_FUSED=0, or an engine that cannot run them), which round differently.
+   */
+  fusedKernels?: boolean;
   threads?: number;
   /** libtorch only: torch version, threads, OpenBLAS core type and where it came from. */
   libtorch?: LibtorchInfo;
@@ -51,6 +56,8 @@ async function tryWasm(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
   // The fused layer and AdamW kernels over the wasm heap (src/backend-wasm/fused-kernels.ts); TOPK_WASM_FUSED=0 keeps
   // the composed tfjs ops, for comparisons.
+  fusedLayerBackends.delete('wasm');
+  fusedAdamWBackends.delete('wasm');
   if (process.env.TOPK_WASM_FUSED !== '0') {
     const { registerWasmFusedKernels } = await import('./backend-wasm/fused-kernels.js');
     if (registerWasmFusedKernels()) {
@@ -96,6 +103,7 @@ export async function initBackend(
       if (name === 'wasm') {
         info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
         info.threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 2 : 1;
+        info.fusedKernels = fusedLayerBackends.has('wasm');
       }
       if (name === 'libtorch') {
         const { libtorchInfo } = await import('./backend-libtorch/index.js');

@@ -218,7 +218,12 @@ function provenanceSection(card: ScorecardFile): string {
   const code = (s: string) => `<code>${escapeHtml(s)}</code>`;
   const t = (s: number) => `${s.toFixed(1)} s`;
   const names = modelNames(card);
-  const backendParts = [b.name, b.simd === undefined ? null : b.simd ? 'SIMD' : 'no SIMD', b.threads === undefined ? null : `${b.threads} thread${b.threads === 1 ? '' : 's'}`].filter((x): x is string => x !== null);
+  const backendParts = [
+    b.name,
+    b.simd === undefined ? null : b.simd ? 'SIMD' : 'no SIMD',
+    b.fusedKernels === undefined ? null : b.fusedKernels ? 'fused kernels' : 'composed ops',
+    b.threads === undefined ? null : `${b.threads} thread${b.threads === 1 ? '' : 's'}`,
+  ].filter((x): x is string => x !== null);
   const code_ = keyValues([
     ['harness', escapeHtml(`topk-harness ${p.harnessVersion}`)],
     ['git commit', p.gitCommit ? code(p.gitCommit) : '<span class="muted">not a git checkout</span>'],

@@ -360,7 +360,9 @@ async function prepareRun(config: RunConfig, log: (l: string) => void) {
   const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
   const suiteNames = suitesToRun(config, registry);
   const backend = await initBackend(config.backend, log);
-  log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}, tfjs ${backend.tfjsVersion}`);
+  const parts = [backend.simd ? 'SIMD' : null, backend.fusedKernels === undefined ? null : backend.fusedKernels ? 'fused kernels' : 'composed ops'];
+  const detail = parts.filter((p) => p !== null).join(', ');
+  log(`backend: ${backend.name}${detail ? ` (${detail})` : ''}, tfjs ${backend.tfjsVersion}`);
   const data = await prepareData(config, log);
   log(`data: ${config.data.dataset} ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test`);
   await checkSuites(registry, suiteNames, config, data);

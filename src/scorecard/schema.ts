@@ -107,6 +107,10 @@ const backendSchema = z.strictObject({
   tfjsVersion: z.string(),
   simd: z.boolean().optional(),
   threads: posInt.optional(),
+  fusedKernels: z
+    .boolean()
+    .optional()
+    .describe('wasm only: whether the fused WebAssembly training kernels ran (false: the composed tfjs ops, which round differently)'),
   libtorch: z
     .strictObject({
       torch: z.string(),
