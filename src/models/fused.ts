@@ -18,6 +18,11 @@ function useFused(): boolean {
   return fusedLayerBackends.has(tf.getBackend());
 }
 
+/** useFused(), for a kernel only some fused backends register (attention, the activation probes). */
+function fusedHas(kernel: string): boolean {
+  return useFused() && tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
+
 function run(kernel: string, inputs: tf.NamedTensorMap, attrs: Record<string, number> = {}): tf.Tensor[] {
   const out = tf.engine().runKernel(kernel, inputs, attrs as unknown as tf.NamedAttrMap);
   return Array.isArray(out) ? out : [out as tf.Tensor];
@@ -61,13 +66,13 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D): tf.Te
  * where the backend has it, else the composed Σ_T step(x) (the same counts). A measurement: no gradient.
  */
 export function positiveCounts(x: tf.Tensor2D): tf.Tensor1D {
-  if (useFused() && tf.getKernel(FUSED_KERNELS.positiveCounts, tf.getBackend()) !== undefined) return run(FUSED_KERNELS.positiveCounts, { x })[0] as tf.Tensor1D;
+  if (fusedHas(FUSED_KERNELS.positiveCounts)) return run(FUSED_KERNELS.positiveCounts, { x })[0] as tf.Tensor1D;
   return tf.sum(tf.step(x), 0);
 }
 
 /** Whether the active backend runs attention as one fused kernel pair (the wasm backend: FUSED_KERNELS.attention). */
 export function fusedAttentionAvailable(): boolean {
-  return useFused() && tf.getKernel(FUSED_KERNELS.attention, tf.getBackend()) !== undefined;
+  return fusedHas(FUSED_KERNELS.attention);
 }
 
 /**

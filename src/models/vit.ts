@@ -169,7 +169,7 @@ export class ViT {
     const q = this.linear(x, `${block}.attn.q`); // [T, D]
     const k = this.linear(x, `${block}.attn.k`);
     const v = this.linear(x, `${block}.attn.v`);
-    if (fusedAttentionAvailable() && !layoutOverridden()) return this.linear(fusedAttention(q, k, v, bsz, hd), `${block}.attn.o`);
+    if (fusedAttentionAvailable() && forcedLayout() === null) return this.linear(fusedAttention(q, k, v, bsz, hd), `${block}.attn.o`);
     const merged = attentionLayout() === 'batched' ? batchedHeads(q, k, v, bsz, n, hd, dh) : groupedHeads(q, k, v, bsz, n, hd, dh);
     return this.linear(merged, `${block}.attn.o`);
   }
@@ -204,10 +204,11 @@ export function setAttentionLayout(layout: AttentionLayout | null): void {
   layoutOverride = layout;
 }
 
-/** Whether a layout was forced (setAttentionLayout or TOPK_VIT_ATTENTION): then the fused kernel is not used. */
-function layoutOverridden(): boolean {
+/** The layout forced by setAttentionLayout or TOPK_VIT_ATTENTION, else null. A forced layout bypasses the fused kernel. */
+function forcedLayout(): AttentionLayout | null {
+  if (layoutOverride) return layoutOverride;
   const env = typeof process !== 'undefined' ? process.env?.TOPK_VIT_ATTENTION : undefined;
-  return layoutOverride !== null || env === 'grouped' || env === 'batched';
+  return env === 'grouped' || env === 'batched' ? env : null;
 }
 
 /**
@@ -216,10 +217,7 @@ function layoutOverridden(): boolean {
  * (BLAS flags), so the grouped layout's extra transposing copies are pure memory traffic.
  */
 export function attentionLayout(): AttentionLayout {
-  if (layoutOverride) return layoutOverride;
-  const env = typeof process !== 'undefined' ? process.env?.TOPK_VIT_ATTENTION : undefined;
-  if (env === 'grouped' || env === 'batched') return env;
-  return tf.getBackend() === 'libtorch' ? 'batched' : 'grouped';
+  return forcedLayout() ?? (tf.getBackend() === 'libtorch' ? 'batched' : 'grouped');
 }
 
 /**
