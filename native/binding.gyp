@@ -13,6 +13,7 @@
         "src/reduce.cc",
         "src/layout.cc",
         "src/linalg.cc",
+        "src/mm.cc",
         "src/optim.cc",
         "src/fused.cc",
         "src/pool.cc"
@@ -24,7 +25,7 @@
       "cflags!": [ "-fno-exceptions", "-fno-rtti" ],
       "cflags_cc!": [ "-fno-exceptions", "-fno-rtti", "-std=gnu++17" ],
       "cflags_cc": [ "-std=c++17", "-fexceptions", "-frtti", "-fopenmp-simd", "-Wno-unused-parameter" ],
-      "libraries": [ "-ltorch", "-ltorch_cpu", "-lc10", "-l:libblas.so.3" ]
+      "libraries": [ "-ltorch", "-ltorch_cpu", "-lc10", "-l:libblas.so.3", "-l:libdnnl.so.2", "-lgomp" ]
     }
   ]
 }

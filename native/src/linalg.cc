@@ -231,22 +231,6 @@ TL_FN(depthwise) {
 }  // namespace
 
 namespace tl {
-at::Tensor mm(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias) {
-  const int64_t M = x.size(0), K = x.size(1), N = y.size(1);
-  const int64_t rows_per_part = 32;  // keeps each BLAS call's row blocks efficient
-  if (pool_threads() < 2 || M < 2 * rows_per_part || M * N * K < (int64_t{2} << 20) || x.scalar_type() != at::kFloat) {
-    return bias ? at::addmm(*bias, x, y) : at::mm(x, y);
-  }
-  at::Tensor out = at::empty({M, N}, x.options());
-  parallel_for(0, M, rows_per_part, [&](int64_t r0, int64_t r1) {
-    at::Tensor o = out.narrow(0, r0, r1 - r0);
-    const at::Tensor xs = x.narrow(0, r0, r1 - r0);
-    if (bias) at::addmm_out(o, *bias, xs, y);
-    else at::mm_out(o, xs, y);
-  });
-  return out;
-}
-
 void register_linalg(napi_env env, napi_value exports) {
   define(env, exports, "matmul", matmul);
   define(env, exports, "depthwise", depthwise);

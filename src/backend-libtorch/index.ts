@@ -30,6 +30,18 @@ export interface LibtorchInfo {
   openblasThreads: string;
   /** OMP_WAIT_POLICY in effect. */
   ompWaitPolicy: string;
+  /** The library of the 2-D products (linear layers; native/src/mm.cc): TOPK_LIBTORCH_GEMM, default oneDNN. */
+  gemm: LibtorchGemm;
+}
+
+export type LibtorchGemm = 'onednn' | 'openblas';
+
+/** TOPK_LIBTORCH_GEMM (the addon reads it per call; checked here first so that a typo fails at load). */
+export function libtorchGemm(env: NodeJS.ProcessEnv = process.env): LibtorchGemm {
+  const raw = env.TOPK_LIBTORCH_GEMM;
+  if (raw === undefined || raw === '' || raw === 'onednn') return 'onednn';
+  if (raw === 'openblas') return 'openblas';
+  throw new Error(`TOPK_LIBTORCH_GEMM must be onednn or openblas, got '${raw}'`);
 }
 
 export interface LibtorchOptions {
@@ -61,6 +73,7 @@ let info: LibtorchInfo | undefined;
 export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<void> {
   const threads = opts.threads ?? defaultLibtorchThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`libtorch threads must be an integer from 1 to 256, got ${threads}`);
+  const gemm = libtorchGemm();
   if (!addon) {
     let source: LibtorchInfo['openblasCoreTypeSource'] = 'default';
     if (process.env.OPENBLAS_CORETYPE) source = 'environment';
@@ -92,10 +105,12 @@ export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<v
       openblasCoreTypeSource: source,
       openblasThreads: process.env.OPENBLAS_NUM_THREADS ?? 'default',
       ompWaitPolicy: process.env.OMP_WAIT_POLICY ?? 'default',
+      gemm,
     };
   }
   addon.setThreads(threads);
   info!.threads = addon.info().threads;
+  info!.gemm = gemm;
 }
 
 /** What was loaded, for the scorecard. Throws before loadLibtorchBackend(). */

@@ -222,6 +222,7 @@ function provenanceSection(card: ScorecardFile): string {
     b.name,
     b.simd === undefined ? null : b.simd ? 'SIMD' : 'no SIMD',
     b.fusedKernels === undefined ? null : b.fusedKernels ? 'fused kernels' : 'composed ops',
+    b.libtorch?.gemm === undefined ? null : b.libtorch.gemm === 'onednn' ? 'oneDNN products' : 'OpenBLAS products',
     b.threads === undefined ? null : `${b.threads} thread${b.threads === 1 ? '' : 's'}`,
   ].filter((x): x is string => x !== null);
   const code_ = keyValues([

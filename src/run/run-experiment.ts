@@ -360,7 +360,11 @@ async function prepareRun(config: RunConfig, log: (l: string) => void) {
   const registry = await createSuiteRegistry({ plugins: config.suitePlugins ?? [] });
   const suiteNames = suitesToRun(config, registry);
   const backend = await initBackend(config.backend, log);
-  const parts = [backend.simd ? 'SIMD' : null, backend.fusedKernels === undefined ? null : backend.fusedKernels ? 'fused kernels' : 'composed ops'];
+  const parts = [
+    backend.simd ? 'SIMD' : null,
+    backend.fusedKernels === undefined ? null : backend.fusedKernels ? 'fused kernels' : 'composed ops',
+    backend.libtorch ? `${backend.libtorch.gemm === 'onednn' ? 'oneDNN' : 'OpenBLAS'} products` : null,
+  ];
   const detail = parts.filter((p) => p !== null).join(', ');
   log(`backend: ${backend.name}${detail ? ` (${detail})` : ''}, tfjs ${backend.tfjsVersion}`);
   const data = await prepareData(config, log);

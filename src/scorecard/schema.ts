@@ -119,9 +119,13 @@ const backendSchema = z.strictObject({
       openblasCoreTypeSource: z.enum(['cpu-flags', 'environment', 'default']),
       openblasThreads: z.string(),
       ompWaitPolicy: z.string(),
+      gemm: z
+        .enum(['onednn', 'openblas'])
+        .optional()
+        .describe("the library of the 2-D products (linear layers): oneDNN's sgemm (default) or OpenBLAS (TOPK_LIBTORCH_GEMM=openblas); they round differently. Absent before it was recorded (OpenBLAS)"),
     })
     .optional()
-    .describe("libtorch backend only: torch version, threads, OpenBLAS core type and where it came from"),
+    .describe("libtorch backend only: torch version, threads, product library, OpenBLAS core type and where it came from"),
 });
 
 const provenanceSchema = z.strictObject({

@@ -120,6 +120,28 @@ describe('libtorch backend: fused layer kernels', function () {
     }
     it('a transposed input (a view) gives the same product', () =>
       agree(() => valueAndGrads((x, w, b) => linear(tf.transpose(x) as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([9, 5], 24), t2([9, 4], 25), t1(4, 26))));
+    // oneDNN's sgemm is the default; TOPK_LIBTORCH_GEMM=openblas selects ATen's addmm (OpenBLAS). Both against cpu.
+    for (const gemm of ['onednn', 'openblas']) {
+      it(`${gemm}: the training shapes ([2048,64]·[64,256], its gradients' 2,048-long sums) within 1e-4 of cpu`, async () => {
+        process.env.TOPK_LIBTORCH_GEMM = gemm;
+        try {
+          await agree(() => valueAndGrads((x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([2048, 64], 27), t2([64, 256], 28), t1(256, 29)), 1e-4);
+        } finally {
+          delete process.env.TOPK_LIBTORCH_GEMM;
+        }
+      });
+    }
+    it('rows split over 2 threads give the 1-thread bits (values and gradients; 33-row blocks and the remainder)', () =>
+      sameOnOneAndTwoThreads(() => valueAndGrads((x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), t2([2047, 64], 30), t2([64, 256], 31), t1(256, 32))));
+    it('an unknown TOPK_LIBTORCH_GEMM is an error naming the value and the choices', async () => {
+      process.env.TOPK_LIBTORCH_GEMM = 'mkl';
+      try {
+        await tf.setBackend('libtorch');
+        expect(() => tf.tidy(() => linear(t2([3, 2], 1), t2([2, 4], 2), t1(4, 3)))).to.throw(/TOPK_LIBTORCH_GEMM must be onednn or openblas, got 'mkl'/);
+      } finally {
+        delete process.env.TOPK_LIBTORCH_GEMM;
+      }
+    });
   });
 
   describe('positiveCounts', () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { libtorchInfo, loadAddon, loadLibtorchBackend, openblasCoreTypeFromFlags } from '../../src/backend-libtorch/index.js';
+import { libtorchGemm, libtorchInfo, loadAddon, loadLibtorchBackend, openblasCoreTypeFromFlags } from '../../src/backend-libtorch/index.js';
 import { addonBuilt } from './helpers.js';
 
 describe('libtorch backend: loading', () => {
@@ -39,6 +39,23 @@ describe('libtorch backend: loading', () => {
       expect(process.env.OPENBLAS_CORETYPE ?? 'default').to.equal(info.openblasCoreType);
       if (info.openblasCoreTypeSource === 'cpu-flags') expect(info.openblasCoreType).to.equal(openblasCoreTypeFromFlags());
       if (presetCore) expect(info.openblasCoreType).to.equal(presetCore);
+      expect(info.gemm).to.equal(libtorchGemm());
+    });
+
+    it('records the product library TOPK_LIBTORCH_GEMM chose, and refuses an unknown one at load', async () => {
+      process.env.TOPK_LIBTORCH_GEMM = 'openblas';
+      try {
+        await loadLibtorchBackend({ threads: 1 });
+        expect(libtorchInfo().gemm).to.equal('openblas');
+        process.env.TOPK_LIBTORCH_GEMM = 'blis';
+        let error: unknown;
+        await loadLibtorchBackend({ threads: 1 }).catch((e: unknown) => (error = e));
+        expect(String(error)).to.include("TOPK_LIBTORCH_GEMM must be onednn or openblas, got 'blis'");
+      } finally {
+        delete process.env.TOPK_LIBTORCH_GEMM;
+      }
+      await loadLibtorchBackend({ threads: 1 });
+      expect(libtorchInfo().gemm).to.equal('onednn');
     });
 
     it('sets libtorch\'s thread count', async () => {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultLibtorchThreads, libtorchInfo, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
+import { defaultLibtorchThreads, libtorchGemm, libtorchInfo, loadLibtorchBackend } from '../../src/backend-libtorch/index.js';
 import { VIT_DEFAULTS, ViTConfig } from '../../src/models/config.js';
 import { ViT } from '../../src/models/vit.js';
 import { AdamW } from '../../src/train/adamw.js';
@@ -48,6 +48,12 @@ describe('libtorch backend: threads', function () {
     for (const bad of ['0', '1.5', 'two', '-1', '1000']) {
       expect(() => defaultLibtorchThreads({ TOPK_LIBTORCH_THREADS: bad })).to.throw(`TOPK_LIBTORCH_THREADS must be an integer from 1 to 256, got '${bad}'`);
     }
+  });
+
+  it('takes the product library from TOPK_LIBTORCH_GEMM: oneDNN by default, OpenBLAS on request, else an error naming both', () => {
+    expect(libtorchGemm({})).to.equal('onednn');
+    expect(libtorchGemm({ TOPK_LIBTORCH_GEMM: 'openblas' })).to.equal('openblas');
+    expect(() => libtorchGemm({ TOPK_LIBTORCH_GEMM: 'OpenBLAS' })).to.throw("TOPK_LIBTORCH_GEMM must be onednn or openblas, got 'OpenBLAS'");
   });
 
   describe('with the addon built', () => {
@@ -98,6 +104,8 @@ describe('libtorch backend: threads', function () {
 
     it('an error inside a worker thread\'s share of a split product reaches JS with the kernel name', async () => {
       await loadLibtorchBackend({ threads: 2 });
+      // The OpenBLAS path checks the shapes inside each worker's share (ATen's addmm_out); oneDNN's checks them first.
+      process.env.TOPK_LIBTORCH_GEMM = 'openblas';
       const a = tf.tensor2d(rand(256 * 300, 1), [256, 300]);
       const b = tf.tensor2d(rand(301 * 100, 2), [301, 100]);
       try {
@@ -107,6 +115,7 @@ describe('libtorch backend: threads', function () {
         expect(c.shape).to.deep.equal([256, 100]);
         c.dispose();
       } finally {
+        delete process.env.TOPK_LIBTORCH_GEMM;
         tf.dispose([a, b]);
       }
     });
