@@ -11,6 +11,8 @@
 // a one-row call takes oneDNN's matrix-vector path, which sums differently: the pool's blocks are ≥ 17 rows, see
 // below), so 1 and N threads give the same bits.
 #include <ATen/ATen.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -52,8 +54,32 @@ void one_omp_thread() {
   (void)done;
 }
 
+// oneDNN 2.x's JIT f32 GEMM kernels (AVX2, AVX-512) point rsp into a heap workspace while they run: a signal handled
+// on this thread meanwhile writes its frame there and corrupts the heap (oneDNN issue #4845, fixed in 3.x by PR #4855;
+// Debian ships 2.6). Node handles signals on the thread they land on: V8's sampling profiler (--cpu-prof) sends SIGPROF
+// to the JS thread, and Ctrl-C or a SIGTERM can land on any thread. Measured: `node --cpu-prof` aborted with
+// "corrupted size vs. prev_size" on the first [2048,256]·[256,64] product. So each call runs with the asynchronous
+// signals blocked on its thread (two system calls, under a microsecond, against 30+ us per product): a signal waits
+// until the call returns, or lands on another thread. The synchronous faults stay unblocked (blocking them is undefined).
+class SignalsDeferred {
+ public:
+  SignalsDeferred() {
+    sigset_t all;
+    sigfillset(&all);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) sigdelset(&all, s);
+    pthread_sigmask(SIG_BLOCK, &all, &old_);
+  }
+  ~SignalsDeferred() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  SignalsDeferred(const SignalsDeferred&) = delete;
+  SignalsDeferred& operator=(const SignalsDeferred&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
 void sgemm_rows(const Operand& a, const Operand& b, int64_t r0, int64_t r1, int64_t N, int64_t K, float beta, float* c) {
   one_omp_thread();
+  const SignalsDeferred deferred;
   const float* ap = a.p + (a.trans == 'N' ? r0 * a.ld : r0);
   const int status = dnnl_sgemm(a.trans, b.trans, r1 - r0, N, K, 1.0f, ap, a.ld, b.p, b.ld, beta, c + r0 * N, N);
   if (status != 0) throw std::runtime_error("dnnl_sgemm failed with status " + std::to_string(status));
