@@ -20,6 +20,15 @@ export interface BootstrapOptions {
   stream?: string;
 }
 
+/** Options of `bootstrapIntervals`: those of `bootstrapInterval`, and differences of its statistics. */
+export interface BootstrapIntervalsOptions extends BootstrapOptions {
+  /**
+   * Pairs [a, b] of positions in `statistics`: each gets the interval of statistics[a] − statistics[b] over the same
+   * resamples (paired), computed from the two values each resample already gave, after the statistics' intervals.
+   */
+  differences?: readonly (readonly [number, number])[];
+}
+
 /** A bootstrap percentile interval. */
 export interface BootstrapInterval {
   low: number;
@@ -51,12 +60,13 @@ export function bootstrapInterval(
 
 /**
  * Intervals of several statistics from one stream's resamples: each gets exactly the interval bootstrapInterval
- * would give it alone with these options (the same draws), for the price of drawing the indices once.
+ * would give it alone with these options (the same draws), for the price of drawing the indices once; then those of
+ * options.differences, in their order (each exactly the interval of the function idx => a(idx) − b(idx)).
  */
 export function bootstrapIntervals(
   n: number,
   statistics: readonly ((indices: Int32Array) => number)[],
-  options: BootstrapOptions,
+  options: BootstrapIntervalsOptions,
 ): BootstrapInterval[] {
   const resamples = options.resamples ?? 1000;
   const level = options.level ?? 0.95;
@@ -69,10 +79,16 @@ export function bootstrapIntervals(
   if (!(level > 0 && level < 1)) {
     throw new HarnessInputError(`level must lie strictly between 0 and 1; got ${level}`, 'level');
   }
+  const differences = options.differences ?? [];
+  for (const [a, b] of differences) {
+    if (![a, b].every((k) => Number.isInteger(k) && k >= 0 && k < statistics.length)) {
+      throw new HarnessInputError(`a bootstrap difference names statistics [${a}, ${b}]; there are ${statistics.length} (positions 0 to ${statistics.length - 1})`, 'differences');
+    }
+  }
   const rng = rngFor(options.seed, 'bootstrap', options.stream ?? 'default');
   const indices = new Int32Array(n);
-  const values = statistics.map(() => new Float64Array(resamples));
-  const sums = statistics.map(() => 0);
+  const values = [...statistics, ...differences].map(() => new Float64Array(resamples));
+  const sums = values.map(() => 0);
   for (let r = 0; r < resamples; r++) {
     for (let t = 0; t < n; t++) indices[t] = randInt(rng, n);
     statistics.forEach((statistic, i) => {
@@ -80,6 +96,11 @@ export function bootstrapIntervals(
       if (!Number.isFinite(v)) throw new Error(`bootstrap statistic returned ${v} on resample ${r}`);
       values[i][r] = v;
       sums[i] += v;
+    });
+    differences.forEach(([a, b], d) => {
+      const v = values[a][r] - values[b][r];
+      values[statistics.length + d][r] = v;
+      sums[statistics.length + d] += v;
     });
   }
   return values.map((v, i) => {

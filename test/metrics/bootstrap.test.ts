@@ -33,6 +33,16 @@ describe('bootstrapInterval', () => {
     expect(bootstrapIntervals(1000, [], opts)).to.deep.equal([]);
   });
 
+  it('bootstrapIntervals: differences of two statistics from the values each resample gave, exactly the difference function\'s interval', () => {
+    const other = (idx: Int32Array) => meanOf(correct, idx.subarray(0, 500));
+    const opts = { seed: 3, resamples: 120, stream: 'pairs' };
+    const got = bootstrapIntervals(1000, [acc, other], { ...opts, differences: [[1, 0], [0, 1]] });
+    expect(got.slice(0, 2)).to.deep.equal(bootstrapIntervals(1000, [acc, other], opts));
+    expect(got[2]).to.deep.equal(bootstrapInterval(1000, (idx) => other(idx) - acc(idx), opts));
+    expect(got[3]).to.deep.equal(bootstrapInterval(1000, (idx) => acc(idx) - other(idx), opts));
+    expect(() => bootstrapIntervals(1000, [acc], { ...opts, differences: [[0, 2]] })).to.throw('a bootstrap difference names statistics [0, 2]; there are 1 (positions 0 to 0)');
+  });
+
   it('brackets the estimate: accuracy 0.7 on 1000 examples, 95% interval about ±0.028', () => {
     const r = bootstrapInterval(1000, acc, { seed: 7, resamples: 400 });
     expect(r.low).to.be.lessThan(0.7);
