@@ -31,7 +31,7 @@ export default defineCorruption<number>({
     cifar: [80, 65, 58, 50, 40],
     imagenet: [25, 18, 15, 10, 7],
   },
-  apply(image, { params: quality }) {
-    return { ...image, data: jpegLossyRoundTrip(image.data, image.height, image.width, image.channels, quality) };
+  apply(image, { params: quality, output }) {
+    return { ...image, data: jpegLossyRoundTrip(image.data, image.height, image.width, image.channels, quality, output) };
   },
 });

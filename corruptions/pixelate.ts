@@ -30,10 +30,10 @@ export default defineCorruption<number>({
     cifar: [0.95, 0.9, 0.85, 0.75, 0.65],
     imagenet: [0.6, 0.5, 0.4, 0.3, 0.25],
   },
-  apply(image, { params: c }) {
+  apply(image, { params: c, output }) {
     const { height: h, width: w, channels: ch } = image;
     const sw = pixelateSide(w, c);
     const sh = pixelateSide(h, c);
-    return { ...image, data: pilBoxRoundTrip(image.data, h, w, ch, sh, sw) };
+    return { ...image, data: pilBoxRoundTrip(image.data, h, w, ch, sh, sw, output) }; // into the output slot when given
   },
 });

@@ -250,7 +250,7 @@ function waterMask(liquid: Float64Array, h: number, w: number, intensity: number
  * and the blend, the same doubles and bytes; about 4x faster), or null where the kernels are off. No liquid left:
  * the input's bytes, as below.
  */
-function waterWasm(image: Image, liquid: Float64Array, intensity: number): Uint8Array | null {
+function waterWasm(image: Image, liquid: Float64Array, intensity: number, into?: Uint8Array): Uint8Array | null {
   const k = wasmKernels();
   if (k === null) return null;
   const { height: h, width: w, channels: c } = image;
@@ -265,9 +265,14 @@ function waterWasm(image: Image, liquid: Float64Array, intensity: number): Uint8
   new Float64Array(buf, pLiquid, h * w).set(liquid);
   new Uint8Array(buf, pIn, n).set(image.data);
   new Float64Array(buf, pKernels, 18).set([...BOX, ...EMBOSS]);
-  if (k.spatterWaterBytes(pLiquid, pIn, pOut, h, w, c, intensity, pKernels, pWork, FLOAT_NOISE) === 0) return Uint8Array.from(image.data);
-  return new Uint8Array(buf, pOut, n).slice();
+  const result = k.spatterWaterBytes(pLiquid, pIn, pOut, h, w, c, intensity, pKernels, pWork, FLOAT_NOISE) === 0 ? image.data : new Uint8Array(buf, pOut, n);
+  if (into === undefined) return result.slice();
+  into.set(result); // the corruption's output slot: no fresh array
+  return into;
 }
+
+/** The noise layer's buffer, reused from image to image (apply is synchronous and keeps nothing of it). */
+let noiseScratch = new Float64Array(0);
 
 export default defineCorruption<SpatterParams>({
   name: 'spatter',
@@ -290,14 +295,15 @@ export default defineCorruption<SpatterParams>({
       sp(0.67, 0.4, 1, 0.65, 1.5, 1),
     ],
   },
-  apply(image, { rng, params: q }) {
+  apply(image, { rng, params: q, output }) {
     const { height: h, width: w, channels: c } = image;
     const s = pixelStream(rng);
-    const noise = s.fillNormal(new Float64Array(h * w), q.loc, q.scale);
+    if (noiseScratch.length !== h * w) noiseScratch = new Float64Array(h * w); // a fresh 224 px layer: ~400 KB of page faults
+    const noise = s.fillNormal(noiseScratch, q.loc, q.scale);
     const liquid = gaussianFilter(noise, h, w, 1, q.sigma, 'nearest');
     for (let i = 0; i < liquid.length; i++) if (liquid[i] < q.threshold) liquid[i] = 0;
     if (q.mode === 0) {
-      const bytes = waterWasm(image, liquid, q.intensity);
+      const bytes = waterWasm(image, liquid, q.intensity, output);
       if (bytes !== null) return { ...image, data: bytes };
     }
     const x = toUnit(image);

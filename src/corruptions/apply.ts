@@ -36,12 +36,14 @@ export function corruptionStream(seed: number | string, corruption: Pick<Corrupt
  */
 export function imageContext<P>(
   seed: number | string, corruption: Pick<Corruption, 'name' | 'version'>, severity: Severity, index: number, table: SeverityTable, params: P,
+  output?: Uint8Array,
 ): CorruptionContext<P> {
   let rng: Rng | undefined;
   return {
     severity,
     table,
     params,
+    ...(output === undefined ? {} : { output }),
     get rng(): Rng {
       return (rng ??= corruptionStream(seed, corruption, severity, index));
     },
@@ -175,12 +177,12 @@ export async function corruptDataset(
     const view = datasetImage(dataset, i);
     scratch.set(view.data);
     const input = { ...view, data: scratch }; // its own copy: see the module comment
-    const ctx = imageContext(options.seed, corruption, severity, i, table, params);
+    const ctx = imageContext(options.seed, corruption, severity, i, table, params, images.subarray(i * size, (i + 1) * size));
     return corruption.apply(input, ctx);
   };
   const store = (i: number, out: Image): void => {
     checkOutput(out, datasetImage(dataset, i), corruption, severity, i);
-    images.set(out.data, i * size);
+    if (!isSlot(out.data, images, i * size)) images.set(out.data, i * size); // else written in place (ctx.output)
     done++;
     options.onProgress?.(done, count);
   };
@@ -249,6 +251,11 @@ export async function corruptDataset(
   const pooled = await onPool(file, 'built-in', probe);
   pooled.set(images.subarray(0, probe * size));
   return copy(pooled);
+}
+
+/** Whether data is exactly the slot of `all` that starts at `offset` (a result apply wrote into ctx.output). */
+export function isSlot(data: Uint8Array, all: Uint8Array, offset: number): boolean {
+  return data.buffer === all.buffer && data.byteOffset === all.byteOffset + offset;
 }
 
 function isThenable(v: unknown): v is PromiseLike<Image> {

@@ -58,9 +58,15 @@ function plane(current: Uint8Array, size: number): Uint8Array {
  * `data` is HWC uint8 with `channels` 1 or 3; returns a new array of the same shape. Runs in WebAssembly
  * (wasm/src/jpeg.ts, the same integers) where the kernels are on, else in the JavaScript below.
  */
-export function jpegLossyRoundTrip(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number): Uint8Array {
+export function jpegLossyRoundTrip(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number, into?: Uint8Array): Uint8Array {
   assertRoundTripArguments(data, height, width, channels, quality);
-  return wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality)) ?? jsRoundTrip(data, height, width, channels, jpegQuantisers(quality));
+  if (into !== undefined && into.length !== data.length) throw new RangeError(`JPEG output holds ${into.length} bytes, expected ${data.length}`);
+  const wasm = wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality), into);
+  if (wasm !== null) return wasm;
+  const out = jsRoundTrip(data, height, width, channels, jpegQuantisers(quality));
+  if (into === undefined) return out;
+  into.set(out);
+  return into;
 }
 
 /** jpegLossyRoundTrip in JavaScript only (the fallback, and the twin the WebAssembly is tested against). */
@@ -94,7 +100,7 @@ function jsRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: J
  * The kernel's buffers (wasm/src/jpeg.ts): planes whose rows are padded to whole groups of four blocks (32 bytes),
  * 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 4 KB workspace.
  */
-function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers): Uint8Array | null {
+function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers, into?: Uint8Array): Uint8Array | null {
   const k = wasmKernels();
   if (k === null) return null;
   const m = new KernelScratch(k);
@@ -111,7 +117,9 @@ function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables:
     quant.set(t.q, at); quant.set(t.corr, at + 64); quant.set(t.recip, at + 128); quant.set(t.shift, at + 192);
   }
   k.jpegRoundTrip(pIn, pOut, h, w, c, pQuant, pY, pCb, pCr, pWs);
-  return new Uint8Array(buf, pOut, n).slice();
+  if (into === undefined) return new Uint8Array(buf, pOut, n).slice();
+  into.set(new Uint8Array(buf, pOut, n)); // a caller's buffer (a corruption's ctx.output): no fresh array
+  return into;
 }
 
 /** Every 8x8 block of a (rows x cols, both multiples of 8) plane through the round trip. */

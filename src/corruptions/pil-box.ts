@@ -86,9 +86,10 @@ export function pilBoxResize(src: Uint8Array, h: number, w: number, c: number, o
 
 /**
  * pilBoxResize to outH x outW and back to h x w (pixelate), the small image staying in the kernels' memory between
- * the two: one copy in, one out.
+ * the two: one copy in, one out, into `into` when given (h·w·c bytes, e.g. a corruption's ctx.output; returned).
  */
-export function pilBoxRoundTrip(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+export function pilBoxRoundTrip(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number, into?: Uint8Array): Uint8Array {
+  if (into !== undefined && into.length !== h * w * c) throw new RangeError(`pilBoxRoundTrip: the output holds ${into.length} bytes, not ${h}·${w}·${c}`);
   const k = wasmKernels();
   if (k !== null) {
     const m = new KernelScratch(k);
@@ -104,10 +105,15 @@ export function pilBoxRoundTrip(src: Uint8Array, h: number, w: number, c: number
       bytes.set(src, pIn);
       down(k, buf, pIn, pSmall);
       up(k, buf, pSmall, pOut);
-      return bytes.slice(pOut, pOut + n);
+      if (into === undefined) return bytes.slice(pOut, pOut + n);
+      into.set(bytes.subarray(pOut, pOut + n));
+      return into;
     }
   }
-  return pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, outH, outW), outH, outW, c, h, w);
+  const out = pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, outH, outW), outH, outW, c, h, w);
+  if (into === undefined) return out;
+  into.set(out);
+  return into;
 }
 
 /** pilBoxResize in WebAssembly SIMD (wasm/src/pil-box.ts, the same bytes), or null where the kernels are off or cannot take it. */

@@ -9,7 +9,7 @@
  * slot of a shared Int32Array; the main thread's watchdog reads it to name the image of a call that overran its
  * time limit and to stop the thread.
  */
-import { imageContext, outputProblem } from './apply.js';
+import { imageContext, isSlot, outputProblem } from './apply.js';
 import type { Corruption, Severity, SeverityTable } from './define.js';
 import type { Image } from './image.js';
 import { loadCorruptionModule } from './registry.js';
@@ -70,11 +70,11 @@ export async function corruptRange(task: PoolTask): Promise<PoolResult> {
     try {
       // a private copy: the call may keep or overwrite it
       const image: Image = { data: input.slice(i * size, (i + 1) * size), height: task.height, width: task.width, channels: task.channels };
-      const ctx = imageContext(task.seed, corruption, task.severity, i, task.table, params);
+      const ctx = imageContext(task.seed, corruption, task.severity, i, task.table, params, output.subarray(i * size, (i + 1) * size));
       const out = await corruption.apply(image, ctx);
       const p = outputProblem(out, image);
       if (p !== null) return { ok: false, index: i, message: p };
-      output.set((out as Image).data, i * size);
+      if (!isSlot((out as Image).data, output, i * size)) output.set((out as Image).data, i * size); // else written in place
     } catch (e) {
       return { ok: false, index: i, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };
     }

@@ -105,4 +105,42 @@ describe('corruptDataset', () => {
       expect((e as Error).message).to.equal("corruption 'shrink' (severity 1, image 0) changed the shape from 28x28x1 to 27x28x1");
     }
   });
+
+  it('offers each call its image\'s slot of the output (ctx.output), apart from the input; a result written there is kept as is', async () => {
+    const seen: { output?: Uint8Array; input: Uint8Array }[] = [];
+    const inPlace = defineCorruption<number>({
+      name: 'in_place', version: 1, family: 'custom', severities: [1, 2, 3, 4, 5], description: 'writes 255 - x into ctx.output',
+      apply: (im, ctx) => {
+        seen.push({ output: ctx.output, input: im.data });
+        const out = ctx.output!;
+        for (let i = 0; i < out.length; i++) out[i] = 255 - im.data[i];
+        return { ...im, data: out };
+      },
+    });
+    const got = await corruptDataset(d, inPlace, 2, { seed: 0 });
+    expect(seen).to.have.length(d.count);
+    for (let i = 0; i < d.count; i++) {
+      const want = datasetImage(d, i).data.map((v) => 255 - v);
+      expect(Buffer.from(datasetImage(got, i).data).equals(Buffer.from(want)), `image ${i}`).to.equal(true);
+      expect(seen[i].output!.length).to.equal(28 * 28);
+      expect(seen[i].output!.buffer).to.not.equal(seen[i].input.buffer);
+    }
+    // corruptImage offers none: the result is the corruption's own array
+    const one = await corruptImage(datasetImage(d, 0), get('pixelate'), 3, { seed: 0 });
+    expect(one.data.length).to.equal(28 * 28);
+  });
+
+  it('pixelate, jpeg_compression and spatter write into ctx.output when offered, the same bytes as into their own arrays', async () => {
+    const rgb = sceneDataset(2, 40, 48, 3);
+    for (const [name, severity] of [['pixelate', 3], ['jpeg_compression', 4], ['spatter', 2], ['spatter', 5]] as const) {
+      const c = get(name);
+      const image = datasetImage(rgb, 1);
+      const ctx = (output?: Uint8Array) => ({ severity, table: 'cifar' as const, params: c.params(severity, 'cifar'), rng: corruptionStream(4, c, severity, 1), ...(output ? { output } : {}) });
+      const own = await c.apply({ ...image, data: image.data.slice() }, ctx());
+      const slot = new Uint8Array(image.data.length + 8).subarray(4, 4 + image.data.length);
+      const into = await c.apply({ ...image, data: image.data.slice() }, ctx(slot));
+      expect(Buffer.from(into.data).equals(Buffer.from(own.data)), name).to.equal(true);
+      if (name !== 'spatter' || severity < 4) expect(into.data, `${name} ${severity} returns the slot`).to.equal(slot); // spatter's mud mode ignores it
+    }
+  });
 });
