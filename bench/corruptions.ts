@@ -91,10 +91,12 @@ export async function benchCorruptions(o: CorruptionBenchOptions): Promise<Recor
         const { table, timed, warm } = sets[key];
         // the warm-up pass goes through the same path: below the pool's size threshold a small set would stay on this thread
         await corruptDataset(o.threads > 1 ? timed : warm, c, 3, { seed: 0, table, threads: o.threads });
+        // one output buffer for every pass, as the corruption suite reuses one (apply.ts: options.into)
+        const into = new Uint8Array(timed.images.length);
         const rates: number[] = [];
         for (let r = 0; r < CORRUPTION_BENCH_REPS; r++) {
           const t0 = performance.now();
-          await corruptDataset(timed, c, 3, { seed: 0, table, threads: o.threads });
+          await corruptDataset(timed, c, 3, { seed: 0, table, threads: o.threads, into });
           rates.push(timed.count / ((performance.now() - t0) / 1000));
         }
         speed[key] = median(rates);

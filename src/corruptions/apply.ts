@@ -108,6 +108,13 @@ export interface CorruptDatasetOptions {
   source?: string;
   /** Worker threads (default 1: built-ins run on this thread; plugins always run on the pool, see pool.ts). */
   threads?: number;
+  /**
+   * A buffer to reuse for the result's pixels (count·height·width·channels bytes): the result's `images` is this
+   * array, overwritten. For callers that drop each result before the next call (the corruption suite): a fresh
+   * image-sized output costs its page faults on first write, about 90 us per 224 px image here, as much as
+   * pixelate's whole work per image.
+   */
+  into?: Uint8Array;
   /** The plugin's resolved module file (registry.fileOf), which pool workers import; default `source` from the working directory. */
   module?: string;
   /** Per-call time limit on the pool, seconds (default DEFAULT_CORRUPTION_TIMEOUT_SECONDS). */
@@ -154,6 +161,14 @@ export async function corruptDataset(
   const name = `${dataset.name}+${corruption.name}@${severity}`;
   const copy = (images: Uint8Array): Dataset => ({ ...dataset, name, images, labels: Uint8Array.from(dataset.labels), classNames: [...dataset.classNames] });
   const threads = options.threads ?? 1;
+  if (options.into !== undefined && options.into.length !== dataset.images.length) {
+    throw new RangeError(`corruptDataset: options.into holds ${options.into.length} bytes; the dataset's images take ${dataset.images.length}`);
+  }
+  /** The result, its pixels in options.into when given. */
+  const result = (pixels: Uint8Array): Dataset => {
+    if (options.into !== undefined && pixels !== options.into) options.into.set(pixels);
+    return copy(options.into ?? pixels);
+  };
   /** Images [first, count) on the pool, which imports the corruption from `module`. */
   const onPool = (module: string, source: string, first = 0): Promise<Uint8Array> => corruptPixelsInPool(dataset, corruption, severity, {
     seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
@@ -161,13 +176,13 @@ export async function corruptDataset(
   });
   if (options.source !== undefined && options.source !== 'built-in') {
     // a plugin: from its file (`module`, or its specifier from the working directory)
-    return copy(await onPool(options.module ?? options.source, options.source));
+    return result(await onPool(options.module ?? options.source, options.source));
   }
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 64));
   const size = dataset.height * dataset.width * dataset.channels;
   const count = dataset.count;
-  const images = new Uint8Array(count * size);
+  const images = options.into ?? new Uint8Array(count * size);
   const params = corruption.params(severity, table);
   let done = 0;
 
@@ -220,9 +235,9 @@ export async function corruptDataset(
   const decided = threads <= 1 || images.length < POOL_MIN_BYTES ? false : decisions.get(decisionKey);
   if (decided === false) {
     await inline(0, count);
-    return copy(images);
+    return result(images);
   }
-  if (decided !== undefined) return copy(await onPool(decided, 'built-in'));
+  if (decided !== undefined) return result(await onPool(decided, 'built-in'));
   // A built-in with threads to use: the first images on this thread, timed; the rest go to the pool only when the
   // work per image pays for the pool's own cost per image (see poolPays), and never for an asynchronous corruption,
   // which already spreads over libuv's threads from here (sharp's JPEG measured 0.68x on the pool with 2 threads).
@@ -246,11 +261,11 @@ export async function corruptDataset(
   decisions.set(decisionKey, file ?? false);
   if (file === undefined || probe === count) {
     await inline(probe, count);
-    return copy(images);
+    return result(images);
   }
   const pooled = await onPool(file, 'built-in', probe);
   pooled.set(images.subarray(0, probe * size));
-  return copy(pooled);
+  return result(pooled);
 }
 
 /** Whether data is exactly the slot of `all` that starts at `offset` (a result apply wrote into ctx.output). */

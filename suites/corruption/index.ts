@@ -89,13 +89,15 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   let evalSeconds = 0;
   let step = 0;
   const threads = defaultCorruptionThreads(); // worker threads of the corruption pool (src/corruptions/pool.ts)
+  // one buffer for every corrupted copy of the test split: each is evaluated, then dropped before the next
+  const into = new Uint8Array(test.images.length);
   try {
     for (const { corruption: c, source, file } of plan.corruptions) {
       for (const m of names) perModel[m][c.name] = [];
       for (const s of severities) {
         progress.update(step, steps, `${c.name} severity ${s}: corrupting ${test.count} images`);
         const t0 = performance.now();
-        const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source, module: file, threads, timeoutSeconds: config.corruption.timeoutSeconds });
+        const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source, module: file, threads, timeoutSeconds: config.corruption.timeoutSeconds, into });
         corruptSeconds += (performance.now() - t0) / 1000;
         progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
         const t1 = performance.now();

@@ -143,4 +143,21 @@ describe('corruptDataset', () => {
       if (name !== 'spatter' || severity < 4) expect(into.data, `${name} ${severity} returns the slot`).to.equal(slot); // spatter's mud mode ignores it
     }
   });
+
+  it('writes the result into options.into when given (the same bytes), and refuses a buffer of another size', async () => {
+    const into = new Uint8Array(d.images.length).fill(7);
+    for (const name of ['pixelate', 'gaussian_noise', 'jpeg_compression']) {
+      const c = get(name);
+      const fresh = await corruptDataset(d, c, 4, { seed: 3 });
+      const reused = await corruptDataset(d, c, 4, { seed: 3, into });
+      expect(reused.images).to.equal(into);
+      expect(Buffer.from(reused.images).equals(Buffer.from(fresh.images)), name).to.equal(true);
+    }
+    try {
+      await corruptDataset(d, get('contrast'), 1, { seed: 0, into: new Uint8Array(10) });
+      expect.fail('no error');
+    } catch (e) {
+      expect((e as Error).message).to.equal(`corruptDataset: options.into holds 10 bytes; the dataset's images take ${d.images.length}`);
+    }
+  });
 });

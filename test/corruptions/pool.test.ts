@@ -58,6 +58,11 @@ describe('the corruption pool', function () {
       const two = await corruptDataset(d, c, 2, { seed: 4, threads: 2, onProgress: (done) => progress.push(done) });
       expect(Buffer.compare(Buffer.from(two.images), Buffer.from(one.images)), name).to.equal(0);
       expect(progress.at(-1), `${name}: progress ends at the count`).to.equal(2200);
+      // into a reused buffer (options.into), through the same probe-then-pool path
+      const into = new Uint8Array(d.images.length);
+      const reused = await corruptDataset(d, c, 2, { seed: 4, threads: 2, into });
+      expect(reused.images).to.equal(into);
+      expect(Buffer.compare(Buffer.from(into), Buffer.from(one.images)), `${name} into`).to.equal(0);
     }
     // the pool's part alone: images [first, count) as this thread gives them, the caller's part left to it
     const zoom = all.find((x) => x.name === 'zoom_blur')!;
