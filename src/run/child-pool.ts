@@ -56,6 +56,8 @@ export interface ChildPoolOptions {
   log(line: string): void;
   /** Put in front of each relayed line of a job (e.g. '[seed 3] '); none by default. */
   prefix?(job: ChildJob): string;
+  /** Aborting it stops the pool: no new jobs, and each running child gets SIGTERM (it stops at a checkpoint). */
+  abort?: AbortSignal;
 }
 
 /** Lines of a child that the parent does not relay: npm's noise and the backend/data lines the parent prints once. */
@@ -75,8 +77,12 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
     const signal = stopRequested();
     if (signal !== undefined) for (const c of live) if (c.exitCode === null && !c.killed) c.kill(signal);
   }, 100);
+  const onAbort = () => {
+    for (const c of live) if (c.exitCode === null && !c.killed) c.kill('SIGTERM');
+  };
+  o.abort?.addEventListener('abort', onAbort, { once: true });
   const worker = async (): Promise<void> => {
-    while (queue.length > 0 && failures.length === 0 && !interrupted) {
+    while (queue.length > 0 && failures.length === 0 && !interrupted && !o.abort?.aborted) {
       const job = queue.shift()!;
       const { code, error } = await runChild(o, job, live);
       if (code === 130 || code === 143) interrupted = true;
@@ -87,8 +93,9 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(o.width, o.jobs.length)) }, worker));
   } finally {
     clearInterval(forward);
+    o.abort?.removeEventListener('abort', onAbort);
   }
-  if (interrupted || stopRequested() !== undefined) return { interrupted: true };
+  if (interrupted || stopRequested() !== undefined || o.abort?.aborted) return { interrupted: true };
   const failed = failures[0];
   if (failed !== undefined) {
     const message = failed.error ?? `${failed.job.name} failed in a child process with exit code ${failed.code}`;

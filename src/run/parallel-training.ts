@@ -10,16 +10,23 @@
  * Children's progress lines are relayed to stderr; a SIGINT or SIGTERM of the parent is passed on, each child stops
  * at a checkpoint, and the run resumes from them.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BackendInfo } from '../backend.js';
+import type { BackendChoice } from '../backend-choices.js';
+import { defaultLibtorchThreads } from '../backend-libtorch/index.js';
+import { ADDON_PATH } from '../backend-libtorch/native.js';
 import type { RunConfig } from '../config/run-config.js';
 import { checkpointComplete } from '../train/checkpoint.js';
 import { runChildPool, sideBySideWidth, workerCount } from './child-pool.js';
 
+/** What the pool needs of the backend: its name, and libtorch's thread count. */
+export type TrainingBackend = Pick<BackendInfo, 'name'> & { libtorch?: { threads: number } };
+
 export interface ParallelTrainingOptions {
   config: RunConfig;
   outDir: string;
-  backend: BackendInfo;
+  backend: TrainingBackend;
   /** Checkpoint keys of the run's models (their names). */
   keys: readonly string[];
   log(line: string): void;
@@ -27,6 +34,30 @@ export interface ParallelTrainingOptions {
   predictTest?: boolean;
   /** Children at once; default TOPK_WORKERS, else the available cores. */
   workers?: number;
+  /** Stops the children (SIGTERM: each stops at a checkpoint); the result is then { interrupted: true }. */
+  abort?: AbortSignal;
+}
+
+/**
+ * The backend `initBackend(requested)` will give, resolved without loading it, so that the training children can
+ * start while this process loads its own (the libtorch addon's load alone took 0.6-0.8 s of the parent's start):
+ * wasm and cpu as asked; libtorch as asked, or under 'auto' when the addon is built and tfjs-node is not installed
+ * (auto tries tfjs-node first). Undefined where that cannot be told without loading (tfjs-node installed, or asked
+ * for: it trains on every core, no children) — the caller then starts the children after its own initBackend, and
+ * checks the guess against it in every case.
+ */
+export function earlyTrainingBackend(requested: BackendChoice): TrainingBackend | undefined {
+  if (requested === 'tensorflow') return undefined;
+  if (requested === 'auto') {
+    try {
+      import.meta.resolve('@tensorflow/tfjs-node');
+      return undefined;
+    } catch {
+      // not installed: auto goes on to libtorch, then wasm
+    }
+  }
+  const name = requested === 'auto' ? (existsSync(ADDON_PATH) ? 'libtorch' : 'wasm') : requested;
+  return name === 'libtorch' ? { name, libtorch: { threads: defaultLibtorchThreads() } } : { name };
 }
 
 /**
@@ -36,7 +67,7 @@ export interface ParallelTrainingOptions {
  * the pair of models trains 1.65x faster. libtorch's results do not depend on its thread count (the checkpoints of a
  * 1- and a 2-thread training differ only in their recorded seconds), so the scorecard stays the sequential one.
  */
-export function trainingWidth(backend: BackendInfo, jobs: number, workers?: number): { width: number; libtorchThreads?: number } {
+export function trainingWidth(backend: TrainingBackend, jobs: number, workers?: number): { width: number; libtorchThreads?: number } {
   if (backend.name !== 'libtorch') return { width: sideBySideWidth(backend.name, jobs, workers) };
   const w = Math.min(Math.max(1, workers ?? workerCount()), jobs);
   const threads = backend.libtorch?.threads ?? 1;
@@ -60,6 +91,6 @@ export async function trainInParallel(o: ParallelTrainingOptions): Promise<{ int
     workers: 1,
     env,
   }));
-  const { interrupted } = await runChildPool({ jobs, width, log: o.log });
+  const { interrupted } = await runChildPool({ jobs, width, log: o.log, abort: o.abort });
   return { interrupted, parallel: true };
 }

@@ -29,7 +29,7 @@ import type { Predictions } from '../eval/predict.js';
 import { assembleScorecard, writeScorecard } from './assemble.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { stopRequested } from './signals.js';
-import { trainInParallel } from './parallel-training.js';
+import { earlyTrainingBackend, trainInParallel, type TrainingBackend } from './parallel-training.js';
 import { suiteItemRunner } from './parallel-suite-items.js';
 import { configHash } from '../scorecard/suite-cache.js';
 
@@ -125,10 +125,26 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const stages: { suites?: Record<string, SuiteRecord> } = {};
   const log = progressLog(opts.progress !== false);
   const sink = progressSinks(opts.progress !== false);
+  // Single-threaded backends and libtorch: the models train side by side in child processes (parallel-training.ts).
+  // They start before this process loads its own backend when the backend can be told without loading it, and
+  // are stopped again if the checks below fail or the backend turns out another.
+  const delegate = !opts.requireTrained && opts.stopAfterSteps === undefined;
+  const keys = config.models.map((v) => v.name);
+  const parallelTraining = (backend: TrainingBackend, abort?: AbortSignal) =>
+    trainInParallel({ config, outDir, backend, keys, log, predictTest: opts.evaluate !== false, abort });
+  const early = delegate ? earlyTrainingBackend(config.backend) : undefined;
+  const stopEarly = new AbortController();
+  const earlyTraining = early !== undefined ? parallelTraining(early, stopEarly.signal) : undefined;
+  earlyTraining?.catch(() => undefined); // handled: a child's failure is rethrown where it is awaited below
+  const cancelEarly = async () => {
+    stopEarly.abort();
+    await earlyTraining?.catch(() => undefined); // its children's own errors do not matter once it is cancelled
+  };
   let prepared;
   try {
     prepared = await prepareRun(config, log);
   } catch (e) {
+    await cancelEarly();
     folder.discardIfUnstarted(); // nothing trained yet: leave no folder behind a bad dataset path or backend
     throw e;
   }
@@ -143,10 +159,15 @@ async function runInFolder(opts: RunOptions, folder: RunFolder): Promise<RunOutp
   const knownPasses = new Map<string, KnownPass[]>(); // the validation passes the training children made
   const trainOne = (key: string, variant: ModelVariant, extra: ExtraTrainingOptions = {}) =>
     trainModel({ config, data, fingerprints, outDir, key, variant, extra, progress: sink(key), log, stopAfterSteps: opts.stopAfterSteps, requireComplete: opts.requireTrained });
-  // single-threaded backends: the models train side by side in child processes first (parallel-training.ts); the
-  // loop below then finds their checkpoints complete and evaluates them as if it had trained them itself
-  if (!opts.requireTrained && opts.stopAfterSteps === undefined) {
-    const done = await trainInParallel({ config, outDir, backend, keys: config.models.map((v) => v.name), log, predictTest: opts.evaluate !== false });
+  // the loop below then finds the children's checkpoints complete and evaluates them as if it had trained them itself
+  if (delegate) {
+    let done;
+    if (earlyTraining !== undefined && backend.name === early!.name) {
+      done = await earlyTraining;
+    } else {
+      await cancelEarly(); // guessed another backend: its children stop at a checkpoint that this backend goes on from
+      done = await parallelTraining(backend);
+    }
     if (done.interrupted) return { scorecard: undefined as never, scorecardPath: path.join(outDir, 'scorecard.json'), interrupted: true };
   }
   let interrupted = false;

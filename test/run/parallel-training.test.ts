@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { parseOverrides, resolveConfig } from '../../src/config/schema.js';
 import { runExperiment } from '../../src/run/run-experiment.js';
 import { workerCount } from '../../src/run/child-pool.js';
-import { trainingWidth } from '../../src/run/parallel-training.js';
+import { earlyTrainingBackend, trainingWidth } from '../../src/run/parallel-training.js';
+import { defaultLibtorchThreads } from '../../src/backend-libtorch/index.js';
 import type { BackendInfo } from '../../src/backend.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { addonBuilt } from '../native/helpers.js';
@@ -74,6 +75,33 @@ describe('parallel training (wasm; libtorch where the addon is built)', function
     expect(trainingWidth(lt(2), 2, 1)).to.deep.equal({ width: 0 });
     expect(trainingWidth(lt(2), 1, 2)).to.deep.equal({ width: 0 });
     expect(trainingWidth({ name: 'wasm' } as BackendInfo, 3, 2)).to.deep.equal({ width: 2 });
+  });
+
+  it('tells the backend the children train on before this process loads one, where it can without loading it', () => {
+    expect(earlyTrainingBackend('wasm')).to.deep.equal({ name: 'wasm' });
+    expect(earlyTrainingBackend('cpu')).to.deep.equal({ name: 'cpu' });
+    expect(earlyTrainingBackend('libtorch')).to.deep.equal({ name: 'libtorch', libtorch: { threads: defaultLibtorchThreads() } });
+    expect(earlyTrainingBackend('tensorflow')).to.equal(undefined); // every core in one process: no children
+    // auto: tfjs-node first (not installed on these machines), then the libtorch addon when built, then wasm
+    let tfjsNode = true;
+    try {
+      import.meta.resolve('@tensorflow/tfjs-node');
+    } catch {
+      tfjsNode = false;
+    }
+    const auto = earlyTrainingBackend('auto');
+    if (tfjsNode) expect(auto).to.equal(undefined);
+    else expect(auto?.name).to.equal(addonBuilt ? 'libtorch' : 'wasm');
+  });
+
+  it('children started before the run\'s checks are stopped when a check fails: its error, and no run folder left', async () => {
+    const bad = { ...config, data: { ...config.data, dataset: 'folder' as const, dataDir: path.join(tmp, 'no-such-images') } };
+    const dir = path.join(tmp, 'bad');
+    let error: Error | undefined;
+    const { text } = await withStderrCaptured(() => withWorkers('2', () => runExperiment({ config: bad, outDir: dir }).catch((e: Error) => void (error = e))));
+    expect(text).to.contain('side by side (2 processes, wasm'); // they had started
+    expect(error?.message).to.contain('no-such-images');
+    expect(fs.existsSync(dir)).to.equal(false);
   });
 
   it('TOPK_WORKERS must be a positive integer', async () => {
