@@ -161,7 +161,7 @@ const CORRUPTION_DEFAULTS: CorruptionConfig = {
  * Presets. Timings are for the 2-core development machines on the wasm backend (measured; see README).
  * - smoke: under a minute; CI's end-to-end check and the regression-gate baseline.
  * - quick (default): MNIST, 20k training images (15k train + 5k validation), 16 tokens per image, 5 epochs; both
- *   models side by side, with calibration and sparsity, in about 2.8 minutes (under 1 on libtorch).
+ *   models side by side, with calibration and sparsity, in about 2.8 minutes (about 1 on libtorch).
  * - paper: the closest to the paper's setup that 2 cores train in about an hour: all 55k MNIST training images,
  *   the reference ViT (patch 4: 49 tokens, d_ff 256), Top-k with k = 16 = d_ff/16 (the paper: 128 of 3072); the
  *   corruption suite on a 2,000-image test subset adds about 15-20 minutes (estimated from this model's measured
