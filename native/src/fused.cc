@@ -409,6 +409,20 @@ TL_CLONES void transpose_head(const float* __restrict src, float* __restrict dst
   }
 }
 
+// out[j] = Σ_c x[c] · mT[c·N + j] for j < N: a row (a query, an output gradient) times a head's transposed keys or
+// values, accumulated along the key axis. Inlined into the templates below, so N and dh stay compile-time constants.
+__attribute__((always_inline)) inline void row_times_transposed(const float* __restrict x, const float* __restrict mT,
+                                                                float* __restrict out, int64_t N, int64_t dh) {
+#pragma omp simd
+  for (int64_t j = 0; j < N; j++) out[j] = 0;
+  for (int64_t c = 0; c < dh; c++) {
+    const float xc = x[c];
+    const float* mc = mT + c * N;
+#pragma omp simd
+    for (int64_t j = 0; j < N; j++) out[j] += xc * mc[j];
+  }
+}
+
 // Written once as a template: kN, kDh > 0 fix the sizes at compile time (the quick and study models' 16 tokens of
 // 16-wide heads: every key-axis loop is then one vector), 0 reads them at run time.
 template <int64_t kN, int64_t kDh>
@@ -425,16 +439,8 @@ __attribute__((always_inline)) inline void attention_groups_t(const float* __res
     transpose_head(k + base, kt.data(), N, D, dh);
     const float* __restrict kT = kt.data();
     for (int64_t i = 0; i < N; i++) {
-      const float* qi = q + base + i * D;
       float* __restrict pr = P + i * N;
-#pragma omp simd
-      for (int64_t j = 0; j < N; j++) pr[j] = 0;
-      for (int64_t c = 0; c < dh; c++) {
-        const float qc = qi[c];
-        const float* kc = kT + c * N;
-#pragma omp simd
-        for (int64_t j = 0; j < N; j++) pr[j] += qc * kc[j];
-      }
+      row_times_transposed(q + base + i * D, kT, pr, N, dh);
       float m = -INFINITY;
       for (int64_t j = 0; j < N; j++) {
         pr[j] *= scale;
@@ -489,15 +495,7 @@ __attribute__((always_inline)) inline void attention_grad_groups_t(
     for (int64_t i = 0; i < N; i++) {
       const float* __restrict doi = dout + base + i * D;
       const float* __restrict pr = P + i * N;
-      // dP_i = dO_i · Vᵀ, along the keys
-#pragma omp simd
-      for (int64_t j = 0; j < N; j++) dp[j] = 0;
-      for (int64_t c = 0; c < dh; c++) {
-        const float gc = doi[c];
-        const float* vc = vT + c * N;
-#pragma omp simd
-        for (int64_t j = 0; j < N; j++) dp[j] += gc * vc[j];
-      }
+      row_times_transposed(doi, vT, dp, N, dh);  // dP_i = dO_i · Vᵀ
       float acc = 0;
 #pragma omp simd reduction(+ : acc)
       for (int64_t j = 0; j < N; j++) acc += dp[j] * pr[j];
