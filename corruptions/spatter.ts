@@ -21,7 +21,7 @@
  */
 import { defineCorruption } from '../src/corruptions/define.js';
 import { gaussianFilter, padImage } from '../src/corruptions/filters.js';
-import { FLOAT_NOISE, imageFromUnit, roundHalfEven, toUnit, type Image } from '../src/corruptions/image.js';
+import { copyOut, FLOAT_NOISE, imageFromUnit, placeInto, roundHalfEven, toUnit, type Image } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
 import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
 
@@ -266,9 +266,7 @@ function waterWasm(image: Image, liquid: Float64Array, intensity: number, into?:
   new Uint8Array(buf, pIn, n).set(image.data);
   new Float64Array(buf, pKernels, 18).set([...BOX, ...EMBOSS]);
   const result = k.spatterWaterBytes(pLiquid, pIn, pOut, h, w, c, intensity, pKernels, pWork, FLOAT_NOISE) === 0 ? image.data : new Uint8Array(buf, pOut, n);
-  if (into === undefined) return result.slice();
-  into.set(result); // the corruption's output slot: no fresh array
-  return into;
+  return copyOut(result, into);
 }
 
 /** The noise layer's buffer, reused from image to image (apply is synchronous and keeps nothing of it). */
@@ -309,7 +307,7 @@ export default defineCorruption<SpatterParams>({
     const x = toUnit(image);
     if (q.mode === 0) {
       const m = waterMask(liquid, h, w, q.intensity);
-      if (m === null) return { ...image, data: Uint8Array.from(image.data) };
+      if (m === null) return { ...image, data: copyOut(image.data, output) };
       for (let i = 0; i < m.length; i++) {
         if (c === 3) {
           for (let ch = 0; ch < 3; ch++) x[i * 3 + ch] += m[i] * WATER[ch];
@@ -319,7 +317,7 @@ export default defineCorruption<SpatterParams>({
           x[i] += g;
         }
       }
-      return imageFromUnit(x, image);
+      return { ...image, data: placeInto(imageFromUnit(x, image).data, output) }; // the JavaScript twin, like the kernel
     }
     const blob = new Float64Array(h * w);
     for (let i = 0; i < blob.length; i++) blob[i] = liquid[i] > q.threshold ? 1 : 0;

@@ -58,6 +58,23 @@ export function assertImage(image: unknown, what = 'image'): asserts image is Im
   if (p !== null) throw new TypeError(`${what}: ${p}`);
 }
 
+/**
+ * A kernel's result bytes, still in the kernels' memory, handed out: copied into `into` when given (a corruption's
+ * ctx.output, its slot in the output dataset), else into a fresh array.
+ */
+export function copyOut(result: Uint8Array, into?: Uint8Array): Uint8Array {
+  if (into === undefined) return result.slice();
+  into.set(result);
+  return into;
+}
+
+/** A result array of the caller's own, handed out: itself, or copied into `into` when given (see copyOut). */
+export function placeInto(result: Uint8Array, into?: Uint8Array): Uint8Array {
+  if (into === undefined) return result;
+  into.set(result);
+  return into;
+}
+
 /** A dataset of one image (label 0; its pixels are shared, not copied): one image through corruptDataset's path. */
 export function imageDataset(image: Image, name: string): Dataset {
   return { name, count: 1, height: image.height, width: image.width, channels: image.channels, images: image.data, labels: new Uint8Array(1), classNames: [name] };

@@ -18,6 +18,7 @@
  * Sizes, for an image of H x W: luma blocks ceil(H/8) x ceil(W/8); chroma planes ceil(H/2) x ceil(W/2) real
  * samples, padded to blocks of ceil(H/16) x ceil(W/16) (one chroma block per 16x16 MCU).
  */
+import { copyOut, placeInto } from './image.js';
 import { roundTripBlock } from './jpeg-block.js';
 import { assertQuality, jpegQuantisers, type JpegQuantiser, type JpegQuantisers } from './jpeg-quant.js';
 import { KernelScratch, wasmKernels } from './wasm-kernels.js';
@@ -61,12 +62,7 @@ function plane(current: Uint8Array, size: number): Uint8Array {
 export function jpegLossyRoundTrip(data: Uint8Array, height: number, width: number, channels: 1 | 3, quality: number, into?: Uint8Array): Uint8Array {
   assertRoundTripArguments(data, height, width, channels, quality);
   if (into !== undefined && into.length !== data.length) throw new RangeError(`JPEG output holds ${into.length} bytes, expected ${data.length}`);
-  const wasm = wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality), into);
-  if (wasm !== null) return wasm;
-  const out = jsRoundTrip(data, height, width, channels, jpegQuantisers(quality));
-  if (into === undefined) return out;
-  into.set(out);
-  return into;
+  return wasmRoundTrip(data, height, width, channels, jpegQuantisers(quality), into) ?? placeInto(jsRoundTrip(data, height, width, channels, jpegQuantisers(quality)), into);
 }
 
 /** jpegLossyRoundTrip in JavaScript only (the fallback, and the twin the WebAssembly is tested against). */
@@ -117,9 +113,7 @@ function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables:
     quant.set(t.q, at); quant.set(t.corr, at + 64); quant.set(t.recip, at + 128); quant.set(t.shift, at + 192);
   }
   k.jpegRoundTrip(pIn, pOut, h, w, c, pQuant, pY, pCb, pCr, pWs);
-  if (into === undefined) return new Uint8Array(buf, pOut, n).slice();
-  into.set(new Uint8Array(buf, pOut, n)); // a caller's buffer (a corruption's ctx.output): no fresh array
-  return into;
+  return copyOut(new Uint8Array(buf, pOut, n), into);
 }
 
 /** Every 8x8 block of a (rows x cols, both multiples of 8) plane through the round trip. */

@@ -3,6 +3,7 @@
  * where the kernels load (wasm/src/pil-box.ts, the same bytes), else in JavaScript (pilBoxResizeJs, the twin the
  * tests compare the kernels against).
  */
+import { copyOut, placeInto } from './image.js';
 import { KernelScratch, wasmKernels, type KernelExports } from './wasm-kernels.js';
 
 /** Pillow's fixed-point precision for 8-bit resampling. */
@@ -105,15 +106,10 @@ export function pilBoxRoundTrip(src: Uint8Array, h: number, w: number, c: number
       bytes.set(src, pIn);
       down(k, buf, pIn, pSmall);
       up(k, buf, pSmall, pOut);
-      if (into === undefined) return bytes.slice(pOut, pOut + n);
-      into.set(bytes.subarray(pOut, pOut + n));
-      return into;
+      return copyOut(bytes.subarray(pOut, pOut + n), into);
     }
   }
-  const out = pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, outH, outW), outH, outW, c, h, w);
-  if (into === undefined) return out;
-  into.set(out);
-  return into;
+  return placeInto(pilBoxResizeJs(pilBoxResizeJs(src, h, w, c, outH, outW), outH, outW, c, h, w), into);
 }
 
 /** pilBoxResize in WebAssembly SIMD (wasm/src/pil-box.ts, the same bytes), or null where the kernels are off or cannot take it. */
