@@ -78,6 +78,9 @@ const LOADERS: Record<Exclude<BackendChoice, 'auto'>, () => Promise<void>> = {
   cpu: tryCpu,
 };
 
+/** The order in which 'auto' tries the backends: the first that loads is used. */
+export const AUTO_ORDER: readonly Exclude<BackendChoice, 'auto'>[] = ['tensorflow', 'libtorch', 'wasm', 'cpu'];
+
 let current: BackendInfo | undefined;
 
 /**
@@ -91,10 +94,10 @@ export async function initBackend(
     throw new HarnessInputError(unknownChoiceMessage('backend', requested, BACKEND_CHOICES), 'backend');
   }
   if (current && current.requested === requested && tf.getBackend() === current.name) return current;
-  const order: Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? ['tensorflow', 'libtorch', 'wasm', 'cpu'] : [requested];
+  const order: readonly Exclude<BackendChoice, 'auto'>[] = requested === 'auto' ? AUTO_ORDER : [requested];
   const skipped: string[] = [];
-  // tfjs-core's gradients (about 0.8 s to import: its ESM files one by one) load with the first training
-  // (train/trainer.ts), not here: a run whose models train in child processes never trains in the parent.
+  // tfjs-core's gradients load with the first training (train/trainer.ts, src/tfjs-gradients.ts), not here: a run
+  // whose models train in child processes never trains in the parent.
   for (const name of order) {
     try {
       await LOADERS[name]();

@@ -12,7 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BackendInfo } from '../backend.js';
+import { AUTO_ORDER, type BackendInfo } from '../backend.js';
 import type { BackendChoice } from '../backend-choices.js';
 import { defaultLibtorchThreads } from '../backend-libtorch/index.js';
 import { ADDON_PATH } from '../backend-libtorch/native.js';
@@ -47,17 +47,24 @@ export interface ParallelTrainingOptions {
  * checks the guess against it in every case.
  */
 export function earlyTrainingBackend(requested: BackendChoice): TrainingBackend | undefined {
-  if (requested === 'tensorflow') return undefined;
-  if (requested === 'auto') {
-    try {
-      import.meta.resolve('@tensorflow/tfjs-node');
-      return undefined;
-    } catch {
-      // not installed: auto goes on to libtorch, then wasm
+  for (const name of requested === 'auto' ? AUTO_ORDER : [requested]) {
+    if (name === 'tensorflow') {
+      if (requested !== 'auto' || tfjsNodeInstalled()) return undefined;
+      continue; // not installed: auto goes on
     }
+    if (name === 'libtorch' && requested === 'auto' && !existsSync(ADDON_PATH)) continue;
+    return name === 'libtorch' ? { name, libtorch: { threads: defaultLibtorchThreads() } } : { name };
   }
-  const name = requested === 'auto' ? (existsSync(ADDON_PATH) ? 'libtorch' : 'wasm') : requested;
-  return name === 'libtorch' ? { name, libtorch: { threads: defaultLibtorchThreads() } } : { name };
+  return undefined;
+}
+
+function tfjsNodeInstalled(): boolean {
+  try {
+    import.meta.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
