@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   if (backend === 'libtorch') await loadLibtorchBackend({ threads });
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not load`);
   await tf.ready();
-  await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
+  await ensureGradients(); // tfjs's gradients load with the first training (src/tfjs-gradients.ts)
   const cfg: ViTConfig = { ...VIT_DEFAULTS, k: topk > 0 ? topk : null };
   const speed = benchModel(cfg, { steps, isteps, warmup });
   const out = {

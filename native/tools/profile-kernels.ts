@@ -17,7 +17,7 @@ const opt = (n: string, d: number) => (argv.includes(`--${n}`) ? Number(argv[arg
 const inferMode = argv.includes('--infer');
 const byShape = argv.includes('--by-shape');
 await loadLibtorchBackend({ threads: opt('threads', 1) });
-await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
+await ensureGradients(); // tfjs's gradients load with the first training (src/tfjs-gradients.ts)
 await tf.setBackend('libtorch');
 const stats = new Map<string, { n: number; ms: number }>();
 for (const k of tf.getKernelsForBackend('libtorch')) {

@@ -16,7 +16,7 @@ import { ensureGradients } from '../../src/tfjs-gradients.js';
 
 async function main(): Promise<void> {
   await initBackend((process.argv[2] ?? 'wasm') as 'wasm', () => {});
-  await ensureGradients(); // tfjs's gradients load lazily (src/backend.ts)
+  await ensureGradients(); // tfjs's gradients load with the first training (src/tfjs-gradients.ts)
   const all = syntheticDataset({ count: 120, height: 16, width: 16, channels: 1, classes: 4, seed: 1 });
   const { train: tr, validation } = splitTrainValidation(all, 40, 1);
   const counts = new Map<string, number>();
