@@ -56,7 +56,8 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-signal-'))));
   afterEach(() => {
     for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
+    // a run exited at once by a second signal leaves its training children to finish their checkpoint (up to 5 s)
+    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 100, retryDelay: 100 });
   });
 
   it('SIGTERM mid-training: a checkpoint, the resume line, exit 143; resumed, the uninterrupted scorecard', async () => {
