@@ -20,9 +20,9 @@
  * 0.114): water adds luma(clip(m·colour)), mud blends towards luma(mud colour).
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { gaussianFilter, padImage } from '../src/corruptions/filters.js';
+import { gaussianFilter, gaussianKernel1d, padImage, symmetricLayout } from '../src/corruptions/filters.js';
 import { copyOut, FLOAT_NOISE, imageFromUnit, placeInto, roundHalfEven, toUnit, type Image } from '../src/corruptions/image.js';
-import { pixelStream } from '../src/corruptions/random.js';
+import { pixelStream, type PixelStream } from '../src/corruptions/random.js';
 import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
 
 export interface SpatterParams {
@@ -246,27 +246,34 @@ function waterMask(liquid: Float64Array, h: number, w: number, intensity: number
 }
 
 /**
- * The water mode from the thresholded liquid layer to the output bytes in WebAssembly (wasm/src/spatter.ts: waterMask
- * and the blend, the same doubles and bytes; about 4x faster), or null where the kernels are off. No liquid left:
- * the input's bytes, as below.
+ * The water mode from the pixel stream to the output bytes in WebAssembly (wasm/src/spatter.ts: the normal draws
+ * where the kernel reads them, the noise's mean and scale, the liquid's Gaussian, the threshold, waterMask and the
+ * blend; the same doubles and bytes as the JavaScript below, about 4x faster at 224 px), or null, with nothing drawn
+ * from the stream, where the kernels are off or the Gaussian is longer than an axis. No liquid left: the input's
+ * bytes, as below.
  */
-function waterWasm(image: Image, liquid: Float64Array, intensity: number, into?: Uint8Array): Uint8Array | null {
+function waterWasm(image: Image, s: PixelStream, q: SpatterParams, into?: Uint8Array): Uint8Array | null {
   const k = wasmKernels();
-  if (k === null) return null;
+  if (k === null || !(q.sigma > 1e-15)) return null;
   const { height: h, width: w, channels: c } = image;
+  const kernel = gaussianKernel1d(q.sigma);
+  if ((kernel.length - 1) / 2 >= Math.min(h, w)) return null;
   const n = image.data.length;
   const m = new KernelScratch(k);
-  const pLiquid = m.take(h * w * 8);
+  const pNormals = m.take(h * w * 8);
   const pIn = m.take(n);
   const pOut = m.take(n);
-  const pKernels = m.take(18 * 8);
-  const pWork = m.take(48 * (h + 4) * (w + 4) + 1280);
+  const gauss = symmetricLayout(m, h, w, 1, kernel, 'nearest');
+  const pWork = m.take(k.spatterWorkBytes(h, w));
+  s.fillStandardNormalInKernels(m, pNormals, h * w);
   const buf = m.buffer();
-  new Float64Array(buf, pLiquid, h * w).set(liquid);
+  gauss.fill(buf);
   new Uint8Array(buf, pIn, n).set(image.data);
-  new Float64Array(buf, pKernels, 18).set([...BOX, ...EMBOSS]);
-  const result = k.spatterWaterBytes(pLiquid, pIn, pOut, h, w, c, intensity, pKernels, pWork, FLOAT_NOISE) === 0 ? image.data : new Uint8Array(buf, pOut, n);
-  return copyOut(result, into);
+  const left = k.spatterWater(
+    pNormals, pIn, pOut, h, w, c, q.loc, q.scale, q.threshold, q.intensity,
+    gauss.line, gauss.rowAt, gauss.edgeFrom, gauss.kernel, gauss.offs, gauss.r, pWork, FLOAT_NOISE,
+  );
+  return copyOut(left === 0 ? image.data : new Uint8Array(buf, pOut, n), into);
 }
 
 /** The noise layer's buffer, reused from image to image (apply is synchronous and keeps nothing of it). */
@@ -296,14 +303,14 @@ export default defineCorruption<SpatterParams>({
   apply(image, { rng, params: q, output }) {
     const { height: h, width: w, channels: c } = image;
     const s = pixelStream(rng);
+    if (q.mode === 0) {
+      const bytes = waterWasm(image, s, q, output);
+      if (bytes !== null) return { ...image, data: bytes };
+    }
     if (noiseScratch.length !== h * w) noiseScratch = new Float64Array(h * w); // a fresh 224 px layer: ~400 KB of page faults
     const noise = s.fillNormal(noiseScratch, q.loc, q.scale);
     const liquid = gaussianFilter(noise, h, w, 1, q.sigma, 'nearest');
     for (let i = 0; i < liquid.length; i++) if (liquid[i] < q.threshold) liquid[i] = 0;
-    if (q.mode === 0) {
-      const bytes = waterWasm(image, liquid, q.intensity, output);
-      if (bytes !== null) return { ...image, data: bytes };
-    }
     const x = toUnit(image);
     if (q.mode === 0) {
       const m = waterMask(liquid, h, w, q.intensity);

@@ -268,7 +268,7 @@ export function gaussianFilterBytes(
 }
 
 /** The kernels' side buffers of a symmetric Gaussian (line, index tables, kernel, scratch) and how to fill them. */
-function symmetricLayout(m: KernelScratch, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode) {
+export function symmetricLayout(m: KernelScratch, h: number, w: number, c: number, kernel: Float64Array, mode: BorderMode) {
   const r = (kernel.length - 1) >> 1;
   const at = {
     r,

@@ -35,10 +35,12 @@ export interface KernelExports {
   plasmaFractal(m: number, noise: number, size: number, decay: number): void;
   fillNormals(state: number, out: number, n: number, k: number, w: number, f: number): void;
   noiseBytes(inBytes: number, outBytes: number, noise: number, n: number, c: number, speckle: number, floatNoise: number): void;
-  spatterWaterBytes(
-    liquid: number, inBytes: number, outBytes: number, h: number, w: number, c: number, intensity: number,
-    kernels: number, work: number, floatNoise: number,
+  spatterWater(
+    normals: number, inBytes: number, outBytes: number, h: number, w: number, c: number, loc: number, scale: number,
+    threshold: number, intensity: number, line: number, rowAt: number, edgeFrom: number, kernel: number, offs: number,
+    r: number, work: number, floatNoise: number,
   ): number;
+  spatterWorkBytes(h: number, w: number): number;
   fogBlend(
     inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
     scale: number, k: number, floatNoise: number,

@@ -2,7 +2,7 @@
 export { fogBlend, plasmaFractal } from './fog';
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
 export { elasticRemap } from './remap';
-export { spatterWaterBytes } from './spatter';
+export { spatterWater, spatterWorkBytes } from './spatter';
 export { correlateBytes } from './correlate';
 export { diskBytes } from './disk';
 export { snowBytes } from './snow';
