@@ -5,7 +5,8 @@
  * stream exactly as corruptDataset does: the bytes do not depend on the pool size or the split into tasks.
  *
  * Every call gets its own copy of its input image, so a corruption that writes into its input cannot change what
- * the next corruption (or severity) sees. Before each image the worker records the image's index in the task's
+ * the next corruption (or severity) sees; built-ins, which only read their input (registry.ts isBuiltinCorruption),
+ * get a view of the shared pixels instead (`shareInput`). Before each image the worker records the image's index in the task's
  * slot of a shared Int32Array; the main thread's watchdog reads it to name the image of a call that overran its
  * time limit and to stop the thread.
  */
@@ -26,6 +27,8 @@ export interface PoolTask {
   channels: 1 | 3;
   /** The dataset's pixels (read only here). */
   input: SharedArrayBuffer;
+  /** Hand each call a view of `input` instead of a copy: the main thread sets it for built-ins only. */
+  shareInput: boolean;
   /** Where image i's corrupted pixels go, at i * size. */
   output: SharedArrayBuffer;
   /** Images [start, end) of this task. */
@@ -68,8 +71,9 @@ export async function corruptRange(task: PoolTask): Promise<PoolResult> {
     if (Atomics.load(status, task.cancelSlot) === 1) break;
     Atomics.store(status, task.slot, i + 1);
     try {
-      // a private copy: the call may keep or overwrite it
-      const image: Image = { data: input.slice(i * size, (i + 1) * size), height: task.height, width: task.width, channels: task.channels };
+      // a private copy (the call may keep or overwrite it), or a built-in's view
+      const data = task.shareInput ? input.subarray(i * size, (i + 1) * size) : input.slice(i * size, (i + 1) * size);
+      const image: Image = { data, height: task.height, width: task.width, channels: task.channels };
       const ctx = imageContext(task.seed, corruption, task.severity, i, task.table, params, output.subarray(i * size, (i + 1) * size));
       const out = await corruption.apply(image, ctx);
       const p = outputProblem(out, image);

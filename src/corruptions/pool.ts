@@ -149,7 +149,7 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
       const task: PoolTask = {
         module: o.module, name: corruption.name, cwd: process.cwd(), seed: o.seed, severity, table: o.table,
         height: dataset.height, width: dataset.width, channels: dataset.channels as 1 | 3,
-        input, output, start, end, status, slot: t, doneSlot, cancelSlot,
+        input, shareInput: o.source === 'built-in', output, start, end, status, slot: t, doneSlot, cancelSlot,
       };
       try {
         const r = (await pool.run(task, { signal: controllers[t].signal })) as PoolResult;

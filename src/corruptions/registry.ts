@@ -29,6 +29,8 @@ export interface RegisteredCorruption {
 }
 
 let builtins: Promise<Corruption[]> | undefined;
+/** The built-in corruption objects once loaded (see isBuiltinCorruption). */
+const builtinObjects = new WeakSet<Corruption>();
 /** The module file of each built-in, by name: what a pool worker imports to run it. */
 const builtinFiles = new Map<string, string>();
 
@@ -42,12 +44,22 @@ export function builtinCorruptions(): Promise<Corruption[]> {
     for (const file of builtinModules().corruptions) {
       const { corruption } = await loadCorruptionModuleWithSource(file, {});
       builtinFiles.set(corruption.name, file);
+      builtinObjects.add(corruption);
       all.push(corruption);
     }
     const order = [...BENCHMARK_CORRUPTIONS, ...HELD_OUT_CORRUPTIONS] as string[];
     return all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   })();
   return builtins;
+}
+
+/**
+ * Whether `corruption` is one of the loaded built-in objects: these only read their input (tested for every one,
+ * severity, table and channel count, with the WebAssembly kernels on and off), so they may be handed the dataset's
+ * own pixels instead of a copy (apply.ts, pool-task.ts).
+ */
+export function isBuiltinCorruption(corruption: Corruption): boolean {
+  return builtinObjects.has(corruption);
 }
 
 /** The module file of a built-in corruption (what a pool worker imports), or undefined for another object. */

@@ -6,6 +6,8 @@ import { rngFor } from '../../src/rng.js';
 import { corruptDataset, corruptImage, corruptionStream } from '../../src/corruptions/apply.js';
 import { defineCorruption, severityTableFor, type Corruption, type Severity } from '../../src/corruptions/define.js';
 import { datasetImage } from '../../src/corruptions/image.js';
+import { builtinCorruptions, isBuiltinCorruption } from '../../src/corruptions/registry.js';
+import { withEnv } from '../support/env.js';
 import { sceneDataset } from './fixtures.js';
 import { BUILTIN_CORRUPTIONS } from '../support/builtin-corruptions.js';
 
@@ -159,5 +161,44 @@ describe('corruptDataset', () => {
     } catch (e) {
       expect((e as Error).message).to.equal(`corruptDataset: options.into holds 10 bytes; the dataset's images take ${d.images.length}`);
     }
+  });
+
+  it('hands built-ins the dataset\'s own pixels, which none of them changes (every severity, both tables, RGB and gray, kernels on and off); other corruptions get a copy', async function () {
+    this.timeout(120_000);
+    const loaded = await builtinCorruptions(); // the registry's objects (the run's; BUILTINS are the modules' own)
+    expect(loaded.map((c) => c.name)).to.deep.equal(BUILTINS.map((c) => c.name));
+    const sets = [sceneDataset(2, 33, 50, 3), sceneDataset(2, 9, 7, 1)];
+    for (const c of loaded) {
+      expect(isBuiltinCorruption(c), c.name).to.equal(true);
+      for (const set of sets) {
+        const before = Buffer.from(set.images);
+        for (const kernels of ['1', '0']) {
+          await withEnv('TOPK_HARNESS_WASM_KERNELS', kernels, async () => {
+            for (const table of ['cifar', 'imagenet'] as const) {
+              for (const severity of [1, 2, 3, 4, 5] as Severity[]) {
+                await corruptDataset(set, c, severity, { seed: 4, table });
+                const where = `${c.name} ${set.height}x${set.width}x${set.channels} ${table} severity ${severity} kernels ${kernels}`;
+                expect(Buffer.from(set.images).equals(before), where).to.equal(true);
+              }
+            }
+          });
+        }
+      }
+    }
+    // an object of the caller's own is not trusted: it writes into a copy
+    const wiper = defineCorruption({
+      name: 'wiper', version: 1, family: 'digital', description: 'zeroes its input and returns it',
+      severities: { cifar: [0, 0, 0, 0, 0], imagenet: [0, 0, 0, 0, 0] },
+      apply(image) {
+        image.data.fill(0);
+        return image;
+      },
+    });
+    expect(isBuiltinCorruption(wiper)).to.equal(false);
+    const set = sceneDataset(3, 8, 8, 3);
+    const before = Buffer.from(set.images);
+    const out = await corruptDataset(set, wiper, 1, { seed: 1 });
+    expect(out.images.every((v) => v === 0)).to.equal(true);
+    expect(Buffer.from(set.images).equals(before)).to.equal(true);
   });
 });
