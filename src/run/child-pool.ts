@@ -7,13 +7,17 @@
  *
  * At most `width` children at once; their stderr lines are relayed (prefixed), a child's `error: ...` line becomes
  * the parent's error, and a SIGINT or SIGTERM of the parent is passed on so that every child stops at a checkpoint.
+ * The children run in their own process group, so a terminal's Ctrl-C reaches them only through the parent, once
+ * (from both, a child would count two signals and exit without its checkpoint). When the parent exits at once (a
+ * second signal, or the end of its grace period), the signal goes to the children again, which makes them exit at
+ * once too, and the parent waits for them (signals.ts onExitNow): nothing outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessInputError } from '../errors.js';
-import { stopRequested } from './signals.js';
+import { onExitNow, stopRequested } from './signals.js';
 
 /** Backends whose work uses one core: children side by side pay off there. libtorch and tensorflow use them all. */
 const SINGLE_THREADED = new Set(['wasm', 'cpu']);
@@ -81,6 +85,12 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
     for (const c of live) if (c.exitCode === null && !c.killed) c.kill('SIGTERM');
   };
   o.abort?.addEventListener('abort', onAbort, { once: true });
+  const removeExitHook = onExitNow(async (signal) => {
+    const running = [...live].filter((c) => c.exitCode === null && c.signalCode === null);
+    const closed = running.map((c) => new Promise<void>((resolve) => c.once('close', () => resolve())));
+    for (const c of running) c.kill(signal);
+    await Promise.all(closed);
+  });
   const worker = async (): Promise<void> => {
     while (queue.length > 0 && failures.length === 0 && !interrupted && !o.abort?.aborted) {
       const job = queue.shift()!;
@@ -93,6 +103,7 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(o.width, o.jobs.length)) }, worker));
   } finally {
     clearInterval(forward);
+    removeExitHook();
     o.abort?.removeEventListener('abort', onAbort);
   }
   if (interrupted || stopRequested() !== undefined || o.abort?.aborted) return { interrupted: true };
@@ -116,6 +127,7 @@ function cliEntry(): string[] {
 function runChild(o: ChildPoolOptions, job: ChildJob, live: Set<ChildProcess>): Promise<{ code: number; error?: string }> {
   const child = spawn(process.execPath, [...cliEntry(), ...job.args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true, // its own process group: see the module comment
     env: { ...process.env, ...job.env, TOPK_WORKERS: String(job.workers) },
   });
   live.add(child);

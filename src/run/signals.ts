@@ -4,6 +4,9 @@
  * 143 (SIGTERM), as a shell expects. A run busy elsewhere (a suite evaluating corrupted images) gets GRACE_MS to
  * reach a stopping point, then exits with the same message: finished suites and checkpoints are on disk, and the
  * suite in progress restarts on resume. A second signal exits at once.
+ *
+ * Before either exit, the exit hooks run (onExitNow): the child-process pool passes the signal on to its children
+ * again and waits for them (up to EXIT_HOOK_MS), so that no training child outlives the run that started it.
  */
 
 /** How long the first signal waits for the run to stop by itself. */
@@ -13,7 +16,27 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 const EXIT_CODE: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** The most the exit hooks may delay an exit. */
+export const EXIT_HOOK_MS = 3000;
+
 let requested: StopSignal | undefined;
+
+type ExitHook = (signal: StopSignal) => Promise<void>;
+const exitHooks = new Set<ExitHook>();
+
+/** Run `hook` before the process exits on a signal (see the module comment). Returns the function that removes it. */
+export function onExitNow(hook: ExitHook): () => void {
+  exitHooks.add(hook);
+  return () => exitHooks.delete(hook);
+}
+
+/** The exit hooks, then exit with the signal's code; a hook still busy after EXIT_HOOK_MS is not waited for. */
+function exitAfterHooks(signal: StopSignal): void {
+  if (exitHooks.size === 0) process.exit(EXIT_CODE[signal]);
+  const limit = new Promise<void>((resolve) => setTimeout(resolve, EXIT_HOOK_MS).unref());
+  const hooks = Promise.allSettled([...exitHooks].map((h) => h(signal)));
+  void Promise.race([hooks, limit]).then(() => process.exit(EXIT_CODE[signal]));
+}
 
 /** The signal that asked the run to stop, if any (training checks this after every step). */
 export function stopRequested(): StopSignal | undefined {
@@ -30,16 +53,21 @@ export function exitCodeFor(signal: StopSignal): number {
  */
 export function stopOnSignals(resumeHint: () => string, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): () => void {
   let timer: NodeJS.Timeout | undefined;
+  let exiting = false;
   const handler = (signal: StopSignal) => {
     if (requested !== undefined) {
+      if (exiting) process.exit(EXIT_CODE[signal]); // a third: not even the hooks
+      exiting = true;
       write(`${signal} again: exiting now. ${resumeHint()}`);
-      process.exit(EXIT_CODE[signal]);
+      exitAfterHooks(signal);
+      return;
     }
     requested = signal;
     write(`${signal}: stopping at the next checkpoint (up to ${GRACE_MS / 1000} s; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again exits at once)`);
     timer = setTimeout(() => {
+      exiting = true;
       write(resumeHint());
-      process.exit(EXIT_CODE[signal]);
+      exitAfterHooks(signal);
     }, GRACE_MS);
     timer.unref();
   };

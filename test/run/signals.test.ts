@@ -27,8 +27,9 @@ const CONFIG = {
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Exit>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `group`: the run leads its own process group, as a shell's foreground job does (a terminal's Ctrl-C goes to all of it). */
+function start(args: string[], group = false): { child: ChildProcess; done: Promise<Exit>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -48,6 +49,21 @@ async function waitFor(ready: () => boolean, what: string, ms = 60_000): Promise
   }
 }
 
+/** Live (not zombie) processes whose command line mentions `text` (Linux /proc; an empty list elsewhere). */
+function processesMentioning(text: string): string[] {
+  if (!fs.existsSync('/proc/self/cmdline')) return [];
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+      if (cmd.includes(text) && state !== 'Z') found.push(`${pid}: ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
 
 describe('signals: SIGTERM / SIGINT during a run', function () {
   this.timeout(300_000);
@@ -100,5 +116,24 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
     const exit = await run.done;
     expect(exit.code, exit.stderr).to.equal(130);
     expect(exit.stderr).to.contain(`interrupted; resume with: topk-harness run --resume ${dir}`);
+    // the training children (wasm: one per model) got the second signal too, and the run waited for them
+    expect(processesMentioning(dir)).to.deep.equal([]);
+  });
+
+  it('a Ctrl-C to the whole process group stops the training children once, at a checkpoint, and leaves none behind', async () => {
+    const cfg = path.join(tmp, 'run.json');
+    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
+    const dir = path.join(tmp, 'group');
+    const run = start(['run', '--config', cfg, '--out', dir], true);
+    running.push(run.child);
+    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    process.kill(-run.child.pid!, 'SIGINT'); // what a terminal does: every process of the foreground group
+    const exit = await run.done;
+    expect(exit.code, exit.stderr).to.equal(130);
+    // a child that saw the terminal's signal and the parent's would have exited at once, without its checkpoint
+    expect(exit.stderr).not.to.contain('again: exiting now');
+    expect(exit.stderr.trimEnd().split('\n').pop()).to.equal(`interrupted; resume with: topk-harness run --resume ${dir}`);
+    expect(fs.existsSync(path.join(dir, 'checkpoints', 'vanilla.ckpt'))).to.equal(true);
+    expect(processesMentioning(dir)).to.deep.equal([]);
   });
 });
