@@ -24,6 +24,29 @@ function levelCdfs(c: number): (GuidedCdf | null)[] {
   return t;
 }
 
+/** The counts' buffer, reused from image to image (apply is synchronous and keeps nothing of it). */
+let countScratch = new Int32Array(0);
+
+const byteCache = new Map<number, Uint8Array>();
+
+/**
+ * The output byte of each count k below c: unitToByte(k / c) (k / c is finite and >= 0; from k = c on it is 255), a
+ * table so that the loop over the pixels does no division.
+ */
+function countBytes(c: number): Uint8Array {
+  let t = byteCache.get(c);
+  if (t === undefined) {
+    const n = Math.max(0, Math.ceil(c));
+    t = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const v = k / c;
+      t[k] = v >= 1 ? 255 : (v * 255 + FLOAT_NOISE) | 0;
+    }
+    byteCache.set(c, t);
+  }
+  return t;
+}
+
 export default defineCorruption<number>({
   name: 'shot_noise',
   version: 1,
@@ -35,11 +58,14 @@ export default defineCorruption<number>({
   },
   apply(image, { rng, params: c }) {
     const src = image.data;
-    const counts = pixelStream(rng).fillFromCdfs(src, levelCdfs(c), new Int32Array(src.length));
+    if (countScratch.length < src.length) countScratch = new Int32Array(src.length);
+    const counts = pixelStream(rng).fillFromCdfs(src, levelCdfs(c), countScratch);
+    const lut = countBytes(c);
+    const top = lut.length;
     const out = new Uint8Array(src.length);
     for (let i = 0; i < src.length; i++) {
-      const v = counts[i] / c;
-      out[i] = v >= 1 ? 255 : (v * 255 + FLOAT_NOISE) | 0; // unitToByte: a count over c is finite and >= 0
+      const k = counts[i];
+      out[i] = k < top ? lut[k] : 255;
     }
     return { ...image, data: out };
   },
