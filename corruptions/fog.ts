@@ -10,9 +10,9 @@
  * Grayscale: the same fog on the one channel.
  */
 import { defineCorruption } from '../src/corruptions/define.js';
-import { FLOAT_NOISE, UNIT, unitToByte } from '../src/corruptions/image.js';
+import { copyOut, FLOAT_NOISE, UNIT, unitToByte } from '../src/corruptions/image.js';
 import { pixelStream } from '../src/corruptions/random.js';
-import { nextPowerOfTwo, plasmaDraws, plasmaFractal } from '../src/corruptions/textures.js';
+import { nextPowerOfTwo, plasmaFractal } from '../src/corruptions/textures.js';
 import { KernelScratch, wasmKernels } from '../src/corruptions/wasm-kernels.js';
 
 export interface FogParams {
@@ -43,34 +43,30 @@ export default defineCorruption<FogParams>({
       { scale: 3, decay: 1.4 },
     ],
   },
-  apply(image, { rng, params }) {
+  apply(image, { rng, params, output }) {
     const { height: h, width: w, channels: c } = image;
     const src = image.data;
+    const size = Math.max(2, nextPowerOfTwo(Math.max(h, w)));
+    const stream = pixelStream(rng);
+    const kernels = wasmKernels();
+    if (kernels !== null) {
+      // WebAssembly: the draws from the stream's state, the fractal, the largest byte and a branch-free blend
+      // (wasm/src/fog.ts fogBytes, the same doubles and bytes), about 3x faster
+      const m = new KernelScratch(kernels);
+      const pFractal = m.take(size * size * 8);
+      const pDraws = m.take(kernels.plasmaDrawCount(size) * 8);
+      const pIn = m.take(src.length + 8); // the blend reads 8 bytes for its last 6
+      const pOut = m.take(src.length);
+      new Uint8Array(m.buffer(), pIn, src.length).set(src);
+      stream.lendState(m, (state) => kernels.fogBytes(pIn, pOut, pFractal, state, pDraws, size, h, w, c, params.scale, params.decay, FLOAT_NOISE));
+      return { ...image, data: copyOut(new Uint8Array(m.buffer(), pOut, src.length), output) };
+    }
     // bytes in, bytes out: UNIT[v] is v / 255 and unitToByte the reference's clip·255 truncation, so no
     // image-sized float array is made (maxVal = max byte / 255, the same double)
     let maxByte = 0;
     for (let i = 0; i < src.length; i++) if (src[i] > maxByte) maxByte = src[i];
     const maxVal = UNIT[maxByte];
-    const size = Math.max(2, nextPowerOfTwo(Math.max(h, w)));
     const k = maxVal / (maxVal + params.scale);
-    const stream = pixelStream(rng);
-    const kernels = wasmKernels();
-    if (kernels !== null) {
-      // WebAssembly: the fractal from its draws, taken first in its order, and the blend (wasm/src/fog.ts, the same
-      // doubles and bytes), about 3x faster
-      const draws = plasmaDraws(stream, size, params.decay);
-      const m = new KernelScratch(kernels);
-      const pFractal = m.take(size * size * 8);
-      const pDraws = m.take(draws.length * 8);
-      const pIn = m.take(src.length);
-      const pOut = m.take(src.length);
-      const buf = m.buffer();
-      new Float64Array(buf, pDraws, draws.length).set(draws);
-      new Uint8Array(buf, pIn, src.length).set(src);
-      kernels.plasmaFractal(pFractal, pDraws, size, params.decay);
-      kernels.fogBlend(pIn, pOut, pFractal, size, h, w, c, params.scale, k, FLOAT_NOISE);
-      return { ...image, data: new Uint8Array(buf, pOut, src.length).slice() };
-    }
     const fractal = plasmaFractal(stream, size, params.decay);
     const out = new Uint8Array(src.length);
     for (let y = 0; y < h; y++) {

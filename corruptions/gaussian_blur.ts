@@ -21,9 +21,9 @@ export default defineCorruption<number>({
     cifar: [0.4, 0.6, 0.7, 0.8, 1],
     imagenet: [1, 2, 3, 4, 6],
   },
-  apply(image, { params: sigma }) {
+  apply(image, { params: sigma, output }) {
     const { height: h, width: w, channels: c } = image;
-    const bytes = gaussianFilterBytes(image.data, h, w, c, sigma, 'nearest'); // WebAssembly SIMD, same bytes
+    const bytes = gaussianFilterBytes(image.data, h, w, c, sigma, 'nearest', 4, output); // WebAssembly SIMD, same bytes
     if (bytes !== null) return { ...image, data: bytes };
     return imageFromUnit(gaussianFilter(toUnit(image), h, w, c, sigma, 'nearest'), image);
   },

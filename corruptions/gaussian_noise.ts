@@ -20,7 +20,7 @@ export default defineCorruption<number>({
     cifar: [0.04, 0.06, 0.08, 0.09, 0.10],
     imagenet: [0.08, 0.12, 0.18, 0.26, 0.38],
   },
-  apply(image, { rng, params: c }) {
-    return { ...image, data: normalNoiseBytes(image.data, pixelStream(rng), c, 'additive') };
+  apply(image, { rng, params: c, output }) {
+    return { ...image, data: normalNoiseBytes(image.data, pixelStream(rng), c, 'additive', output) };
   },
 });

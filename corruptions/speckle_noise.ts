@@ -19,7 +19,7 @@ export default defineCorruption<number>({
     cifar: [0.06, 0.10, 0.12, 0.16, 0.20],
     imagenet: [0.15, 0.20, 0.35, 0.45, 0.60],
   },
-  apply(image, { rng, params: c }) {
-    return { ...image, data: normalNoiseBytes(image.data, pixelStream(rng), c, 'speckle') };
+  apply(image, { rng, params: c, output }) {
+    return { ...image, data: normalNoiseBytes(image.data, pixelStream(rng), c, 'speckle', output) };
   },
 });

@@ -3,7 +3,7 @@
  * Gaussian kernel. Images are Float64Array, HWC interleaved.
  */
 import { borderIndex, type BorderMode } from './border.js';
-import { FLOAT_NOISE } from './image.js';
+import { copyOut, FLOAT_NOISE } from './image.js';
 import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
 /**
@@ -246,7 +246,7 @@ export function separableSymmetricWasm(
  * gaussianBytes: the same doubles and bytes), or null where the kernels are off or the kernel is longer than an axis.
  */
 export function gaussianFilterBytes(
-  data: Uint8Array, h: number, w: number, c: number, sigma: number, mode: BorderMode = 'nearest', truncate = 4,
+  data: Uint8Array, h: number, w: number, c: number, sigma: number, mode: BorderMode = 'nearest', truncate = 4, into?: Uint8Array,
 ): Uint8Array | null {
   const k = wasmKernels();
   if (k === null || !(sigma > 1e-15)) return null;
@@ -264,7 +264,7 @@ export function gaussianFilterBytes(
   call.fill(buf);
   new Uint8Array(buf, pIn, n).set(data);
   k.gaussianBytes(pIn, pOutBytes, pSrc, pOut, call.line, call.rowAt, call.edgeFrom, call.kernel, call.offs, h, w, c, call.r, FLOAT_NOISE);
-  return new Uint8Array(buf, pOutBytes, n).slice();
+  return copyOut(new Uint8Array(buf, pOutBytes, n), into);
 }
 
 /** The kernels' side buffers of a symmetric Gaussian (line, index tables, kernel, scratch) and how to fill them. */

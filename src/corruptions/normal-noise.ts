@@ -4,7 +4,7 @@
  * In the WebAssembly kernels (the draws and the arithmetic; wasm/src/normals.ts, the same values), else in
  * JavaScript, the twin the tests compare with.
  */
-import { FLOAT_NOISE, UNIT } from './image.js';
+import { copyOut, FLOAT_NOISE, placeInto, UNIT } from './image.js';
 import type { PixelStream } from './random.js';
 import { KernelScratch, wasmKernels } from './wasm-kernels.js';
 
@@ -14,8 +14,8 @@ export type NormalNoiseKind = 'additive' | 'speckle';
 const NOISE_CHUNK = 4096;
 const scratch = new Float64Array(NOISE_CHUNK);
 
-/** The noisy bytes of `src` with strength c, drawing src.length normals from `stream`. */
-export function normalNoiseBytes(src: Uint8Array, stream: PixelStream, c: number, kind: NormalNoiseKind): Uint8Array {
+/** The noisy bytes of `src` with strength c, drawing src.length normals from `stream`; into `into` when given (ctx.output). */
+export function normalNoiseBytes(src: Uint8Array, stream: PixelStream, c: number, kind: NormalNoiseKind, into?: Uint8Array): Uint8Array {
   const k = wasmKernels();
   const n = src.length;
   if (k !== null) {
@@ -27,7 +27,7 @@ export function normalNoiseBytes(src: Uint8Array, stream: PixelStream, c: number
     const buf = m.buffer();
     new Uint8Array(buf, pIn, n).set(src);
     k.noiseBytes(pIn, pOut, pNoise, n, c, kind === 'speckle' ? 1 : 0, FLOAT_NOISE);
-    return new Uint8Array(buf, pOut, n).slice();
+    return copyOut(new Uint8Array(buf, pOut, n), into);
   }
   // the draws in chunks into a reused buffer (the same values as one fillStandardNormal over the whole image): a
   // fresh Float64Array per image cost more than the draws at 32 px
@@ -41,5 +41,5 @@ export function normalNoiseBytes(src: Uint8Array, stream: PixelStream, c: number
       out[i] = v > 0 ? (v >= 1 ? 255 : (v * 255 + FLOAT_NOISE) | 0) : 0; // unitToByte; v is finite, never NaN
     }
   }
-  return out;
+  return placeInto(out, into);
 }

@@ -141,6 +141,18 @@ export class PixelStream {
     this.s.set(state);
   }
 
+  /**
+   * Lend this stream's state to a WebAssembly kernel: `run` gets the byte offset of a copy of it in the kernels'
+   * memory (16 bytes taken from `m`), which the kernel advances as the JavaScript's draws would; then this stream
+   * continues from there.
+   */
+  lendState(m: KernelScratch, run: (state: number) => void): void {
+    const at = m.take(16);
+    new Int32Array(m.buffer(), at, 4).set(this.s);
+    run(at);
+    this.s.set(new Int32Array(m.buffer(), at, 4));
+  }
+
   /** Fill `out` with N(mean, std²) draws (mean + std·normal(), value by value as normal() gives them). */
   fillNormal(out: Float64Array, mean = 0, std = 1): Float64Array {
     this.fillStandardNormal(out);

@@ -72,25 +72,3 @@ export function plasmaFractal(stream: PixelStream, size: number, decay: number):
   if (max > 0) for (let i = 0; i < m.length; i++) m[i] /= max;
   return m;
 }
-
-/**
- * Every uniform plasmaFractal draws, in its order, into one array: per level (step = size … 2, wibble = 100,
- * 100/decay, …) three sweeps of (size/step)² values on [−wibble, wibble) (the squares, the corner-row diamonds, the
- * centre-row diamonds). The draws do not depend on the map, so they can all be taken first.
- */
-export function plasmaDraws(stream: PixelStream, size: number, decay: number): Float64Array {
-  let total = 0;
-  for (let step = size; step >= 2; step >>= 1) total += 3 * (size / step) * (size / step);
-  const out = new Float64Array(total);
-  let at = 0;
-  let wibble = 100;
-  for (let step = size; step >= 2; step >>= 1) {
-    const sweep = (size / step) * (size / step);
-    for (let k = 0; k < 3; k++) {
-      stream.fillUniform(out.subarray(at, at + sweep), -wibble, wibble);
-      at += sweep;
-    }
-    wibble /= decay;
-  }
-  return out;
-}

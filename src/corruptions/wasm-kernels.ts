@@ -32,7 +32,6 @@ export interface KernelExports {
     h: number, w: number, c: number, warp: number, ia: number, ib: number, ic: number, id: number, ie: number, iff: number,
     floatNoise: number,
   ): void;
-  plasmaFractal(m: number, noise: number, size: number, decay: number): void;
   fillNormals(state: number, out: number, n: number, k: number, w: number, f: number): void;
   noiseBytes(inBytes: number, outBytes: number, noise: number, n: number, c: number, speckle: number, floatNoise: number): void;
   spatterWater(
@@ -41,10 +40,11 @@ export interface KernelExports {
     r: number, work: number, floatNoise: number,
   ): number;
   spatterWorkBytes(h: number, w: number): number;
-  fogBlend(
-    inBytes: number, outBytes: number, fractal: number, size: number, h: number, w: number, c: number,
-    scale: number, k: number, floatNoise: number,
+  fogBytes(
+    inBytes: number, outBytes: number, fractal: number, state: number, noise: number, size: number, h: number, w: number,
+    c: number, scale: number, decay: number, floatNoise: number,
   ): void;
+  plasmaDrawCount(size: number): number;
   correlateBytes(
     inBytes: number, outBytes: number, levels: number, pad: number, row: number, doubles: number, rowAt: number,
     colAt: number, shifts: number, weights: number, nt: number, h: number, w: number, c: number, py: number, px: number,

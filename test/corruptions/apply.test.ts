@@ -132,9 +132,13 @@ describe('corruptDataset', () => {
     expect(one.data.length).to.equal(28 * 28);
   });
 
-  it('pixelate, jpeg_compression and spatter write into ctx.output when offered, the same bytes as into their own arrays', async () => {
+  it('the kernels\' corruptions write into ctx.output when offered, the same bytes as into their own arrays', async () => {
     const rgb = sceneDataset(2, 40, 48, 3);
-    for (const [name, severity] of [['pixelate', 3], ['jpeg_compression', 4], ['spatter', 2], ['spatter', 5]] as const) {
+    const cases = [
+      ['pixelate', 3], ['jpeg_compression', 4], ['spatter', 2], ['spatter', 5], ['fog', 3], ['gaussian_blur', 2], ['gaussian_noise', 3],
+      ['speckle_noise', 3],
+    ] as const;
+    for (const [name, severity] of cases) {
       const c = get(name);
       const image = datasetImage(rgb, 1);
       const ctx = (output?: Uint8Array) => ({ severity, table: 'cifar' as const, params: c.params(severity, 'cifar'), rng: corruptionStream(4, c, severity, 1), ...(output ? { output } : {}) });

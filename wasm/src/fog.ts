@@ -1,8 +1,9 @@
 /**
- * fog (corruptions/fog.ts) after its draws, in WebAssembly: the plasma fractal (src/corruptions/textures.ts
- * plasmaFractal, the same doubles: the same sums in the same order) from the sweeps' uniforms drawn beforehand in
- * the JavaScript's order, then the blend (x + scale·fractal)·k to bytes. Pointers are byte offsets.
+ * fog (corruptions/fog.ts) in WebAssembly: the sweeps' uniforms (textures.ts plasmaFractal's, drawn first: they never
+ * depend on the map; from the pixel stream's state), the plasma fractal (textures.ts plasmaFractal, the same doubles: the same sums in the same order), the
+ * image's largest byte and the blend (x + scale·fractal)·k to bytes. Pointers are byte offsets.
  */
+import { fillUniforms } from './normals';
 
 /**
  * The size x size fractal into `m` (doubles), normalised to [0, 1]; `noise` holds every sweep's uniforms on
@@ -66,18 +67,87 @@ export function plasmaFractal(m: usize, noise: usize, size: i32, decay: f64): vo
 }
 
 /**
- * out = unitToByte((x / 255 + scale·fractal[y][x])·k) per value (fog.ts apply's loop; `floatNoise` as image.ts);
- * the fractal is size x size, the image h x w x c.
+ * The whole of fog for one image (fog.ts apply's kernel path): the draws into `noise` (plasmaDrawCount(size)
+ * doubles: per level, step = size … 2, wibble = 100, 100/decay, …, three sweeps of (size/step)² uniforms on
+ * [−wibble, wibble), the squares, the corner-row and the centre-row diamonds) from the state at `st` (advanced as
+ * plasmaFractal's draws advance it), the fractal into `fractal` (size² doubles),
+ * then out = unitToByte((x / 255 + scale·fractal[y][x])·k) with k = maxVal / (maxVal + scale), maxVal the largest
+ * byte / 255: two pixels a step, branch-free (clamping v to 0..1 first gives unitToByte's byte: v ≤ 0 and NaN
+ * truncate to 0, v ≥ 1 to 255).
  */
-export function fogBlend(inBytes: usize, outBytes: usize, fractal: usize, size: i32, h: i32, w: i32, c: i32, scale: f64, k: f64, floatNoise: f64): void {
+export function fogBytes(
+  inBytes: usize, outBytes: usize, fractal: usize, st: usize, noise: usize, size: i32, h: i32, w: i32, c: i32,
+  scale: f64, decay: f64, floatNoise: f64,
+): void {
+  let draws = noise;
+  let wibble: f64 = 100;
+  for (let step = size; step >= 2; step >>= 1) {
+    const sweep = (size / step) * (size / step);
+    for (let k = 0; k < 3; k++) {
+      fillUniforms(st, draws, sweep, -wibble, wibble);
+      draws += <usize>sweep << 3;
+    }
+    wibble /= decay;
+  }
+  plasmaFractal(fractal, noise, size, decay);
+  const n = h * w * c;
+  let top = i8x16.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) top = i8x16.max_u(top, v128.load(inBytes + <usize>i));
+  top = i8x16.max_u(top, i8x16.shuffle(top, top, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  top = i8x16.max_u(top, i8x16.shuffle(top, top, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+  top = i8x16.max_u(top, i8x16.shuffle(top, top, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+  top = i8x16.max_u(top, i8x16.shuffle(top, top, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+  let maxByte = <i32>i8x16.extract_lane_u(top, 0);
+  for (; i < n; i++) maxByte = max<i32>(maxByte, <i32>load<u8>(inBytes + <usize>i));
+  const maxVal = <f64>maxByte / 255.0;
+  const kk = maxVal / (maxVal + scale);
+  const scaleV = f64x2.splat(scale), kV = f64x2.splat(kk), k255 = f64x2.splat(255), noiseV = f64x2.splat(floatNoise);
+  const zero = f64x2.splat(0), one = f64x2.splat(1);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+    const fRow = fractal + (<usize>(y * size) << 3);
+    const inRow = inBytes + <usize>(y * w * c);
+    const outRow = outBytes + <usize>(y * w * c);
+    let x = 0;
+    for (; c == 3 && x + 2 <= w; x += 2) {
+      const f = f64x2.mul(scaleV, v128.load(fRow + (<usize>x << 3)));
+      const o = <usize>(x * 3);
+      const b16 = i16x8.extend_low_i8x16_u(v128.load64_zero(inRow + o));
+      const lo = i32x4.extend_low_i16x8_u(b16);
+      const x01 = f64x2.div(f64x2.convert_low_i32x4_u(lo), k255);
+      const x23 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), k255);
+      const x45 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.extend_high_i16x8_u(b16)), k255);
+      const t01 = toBytes2(f64x2.mul(f64x2.add(x01, v128.shuffle<f64>(f, f, 0, 0)), kV), zero, one, k255, noiseV);
+      const t23 = toBytes2(f64x2.mul(f64x2.add(x23, f), kV), zero, one, k255, noiseV);
+      const t45 = toBytes2(f64x2.mul(f64x2.add(x45, v128.shuffle<f64>(f, f, 1, 1)), kV), zero, one, k255, noiseV);
+      const d = outRow + o;
+      store<u8>(d, <u8>i32x4.extract_lane(t01, 0));
+      store<u8>(d, <u8>i32x4.extract_lane(t01, 1), 1);
+      store<u8>(d, <u8>i32x4.extract_lane(t23, 0), 2);
+      store<u8>(d, <u8>i32x4.extract_lane(t23, 1), 3);
+      store<u8>(d, <u8>i32x4.extract_lane(t45, 0), 4);
+      store<u8>(d, <u8>i32x4.extract_lane(t45, 1), 5);
+    }
+    for (; x < w; x++) {
       const f = scale * at(fractal, y * size + x);
-      const o = (y * w + x) * c;
       for (let ch = 0; ch < c; ch++) {
-        const v = (<f64>load<u8>(inBytes + <usize>(o + ch)) / 255.0 + f) * k;
-        store<u8>(outBytes + <usize>(o + ch), v > 0 ? (v >= 1 ? 255 : <u8>(<i32>(v * 255 + floatNoise))) : 0);
+        const o = <usize>(x * c + ch);
+        const v = (<f64>load<u8>(inRow + o) / 255.0 + f) * kk;
+        store<u8>(outRow + o, v > 0 ? (v >= 1 ? 255 : <u8>(<i32>(v * 255 + floatNoise))) : 0);
       }
     }
   }
+}
+
+/** unitToByte of two values (see fogBytes), as i32 lanes 0 and 1. */
+// @ts-ignore: decorator
+@inline function toBytes2(v: v128, zero: v128, one: v128, k255: v128, noiseV: v128): v128 {
+  return i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v, one), zero), k255), noiseV));
+}
+
+/** How many uniforms fogBytes draws for a size x size fractal. */
+export function plasmaDrawCount(size: i32): i32 {
+  let total = 0;
+  for (let step = size; step >= 2; step >>= 1) total += 3 * (size / step) * (size / step);
+  return total;
 }

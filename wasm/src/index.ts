@@ -1,5 +1,5 @@
 /** The corruption kernels in WebAssembly (built to wasm/kernels.wasm by `npm run build:wasm`). */
-export { fogBlend, plasmaFractal } from './fog';
+export { fogBytes, plasmaDrawCount } from './fog';
 export { gaussianBytes, gaussianSymmetric } from './gaussian';
 export { elasticRemap } from './remap';
 export { spatterWater, spatterWorkBytes } from './spatter';

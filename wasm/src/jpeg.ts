@@ -83,10 +83,14 @@ function splatQuantiser(qt: usize, qv: usize): void {
   return ws + (i << 4);
 }
 
-/** i16 pairs (a, b) of each i32 lane of a and b (both must fit i16): the operand of dot2. */
+/**
+ * i16 pairs (a, b) of each i32 lane of a and b (both must fit i16): the operand of dot2. A 16-bit blend of a with
+ * b shifted up by 16 (one shift and one pblendw in V8's code, where a general two-input shuffle is two pshufb, a
+ * por and two 128-bit constants built in registers).
+ */
 // @ts-ignore: decorator
 @inline function pairs(a: v128, b: v128): v128 {
-  return i8x16.shuffle(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+  return i16x8.shuffle(a, i32x4.shl(b, 16), 0, 9, 2, 11, 4, 13, 6, 15);
 }
 
 /** k1·a + k2·b of each lane of pairs(a, b): one i32x4.dot_i16x8_s. */

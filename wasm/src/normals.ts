@@ -90,10 +90,52 @@ export function fillNormals(st: usize, out: usize, n: i32, k: usize, w: usize, f
  * by unitToByte with `floatNoise` (the values are finite): the corruptions' loops.
  */
 export function noiseBytes(inBytes: usize, outBytes: usize, noise: usize, n: i32, c: f64, speckle: i32, floatNoise: f64): void {
-  for (let i = 0; i < n; i++) {
+  // two values a step, branch-free: unitToByte's v > 0 ? (v >= 1 ? 255 : trunc(v·255 + floatNoise)) : 0 is
+  // trunc(clamp(v, 0, 1)·255 + floatNoise) (v ≤ 0 truncates to 0, v ≥ 1 to 255; no value is NaN), and the noise
+  // makes those branches unpredictable
+  const cV = f64x2.splat(c), k255 = f64x2.splat(255), noiseV = f64x2.splat(floatNoise), zero = f64x2.splat(0), one = f64x2.splat(1);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const b = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(inBytes + <usize>i)));
+    const x = f64x2.div(f64x2.convert_low_i32x4_u(b), k255);
+    const z = v128.load(noise + (<usize>i << 3));
+    const v = speckle ? f64x2.add(x, f64x2.mul(f64x2.mul(x, cV), z)) : f64x2.add(x, f64x2.mul(cV, z));
+    const t = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v, one), zero), k255), noiseV));
+    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 0));
+    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 1), 1);
+  }
+  for (; i < n; i++) {
     const x = <f64>load<u8>(inBytes + <usize>i) / 255.0;
     const z = load<f64>(noise + (<usize>i << 3));
     const v = speckle ? x + x * c * z : x + c * z;
     store<u8>(outBytes + <usize>i, v > 0 ? (v >= 1 ? 255 : <u8>(<i32>(v * 255 + floatNoise))) : 0);
   }
+}
+
+/**
+ * n uniforms on [lo, hi) into `out` (doubles), the state at `st` advanced: random.ts fillUniform, value for value
+ * (two SFC32 words a draw, 53 bits, lo + span·u).
+ */
+export function fillUniforms(st: usize, out: usize, n: i32, lo: f64, hi: f64): void {
+  const span = hi - lo;
+  let a = load<i32>(st), b = load<i32>(st, 4), c = load<i32>(st, 8), d = load<i32>(st, 12);
+  for (let i = 0; i < n; i++) {
+    let t = a + b + d;
+    d = d + 1;
+    a = b ^ <i32>(<u32>b >> 9);
+    b = c + (c << 3);
+    c = ((c << 21) | <i32>(<u32>c >> 11)) + t;
+    const hi27 = <u32>t >> 5;
+    t = a + b + d;
+    d = d + 1;
+    a = b ^ <i32>(<u32>b >> 9);
+    b = c + (c << 3);
+    c = ((c << 21) | <i32>(<u32>c >> 11)) + t;
+    const u = (<f64>hi27 * 67108864.0 + <f64>(<u32>t >> 6)) * TWO_POW_M53;
+    store<f64>(out + (<usize>i << 3), lo + span * u);
+  }
+  store<i32>(st, a);
+  store<i32>(st, b, 4);
+  store<i32>(st, c, 8);
+  store<i32>(st, d, 12);
 }
