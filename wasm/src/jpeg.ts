@@ -5,7 +5,8 @@
  *
  * The 8x8 blocks go four at a time, one block per i32x4 lane (four horizontally adjacent blocks): every pass of the
  * islow FDCT, the reciprocal quantiser and the islow IDCT is then the scalar code lane by lane, with no transposes;
- * a row of the four blocks (32 bytes) is spread to eight vectors by two shuffles, and gathered back by two. The
+ * a row of the four blocks (32 bytes) is spread to eight vectors by two byte-interleaving steps, and gathered back by
+ * three. The
  * JavaScript's zero-AC shortcuts give the full passes' values, so the lanes always take the full passes; its
  * range-limit table saturates (v + 128 to 0..255), as the saturating narrows do here.
  * Colour conversion with 2x2 downsampling, and fancy upsampling with YCbCr → RGB, go 16 pixels a step (the edges
@@ -78,6 +79,18 @@ function splatQuantiser(qt: usize, qv: usize): void {
   }
 }
 
+/** Bytes 0..7 of a and b interleaved (a0 b0 a1 b1 ...): one punpcklbw, where a general shuffle costs several. */
+// @ts-ignore: decorator
+@inline function interleaveLow(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+}
+
+/** Bytes 8..15 of a and b interleaved: one punpckhbw. */
+// @ts-ignore: decorator
+@inline function interleaveHigh(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
+
 // @ts-ignore: decorator
 @inline function wsAt(ws: usize, i: usize): usize {
   return ws + (i << 4);
@@ -127,9 +140,10 @@ function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): v
   // FDCT pass 1: rows.
   for (let row: usize = 0; row < 8; row++) {
     const s = p + row * stride;
+    // a: column 0..3 of the four blocks' row, block by block in each; b: columns 4..7 (two interleaving steps)
     const lo = v128.load(s), hi = v128.load(s, 16);
-    const a = i8x16.shuffle(lo, hi, 0, 8, 16, 24, 1, 9, 17, 25, 2, 10, 18, 26, 3, 11, 19, 27);
-    const b = i8x16.shuffle(lo, hi, 4, 12, 20, 28, 5, 13, 21, 29, 6, 14, 22, 30, 7, 15, 23, 31);
+    const t0 = interleaveLow(lo, hi), t1 = interleaveHigh(lo, hi);
+    const a = interleaveLow(t0, t1), b = interleaveHigh(t0, t1);
     const al = i16x8.extend_low_i8x16_u(a), ah = i16x8.extend_high_i8x16_u(a);
     const bl = i16x8.extend_low_i8x16_u(b), bh = i16x8.extend_high_i8x16_u(b);
     const d0 = i32x4.extend_low_i16x8_u(al), d1 = i32x4.extend_high_i16x8_u(al);
@@ -230,12 +244,15 @@ function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): v
     const o5 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t12, t1), r18), 18), c128);
     const o3 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t13, t0), r18), 18), c128);
     const o4 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t13, t0), r18), 18), c128);
-    // bytes [o0 of blocks 0..3, o1 .., o2 .., o3 ..] and [o4 .., .., o7 ..], then block-major
+    // bytes [o0 of blocks 0..3, o1 .., o2 .., o3 ..] and [o4 .., .., o7 ..], then block-major: the inverse of the
+    // load's two interleaving steps is three more (each step rotates the 5-bit byte index by one; five are none)
     const m03 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(o0, o1), i16x8.narrow_i32x4_s(o2, o3));
     const m47 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(o4, o5), i16x8.narrow_i32x4_s(o6, o7));
+    const u0 = interleaveLow(m03, m47), u1 = interleaveHigh(m03, m47);
+    const v0 = interleaveLow(u0, u1), v1 = interleaveHigh(u0, u1);
     const d = p + row * stride;
-    v128.store(d, i8x16.shuffle(m03, m47, 0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29));
-    v128.store(d, i8x16.shuffle(m03, m47, 2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31), 16);
+    v128.store(d, interleaveLow(v0, v1));
+    v128.store(d, interleaveHigh(v0, v1), 16);
   }
 }
 
