@@ -24,7 +24,7 @@ import { ensureGradients } from '../src/tfjs-gradients.js';
 import { forwardFlops, ViTConfig, VIT_DEFAULTS } from '../src/models/config.js';
 import { benchCalibration } from './calibration.js';
 import { benchModel, Speed } from './model-speed.js';
-import { benchCorruptions, CORRUPTION_BENCH_IMAGES_224, CORRUPTION_BENCH_IMAGES_32, type BenchInput, type CorruptionSpeed } from './corruptions.js';
+import { benchCorruptions, CORRUPTION_BENCH_IMAGES_224, CORRUPTION_BENCH_IMAGES_32, CORRUPTION_BENCH_MIN_MS, type BenchInput, type CorruptionSpeed } from './corruptions.js';
 import { PACKAGE_ROOT } from '../src/run/provenance.js';
 import { openblasCoreTypeFromFlags } from '../src/backend-libtorch/native.js';
 
@@ -109,7 +109,7 @@ function corruptionTable(entries: Record<string, CorruptionBenchEntry>, threads:
     if (threads.length > 1) cols.push([`${size}px ${last}/${first}`, (e) => x(e.scaling?.[px])]);
   }
   const lines = [
-    `corruptions, images/s at severity 3 (median of 3 passes; ${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images with the CIFAR table, ${CORRUPTION_BENCH_IMAGES_224} 224x224x3 with the ImageNet table; input ${input}); ref = the Python reference on one thread, ratio = harness on ${first} thread${first === 1 ? '' : 's'} / ref:`,
+    `corruptions, images/s at severity 3 (median of at least 3 passes and ${CORRUPTION_BENCH_MIN_MS} ms; the reference: of 3; ${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images with the CIFAR table, ${CORRUPTION_BENCH_IMAGES_224} 224x224x3 with the ImageNet table; input ${input}); ref = the Python reference on one thread, ratio = harness on ${first} thread${first === 1 ? '' : 's'} / ref:`,
     [`${'corruption'.padEnd(w)}`, ...cols.map(([h]) => h.padStart(Math.max(9, h.length)))].join(' '),
   ];
   for (const [name, e] of Object.entries(entries)) lines.push([name.padEnd(w), ...cols.map(([h, f]) => f(e).padStart(Math.max(9, h.length)))].join(' '));
