@@ -14,7 +14,7 @@
  */
 import sharp from 'sharp';
 import { builtinCorruptions, corruptDataset, type SeverityTable } from '../src/corruptions/index.js';
-import { closeCorruptionPools } from '../src/corruptions/pool.js';
+import { closeCorruptionPools, sharedPixels } from '../src/corruptions/pool.js';
 import { pixelStream } from '../src/corruptions/random.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { rngFor } from '../src/rng.js';
@@ -97,13 +97,15 @@ export async function benchCorruptions(o: CorruptionBenchOptions): Promise<Recor
         const { table, timed, warm } = sets[key];
         // the warm-up pass goes through the same path: below the pool's size threshold a small set would stay on this thread
         await corruptDataset(o.threads > 1 ? timed : warm, c, 3, { seed: 0, table, threads: o.threads });
-        // one output buffer for every pass, as the corruption suite reuses one (apply.ts: options.into)
-        const into = new Uint8Array(timed.images.length);
+        // one output buffer for every pass, as the corruption suite reuses one (apply.ts: options.into); with threads,
+        // it and the images in shared memory, as the suite has them (pool.ts sharedPixels)
+        const into = o.threads > 1 ? sharedPixels(new Uint8Array(timed.images.length)) : new Uint8Array(timed.images.length);
+        const input = o.threads > 1 ? { ...timed, images: sharedPixels(timed.images) } : timed;
         const rates: number[] = [];
         const start = performance.now();
         for (let r = 0; r < CORRUPTION_BENCH_REPS || performance.now() - start < CORRUPTION_BENCH_MIN_MS; r++) {
           const t0 = performance.now();
-          await corruptDataset(timed, c, 3, { seed: 0, table, threads: o.threads, into });
+          await corruptDataset(input, c, 3, { seed: 0, table, threads: o.threads, into });
           rates.push(timed.count / ((performance.now() - t0) / 1000));
         }
         speed[key] = median(rates);

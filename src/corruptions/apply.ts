@@ -166,15 +166,15 @@ export async function corruptDataset(
   if (options.into !== undefined && options.into.length !== dataset.images.length) {
     throw new RangeError(`corruptDataset: options.into holds ${options.into.length} bytes; the dataset's images take ${dataset.images.length}`);
   }
-  /** The result, its pixels in options.into when given. */
+  /** The result, its pixels in options.into when given (where the pool wrote them in place, nothing to copy). */
   const result = (pixels: Uint8Array): Dataset => {
-    if (options.into !== undefined && pixels !== options.into) options.into.set(pixels);
+    if (options.into !== undefined && !isSlot(pixels, options.into, 0)) options.into.set(pixels);
     return copy(options.into ?? pixels);
   };
   /** Images [first, count) on the pool, which imports the corruption from `module`. */
   const onPool = (module: string, source: string, first = 0): Promise<Uint8Array> => corruptPixelsInPool(dataset, corruption, severity, {
     seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-    module, source, first, onProgress: options.onProgress,
+    module, source, first, onProgress: options.onProgress, into: options.into,
   });
   if (options.source !== undefined && options.source !== 'built-in') {
     // a plugin: from its file (`module`, or its specifier from the working directory)
@@ -273,7 +273,7 @@ export async function corruptDataset(
     return result(images);
   }
   const pooled = await onPool(file, 'built-in', probe);
-  pooled.set(images.subarray(0, probe * size));
+  if (!isSlot(pooled, images, 0)) pooled.set(images.subarray(0, probe * size)); // else the first images are there already
   return result(pooled);
 }
 

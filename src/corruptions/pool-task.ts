@@ -25,12 +25,14 @@ export interface PoolTask {
   height: number;
   width: number;
   channels: 1 | 3;
-  /** The dataset's pixels (read only here). */
+  /** The dataset's pixels (read only here), image 0 at byte inputOffset. */
   input: SharedArrayBuffer;
+  inputOffset: number;
   /** Hand each call a view of `input` instead of a copy: the main thread sets it for built-ins only. */
   shareInput: boolean;
-  /** Where image i's corrupted pixels go, at i * size. */
+  /** Where image i's corrupted pixels go, at outputOffset + i * size. */
   output: SharedArrayBuffer;
+  outputOffset: number;
   /** Images [start, end) of this task. */
   start: number;
   end: number;
@@ -63,8 +65,8 @@ export async function corruptRange(task: PoolTask): Promise<PoolResult> {
     return { ok: false, index: task.start, message: `module ${task.module} exports corruption '${corruption.name}', not '${task.name}'` };
   }
   const size = task.height * task.width * task.channels;
-  const input = new Uint8Array(task.input);
-  const output = new Uint8Array(task.output);
+  const input = new Uint8Array(task.input, task.inputOffset);
+  const output = new Uint8Array(task.output, task.outputOffset);
   const status = new Int32Array(task.status);
   const params = corruption.params(task.severity, task.table);
   for (let i = task.start; i < task.end; i++) {

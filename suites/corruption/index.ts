@@ -15,7 +15,7 @@
  */
 import * as path from 'node:path';
 import { corruptDataset, datasetImage, previewGrid } from '../../src/corruptions/index.js';
-import { closeCorruptionPools, defaultCorruptionThreads } from '../../src/corruptions/pool.js';
+import { closeCorruptionPools, defaultCorruptionThreads, sharedPixels } from '../../src/corruptions/pool.js';
 import { tableFor } from '../../src/corruptions/severity-table.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { limit } from '../../src/data/split.js';
@@ -89,15 +89,18 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   let evalSeconds = 0;
   let step = 0;
   const threads = defaultCorruptionThreads(); // worker threads of the corruption pool (src/corruptions/pool.ts)
-  // one buffer for every corrupted copy of the test split: each is evaluated, then dropped before the next
-  const into = new Uint8Array(test.images.length);
+  // one buffer for every corrupted copy of the test split: each is evaluated, then dropped before the next. With
+  // worker threads, it and the split's pixels live in shared memory, which the pool reads and writes in place
+  // (instead of copying the split in and the result out for every corruption and severity)
+  const into = threads > 1 ? sharedPixels(new Uint8Array(test.images.length)) : new Uint8Array(test.images.length);
+  const inputs = threads > 1 ? { ...test, images: sharedPixels(test.images) } : test;
   try {
     for (const { corruption: c, source, file } of plan.corruptions) {
       for (const m of names) perModel[m][c.name] = [];
       for (const s of severities) {
         progress.update(step, steps, `${c.name} severity ${s}: corrupting ${test.count} images`);
         const t0 = performance.now();
-        const corrupted = await corruptDataset(test, c, s, { seed: config.seed, table, source, module: file, threads, timeoutSeconds: config.corruption.timeoutSeconds, into });
+        const corrupted = await corruptDataset(inputs, c, s, { seed: config.seed, table, source, module: file, threads, timeoutSeconds: config.corruption.timeoutSeconds, into });
         corruptSeconds += (performance.now() - t0) / 1000;
         progress.update(step, steps, `${c.name} severity ${s}: evaluating ${names.length} models`);
         const t1 = performance.now();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { corruptDataset } from '../../src/corruptions/apply.js';
-import { closeCorruptionPools, corruptPixelsInPool } from '../../src/corruptions/pool.js';
+import { closeCorruptionPools, corruptPixelsInPool, sharedPixels } from '../../src/corruptions/pool.js';
 import { builtinCorruptionFile, builtinCorruptions, createCorruptionRegistry } from '../../src/corruptions/registry.js';
 import { PluginError } from '../../src/plugins/plugin-error.js';
 import { preflightRunCorruptions } from '../../src/run/run-suites.js';
@@ -72,6 +72,36 @@ describe('the corruption pool', function () {
     const size = 32 * 32 * 3;
     expect(Buffer.compare(Buffer.from(pooled.subarray(8 * size)), Buffer.from(one.images.subarray(8 * size)))).to.equal(0);
     expect(pooled.subarray(0, 8 * size).every((v) => v === 0)).to.equal(true);
+  });
+
+  it('reads a dataset in shared memory and writes a shared options.into in place: the same bytes, nothing copied back', async () => {
+    const d = sceneDataset(2200, 32, 32, 3);
+    const sharedSet = { ...d, images: sharedPixels(d.images) };
+    expect(sharedSet.images.buffer).to.be.instanceOf(SharedArrayBuffer);
+    const zoom = (await builtinCorruptions()).find((x) => x.name === 'zoom_blur')!; // pays for the pool
+    const one = await corruptDataset(d, zoom, 2, { seed: 4 });
+    const into = sharedPixels(new Uint8Array(d.images.length));
+    const two = await corruptDataset(sharedSet, zoom, 2, { seed: 4, threads: 2, into });
+    expect(two.images).to.equal(into);
+    expect(Buffer.compare(Buffer.from(into), Buffer.from(one.images))).to.equal(0);
+    expect(Buffer.compare(Buffer.from(sharedSet.images), Buffer.from(d.images)), 'the shared input is unchanged').to.equal(0);
+    // the pool's part alone writes into the shared buffer itself, leaving the caller's part as it was
+    const size = 32 * 32 * 3;
+    const small = sceneDataset(20, 32, 32, 3);
+    const smallOne = await corruptDataset(small, zoom, 3, { seed: 7 });
+    const target = sharedPixels(new Uint8Array(small.images.length).fill(9));
+    const pooled = await corruptPixelsInPool({ ...small, images: sharedPixels(small.images) }, zoom, 3, {
+      seed: 7, table: 'cifar', threads: 2, timeoutSeconds: 60, module: (await builtinCorruptionFile(zoom))!, source: 'built-in', first: 8, into: target,
+    });
+    expect(pooled.buffer).to.equal(target.buffer);
+    expect(Buffer.compare(Buffer.from(target.subarray(8 * size)), Buffer.from(smallOne.images.subarray(8 * size)))).to.equal(0);
+    expect(target.subarray(0, 8 * size).every((v) => v === 9)).to.equal(true);
+    // a plugin too: its calls still get their own copies of the shared images
+    const file = write('wipe.mjs', `name: 'wipe', apply(image) { const out = image.data.slice(); image.data.fill(0); return { ...image, data: out }; }`);
+    const reg = await createCorruptionRegistry({ plugins: [file] });
+    const wiped = await corruptDataset(sharedSet, reg.get('wipe'), 1, { seed: 1, source: file, module: reg.fileOf('wipe'), threads: 2, into });
+    expect(Buffer.compare(Buffer.from(wiped.images), Buffer.from(d.images))).to.equal(0);
+    expect(Buffer.compare(Buffer.from(sharedSet.images), Buffer.from(d.images)), 'the plugin did not wipe the shared input').to.equal(0);
   });
 
   it('runs a plugin on the pool with the same bytes as on this thread, and hands each call its own copy', async () => {
