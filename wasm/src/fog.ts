@@ -4,6 +4,7 @@
  * image's largest byte and the blend (x + scale·fractal)·k to bytes. Pointers are byte offsets.
  */
 import { fillUniforms } from './normals';
+import { storeSix, unitPairToInts, unitSixPart } from './to-bytes';
 
 /**
  * The size x size fractal into `m` (doubles), normalised to [0, 1]; `noise` holds every sweep's uniforms on
@@ -112,21 +113,10 @@ export function fogBytes(
     for (; c == 3 && x + 2 <= w; x += 2) {
       const f = f64x2.mul(scaleV, v128.load(fRow + (<usize>x << 3)));
       const o = <usize>(x * 3);
-      const b16 = i16x8.extend_low_i8x16_u(v128.load64_zero(inRow + o));
-      const lo = i32x4.extend_low_i16x8_u(b16);
-      const x01 = f64x2.div(f64x2.convert_low_i32x4_u(lo), k255);
-      const x23 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), k255);
-      const x45 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.extend_high_i16x8_u(b16)), k255);
-      const t01 = toBytes2(f64x2.mul(f64x2.add(x01, v128.shuffle<f64>(f, f, 0, 0)), kV), zero, one, k255, noiseV);
-      const t23 = toBytes2(f64x2.mul(f64x2.add(x23, f), kV), zero, one, k255, noiseV);
-      const t45 = toBytes2(f64x2.mul(f64x2.add(x45, v128.shuffle<f64>(f, f, 1, 1)), kV), zero, one, k255, noiseV);
-      const d = outRow + o;
-      store<u8>(d, <u8>i32x4.extract_lane(t01, 0));
-      store<u8>(d, <u8>i32x4.extract_lane(t01, 1), 1);
-      store<u8>(d, <u8>i32x4.extract_lane(t23, 0), 2);
-      store<u8>(d, <u8>i32x4.extract_lane(t23, 1), 3);
-      store<u8>(d, <u8>i32x4.extract_lane(t45, 0), 4);
-      store<u8>(d, <u8>i32x4.extract_lane(t45, 1), 5);
+      const v01 = f64x2.mul(f64x2.add(unitSixPart(inRow + o, 0, k255), v128.shuffle<f64>(f, f, 0, 0)), kV);
+      const v23 = f64x2.mul(f64x2.add(unitSixPart(inRow + o, 1, k255), f), kV);
+      const v45 = f64x2.mul(f64x2.add(unitSixPart(inRow + o, 2, k255), v128.shuffle<f64>(f, f, 1, 1)), kV);
+      storeSix(outRow + o, unitPairToInts(v01, zero, one, k255, noiseV), unitPairToInts(v23, zero, one, k255, noiseV), unitPairToInts(v45, zero, one, k255, noiseV));
     }
     for (; x < w; x++) {
       const f = scale * at(fractal, y * size + x);
@@ -137,12 +127,6 @@ export function fogBytes(
       }
     }
   }
-}
-
-/** unitToByte of two values (see fogBytes), as i32 lanes 0 and 1. */
-// @ts-ignore: decorator
-@inline function toBytes2(v: v128, zero: v128, one: v128, k255: v128, noiseV: v128): v128 {
-  return i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v, one), zero), k255), noiseV));
 }
 
 /** How many uniforms fogBytes draws for a size x size fractal. */

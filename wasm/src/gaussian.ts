@@ -6,6 +6,8 @@
  * buffers out and fills the index tables.
  */
 
+import { unitRowToBytes } from './to-bytes';
+
 /**
  * dst[k] = base[k]·w[r] + Σ_{j = r..1} (base[k] at byte offset lo_j + base[k] at offset hi_j)·w[r − j] for k < n:
  * one symmetric pass over a run of n doubles. `offs` holds (lo_j, hi_j) as i32 byte offsets relative to base[k] for
@@ -103,7 +105,7 @@ export function gaussianBytes(
   offs: usize, h: i32, w: i32, c: i32, r: i32, floatNoise: f64,
 ): void {
   const n = h * w * c;
-  const k255 = f64x2.splat(255), noiseV = f64x2.splat(floatNoise), zero = f64x2.splat(0), one = f64x2.splat(1);
+  const k255 = f64x2.splat(255);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const b = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(inBytes + <usize>i)));
@@ -111,16 +113,5 @@ export function gaussianBytes(
   }
   for (; i < n; i++) store<f64>(src + (<usize>i << 3), <f64>load<u8>(inBytes + <usize>i) / 255.0);
   gaussianSymmetric(src, out, line, rowAt, edgeFrom, kernel, offs, h, w, c, r);
-  // two values a step, branch-free: trunc(clamp(v, 0, 1)·255 + floatNoise) is unitToByte's byte (v ≤ 0 truncates
-  // to 0, v ≥ 1 to 255; a filter of finite values is finite)
-  for (i = 0; i + 2 <= n; i += 2) {
-    const v = v128.load(out + (<usize>i << 3));
-    const t = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v, one), zero), k255), noiseV));
-    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 0));
-    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 1), 1);
-  }
-  for (; i < n; i++) {
-    const v = load<f64>(out + (<usize>i << 3));
-    store<u8>(outBytes + <usize>i, v > 0 ? (v >= 1 ? 255 : <u8>(<i32>(v * 255 + floatNoise))) : 0);
-  }
+  unitRowToBytes(out, outBytes, n, floatNoise); // branch-free, eight values a step
 }

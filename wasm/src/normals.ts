@@ -6,6 +6,8 @@
  * byte offsets.
  */
 
+import { storeTwo, unitPairToInts } from './to-bytes';
+
 @external("env", "exp") declare function jsExp(x: f64): f64;
 @external("env", "log") declare function jsLog(x: f64): f64;
 
@@ -100,9 +102,7 @@ export function noiseBytes(inBytes: usize, outBytes: usize, noise: usize, n: i32
     const x = f64x2.div(f64x2.convert_low_i32x4_u(b), k255);
     const z = v128.load(noise + (<usize>i << 3));
     const v = speckle ? f64x2.add(x, f64x2.mul(f64x2.mul(x, cV), z)) : f64x2.add(x, f64x2.mul(cV, z));
-    const t = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v, one), zero), k255), noiseV));
-    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 0));
-    store<u8>(outBytes + <usize>i, <u8>i32x4.extract_lane(t, 1), 1);
+    storeTwo(outBytes + <usize>i, unitPairToInts(v, zero, one, k255, noiseV));
   }
   for (; i < n; i++) {
     const x = <f64>load<u8>(inBytes + <usize>i) / 255.0;

@@ -16,6 +16,7 @@
  * Pointers are byte offsets; `work` is scratch (see spatterWater for its size).
  */
 import { gaussianSymmetric } from './gaussian';
+import { storeSix, storeTwo, unitPairToInts, unitSixPart } from './to-bytes';
 
 /** JavaScript's Math.round. */
 @inline function jsRound(x: f64): f64 {
@@ -196,6 +197,35 @@ function canny(l8: usize, map: usize, h: i32, w: i32, low: i32, high: i32, pad: 
 }
 
 /**
+ * The chamfer forward mask over the rows above for the two pixels at p (doubles, row stride r1 bytes, r2 = 2·r1):
+ * min(d[p], d[p − 2r1 ∓ 1] + C, d[p − r1 − 2] + C, d[p − r1 ∓ 1] + B, d[p − r1] + A, d[p − r1 + 2] + C), lane by lane.
+ */
+// @ts-ignore: decorator
+@inline function aboveMin(p: usize, r1: usize, r2: usize, a2: v128, b2: v128, c2: v128): v128 {
+  let v = v128.load(p);
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r2 - 8), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r2 + 8), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 - 16), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 - 8), b2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r1), a2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 + 8), b2));
+  return f64x2.pmin(v, f64x2.add(v128.load(p - r1 + 16), c2));
+}
+
+/** The mirrored (backward) mask over the rows below, as aboveMin. */
+// @ts-ignore: decorator
+@inline function belowMin(p: usize, r1: usize, r2: usize, a2: v128, b2: v128, c2: v128): v128 {
+  let v = v128.load(p);
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r2 + 8), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r2 - 8), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 + 16), c2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 + 8), b2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r1), a2));
+  v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 - 8), b2));
+  return f64x2.pmin(v, f64x2.add(v128.load(p + r1 - 16), c2));
+}
+
+/**
  * spatter.ts chamferDistance5 of the non-edge pixels (map != 2) to the nearest edge, then min(·, 20), into `out`:
  * (h+2)(w+2) doubles, the image at rows and columns 1.., its border left for the box blur. Scratch d: (h+4)(w+4)
  * doubles.
@@ -218,30 +248,9 @@ function chamferDistance5(map: usize, out: usize, h: i32, w: i32, d: usize): voi
   for (let y = 0; y < h; y++) {
     const row = d + (<usize>((y + 2) * pw + 2) << 3);
     let x = 0;
-    for (; x + 2 <= w; x += 2) {
-      const p = row + (<usize>x << 3);
-      let v = v128.load(p);
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r2 - 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r2 + 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 - 16), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 - 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r1), a2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 + 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p - r1 + 16), c2));
-      v128.store(p, v);
-    }
-    for (; x < w; x++) {
-      const p = row + (<usize>x << 3);
-      let v = v128.load64_zero(p);
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r2 - 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r2 + 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r1 - 16), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r1 - 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r1), a2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r1 + 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p - r1 + 16), c2));
-      v128.store64_lane(p, v, 0);
-    }
+    for (; x + 2 <= w; x += 2) v128.store(row + (<usize>x << 3), aboveMin(row + (<usize>x << 3), r1, r2, a2, b2, c2));
+    // an odd width's last pixel: lane 1 reads the right border and is not stored
+    for (; x < w; x++) v128.store64_lane(row + (<usize>x << 3), aboveMin(row + (<usize>x << 3), r1, r2, a2, b2, c2), 0);
     let left = v128.load64_zero(row - 8);
     for (x = 0; x < w; x++) {
       const p = row + (<usize>x << 3);
@@ -253,30 +262,8 @@ function chamferDistance5(map: usize, out: usize, h: i32, w: i32, d: usize): voi
   for (let y = h - 1; y >= 0; y--) {
     const row = d + (<usize>((y + 2) * pw + 2) << 3);
     let x = 0;
-    for (; x + 2 <= w; x += 2) {
-      const p = row + (<usize>x << 3);
-      let v = v128.load(p);
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r2 + 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r2 - 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 + 16), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 + 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r1), a2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 - 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load(p + r1 - 16), c2));
-      v128.store(p, v);
-    }
-    for (; x < w; x++) {
-      const p = row + (<usize>x << 3);
-      let v = v128.load64_zero(p);
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r2 + 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r2 - 8), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r1 + 16), c2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r1 + 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r1), a2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r1 - 8), b2));
-      v = f64x2.pmin(v, f64x2.add(v128.load64_zero(p + r1 - 16), c2));
-      v128.store64_lane(p, v, 0);
-    }
+    for (; x + 2 <= w; x += 2) v128.store(row + (<usize>x << 3), belowMin(row + (<usize>x << 3), r1, r2, a2, b2, c2));
+    for (; x < w; x++) v128.store64_lane(row + (<usize>x << 3), belowMin(row + (<usize>x << 3), r1, r2, a2, b2, c2), 0);
     let right = v128.load64_zero(row + (<usize>w << 3));
     for (x = w - 1; x >= 0; x--) {
       const p = row + (<usize>x << 3);
@@ -489,9 +476,7 @@ export function spatterWater(
   for (i = 0; i + 2 <= n; i += 2) {
     let v = v128.load(liquid + (<usize>i << 3));
     v = v128.andnot(v, f64x2.lt(v, thrV));
-    const t = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.pmax(f64x2.mul(v, k255), zeroV), k255));
-    store<u8>(l8 + <usize>i, <u8>i32x4.extract_lane(t, 0));
-    store<u8>(l8 + <usize>i, <u8>i32x4.extract_lane(t, 1), 1);
+    storeTwo(l8 + <usize>i, i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.pmax(f64x2.mul(v, k255), zeroV), k255)));
   }
   for (; i < n; i++) {
     let v = load<f64>(liquid + (<usize>i << 3));
@@ -522,24 +507,11 @@ export function spatterWater(
     for (; i + 2 <= n; i += 2) {
       const mm = f64x2.mul(f64x2.div(f64x2.convert_low_i32x4_s(v128.load64_zero(mask + (<usize>i << 2))), mxV), intV);
       const o = inBytes + <usize>(i * 3);
-      const b16 = i16x8.extend_low_i8x16_u(v128.load64_zero(o));
-      const lo = i32x4.extend_low_i16x8_u(b16);
-      const x01 = f64x2.div(f64x2.convert_low_i32x4_u(lo), k255);
-      const x23 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(lo, lo, 2, 3, 0, 1)), k255);
-      const x45 = f64x2.div(f64x2.convert_low_i32x4_u(i32x4.extend_high_i16x8_u(b16)), k255);
-      const v01 = f64x2.add(x01, f64x2.mul(v128.shuffle<f64>(mm, mm, 0, 0), c01));
-      const v23 = f64x2.add(x23, f64x2.mul(mm, c23));
-      const v45 = f64x2.add(x45, f64x2.mul(v128.shuffle<f64>(mm, mm, 1, 1), c45));
-      const t01 = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v01, oneV), zeroV), k255), noiseV));
-      const t23 = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v23, oneV), zeroV), k255), noiseV));
-      const t45 = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.mul(f64x2.pmax(f64x2.pmin(v45, oneV), zeroV), k255), noiseV));
-      const d = outBytes + <usize>(i * 3);
-      store<u8>(d, <u8>i32x4.extract_lane(t01, 0));
-      store<u8>(d, <u8>i32x4.extract_lane(t01, 1), 1);
-      store<u8>(d, <u8>i32x4.extract_lane(t23, 0), 2);
-      store<u8>(d, <u8>i32x4.extract_lane(t23, 1), 3);
-      store<u8>(d, <u8>i32x4.extract_lane(t45, 0), 4);
-      store<u8>(d, <u8>i32x4.extract_lane(t45, 1), 5);
+      const v01 = f64x2.add(unitSixPart(o, 0, k255), f64x2.mul(v128.shuffle<f64>(mm, mm, 0, 0), c01));
+      const v23 = f64x2.add(unitSixPart(o, 1, k255), f64x2.mul(mm, c23));
+      const v45 = f64x2.add(unitSixPart(o, 2, k255), f64x2.mul(v128.shuffle<f64>(mm, mm, 1, 1), c45));
+      storeSix(outBytes + <usize>(i * 3), unitPairToInts(v01, zeroV, oneV, k255, noiseV), unitPairToInts(v23, zeroV, oneV, k255, noiseV),
+        unitPairToInts(v45, zeroV, oneV, k255, noiseV));
     }
   }
   for (; i < n; i++) {
