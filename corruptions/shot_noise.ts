@@ -36,7 +36,7 @@ const byteCache = new Map<number, Uint8Array>();
 function countBytes(c: number): Uint8Array {
   let t = byteCache.get(c);
   if (t === undefined) {
-    const n = Math.max(0, Math.ceil(c));
+    const n = Math.max(1, Math.ceil(c)); // k = 0 by the formula even for a c <= 0 (0 / 0 gives byte 0, as before)
     t = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const v = k / c;

@@ -261,7 +261,7 @@ function waterWasm(image: Image, s: PixelStream, q: SpatterParams, into?: Uint8A
   const n = image.data.length;
   const m = new KernelScratch(k);
   const pNormals = m.take(h * w * 8);
-  const pIn = m.take(n);
+  const pIn = m.take(n + 8); // the blend reads 8 bytes for its last 6
   const pOut = m.take(n);
   const gauss = symmetricLayout(m, h, w, 1, kernel, 'nearest');
   const pWork = m.take(k.spatterWorkBytes(h, w));

@@ -182,13 +182,13 @@ export function registerRunCommands(program: Command, exit: { code: number }): v
  * Run a command's work with SIGINT/SIGTERM handled (run/signals.ts): training stops at a checkpoint, and an
  * interrupted result prints how to resume and sets the exit code to 130 or 143. A full disk's error names the resume
  * command. The hidden child commands pass `childStopLine`, the line they say when stopped: their parent run gives
- * the resume advice.
+ * the resume advice; they stop on their parent's SIGTERM only (signals.ts StopOptions.child).
  */
 function interruptible(exit: { code: number }, resumeCommand: string, childStopLine?: string) {
   const hint = () => childStopLine ?? `interrupted; resume with: ${resumeCommand}`;
   return {
     async run<T extends { interrupted: boolean }>(work: () => Promise<T>): Promise<T> {
-      const remove = stopOnSignals(hint);
+      const remove = stopOnSignals(hint, undefined, { child: childStopLine !== undefined });
       try {
         const out = await work().catch((e: unknown) => {
           // a full disk: nothing finished is lost (checkpoints and suite results are written whole or not at all)

@@ -174,7 +174,10 @@ export async function corruptDataset(
   /** Images [first, count) on the pool, which imports the corruption from `module`. */
   const onPool = (module: string, source: string, first = 0): Promise<Uint8Array> => corruptPixelsInPool(dataset, corruption, severity, {
     seed: options.seed, table, threads, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_CORRUPTION_TIMEOUT_SECONDS,
-    module, source, first, onProgress: options.onProgress, into: options.into,
+    module, source, first, onProgress: options.onProgress,
+    // a plugin gets a fresh output to write into: a shared `into` lives on (the suite's buffer for every corruption),
+    // and a plugin that kept its ctx.output could write into a later result
+    into: source === 'built-in' ? options.into : undefined,
   });
   if (options.source !== undefined && options.source !== 'built-in') {
     // a plugin: from its file (`module`, or its specifier from the working directory)

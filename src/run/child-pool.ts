@@ -7,17 +7,18 @@
  *
  * At most `width` children at once; their stderr lines are relayed (prefixed), a child's `error: ...` line becomes
  * the parent's error, and a SIGINT or SIGTERM of the parent is passed on so that every child stops at a checkpoint.
- * The children run in their own process group, so a terminal's Ctrl-C reaches them only through the parent, once
- * (from both, a child would count two signals and exit without its checkpoint). When the parent exits at once (a
- * second signal, or the end of its grace period), the signal goes to the children again, which makes them exit at
- * once too, and the parent waits for them (signals.ts onExitNow): nothing outlives the run.
+ * The parent passes a stop on as SIGTERM, once per child; the children ignore SIGINT (signals.ts StopOptions.child),
+ * which a terminal's Ctrl-C also sends them, as the whole process group (they stay in it, so a hangup, Ctrl-Z or a
+ * kill of the group reaches them as before). When the parent exits at once (a second signal, or the end of its grace
+ * period), each child gets SIGTERM again, which makes it exit at once too, and the parent waits for them, killing
+ * any still there shortly before EXIT_HOOK_MS (signals.ts onExitNow): nothing outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessInputError } from '../errors.js';
-import { onExitNow, stopRequested } from './signals.js';
+import { EXIT_HOOK_MS, onExitNow, stopRequested } from './signals.js';
 
 /** Backends whose work uses one core: children side by side pay off there. libtorch and tensorflow use them all. */
 const SINGLE_THREADED = new Set(['wasm', 'cpu']);
@@ -77,19 +78,35 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
   const live = new Set<ChildProcess>();
   const failures: { job: ChildJob; code: number; error?: string }[] = [];
   let interrupted = false;
+  /** The children that got their stop (SIGTERM) already. */
+  const stopped = new Set<ChildProcess>();
+  const stop = (c: ChildProcess) => {
+    if (alive(c) && !stopped.has(c)) {
+      stopped.add(c);
+      c.kill('SIGTERM');
+    }
+  };
   const forward = setInterval(() => {
-    const signal = stopRequested();
-    if (signal !== undefined) for (const c of live) if (c.exitCode === null && !c.killed) c.kill(signal);
+    if (stopRequested() !== undefined) for (const c of live) stop(c);
   }, 100);
   const onAbort = () => {
-    for (const c of live) if (c.exitCode === null && !c.killed) c.kill('SIGTERM');
+    for (const c of live) stop(c);
   };
   o.abort?.addEventListener('abort', onAbort, { once: true });
-  const removeExitHook = onExitNow(async (signal) => {
-    const running = [...live].filter((c) => c.exitCode === null && c.signalCode === null);
+  const removeExitHook = onExitNow(async () => {
+    const running = [...live].filter(alive);
     const closed = running.map((c) => new Promise<void>((resolve) => c.once('close', () => resolve())));
-    for (const c of running) c.kill(signal);
-    await Promise.all(closed);
+    const fresh = running.filter((c) => !stopped.has(c)); // the parent's stop came before the forwarder ran
+    running.forEach(stop);
+    // the second SIGTERM: exit at once (apart from the first, so that the two are not merged into one pending signal)
+    const again = setTimeout(() => running.forEach((c) => alive(c) && c.kill('SIGTERM')), fresh.length > 0 ? 50 : 0);
+    const last = setTimeout(() => running.forEach((c) => alive(c) && c.kill('SIGKILL')), EXIT_HOOK_MS - 500);
+    try {
+      await Promise.all(closed);
+    } finally {
+      clearTimeout(again);
+      clearTimeout(last);
+    }
   });
   const worker = async (): Promise<void> => {
     while (queue.length > 0 && failures.length === 0 && !interrupted && !o.abort?.aborted) {
@@ -116,6 +133,10 @@ export async function runChildPool(o: ChildPoolOptions): Promise<{ interrupted: 
   return { interrupted: false };
 }
 
+function alive(c: ChildProcess): boolean {
+  return c.exitCode === null && c.signalCode === null;
+}
+
 /** The CLI entry of this installation: api/cli.ts under tsx from sources, dist/api/cli.js when compiled. */
 function cliEntry(): string[] {
   const here = fileURLToPath(import.meta.url);
@@ -127,7 +148,6 @@ function cliEntry(): string[] {
 function runChild(o: ChildPoolOptions, job: ChildJob, live: Set<ChildProcess>): Promise<{ code: number; error?: string }> {
   const child = spawn(process.execPath, [...cliEntry(), ...job.args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true, // its own process group: see the module comment
     env: { ...process.env, ...job.env, TOPK_WORKERS: String(job.workers) },
   });
   live.add(child);

@@ -5,8 +5,9 @@
  * reach a stopping point, then exits with the same message: finished suites and checkpoints are on disk, and the
  * suite in progress restarts on resume. A second signal exits at once.
  *
- * Before either exit, the exit hooks run (onExitNow): the child-process pool passes the signal on to its children
- * again and waits for them (up to EXIT_HOOK_MS), so that no training child outlives the run that started it.
+ * Before either exit, the exit hooks run (onExitNow): the child-process pool tells its children to exit at once and
+ * waits for them (up to EXIT_HOOK_MS, then kills what is left), so that no training child outlives the run that
+ * started it. The pool's children stop on SIGTERM only (StopOptions.child).
  */
 
 /** How long the first signal waits for the run to stop by itself. */
@@ -34,7 +35,7 @@ export function onExitNow(hook: ExitHook): () => void {
 function exitAfterHooks(signal: StopSignal): void {
   if (exitHooks.size === 0) process.exit(EXIT_CODE[signal]);
   const limit = new Promise<void>((resolve) => setTimeout(resolve, EXIT_HOOK_MS).unref());
-  const hooks = Promise.allSettled([...exitHooks].map((h) => h(signal)));
+  const hooks = Promise.allSettled([...exitHooks].map((h) => Promise.resolve().then(() => h(signal)))); // a throwing hook as a rejection
   void Promise.race([hooks, limit]).then(() => process.exit(EXIT_CODE[signal]));
 }
 
@@ -47,11 +48,22 @@ export function exitCodeFor(signal: StopSignal): number {
   return EXIT_CODE[signal];
 }
 
+export interface StopOptions {
+  /**
+   * A child process of a pool (child-pool.ts): only SIGTERM, which its parent sends, stops it. SIGINT is ignored: a
+   * terminal's Ctrl-C goes to the whole process group, and the parent passes it on as SIGTERM, once; counted from
+   * both, a child would take the second for "exit at once" and stop without its checkpoint.
+   */
+  child?: boolean;
+}
+
 /**
  * Install the handlers for one command; `resumeHint` is the line printed on the way out (e.g. `interrupted; resume
  * with: topk-harness run --resume DIR`). Returns the function that removes them.
  */
-export function stopOnSignals(resumeHint: () => string, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): () => void {
+export function stopOnSignals(
+  resumeHint: () => string, write: (line: string) => void = (l) => process.stderr.write(l + '\n'), options: StopOptions = {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let exiting = false;
   const handler = (signal: StopSignal) => {
@@ -71,10 +83,12 @@ export function stopOnSignals(resumeHint: () => string, write: (line: string) =>
     }, GRACE_MS);
     timer.unref();
   };
-  process.on('SIGINT', handler);
+  const ignore = () => {};
+  const onInterrupt = options.child ? ignore : handler;
+  process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', handler);
   return () => {
-    process.off('SIGINT', handler);
+    process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', handler);
     if (timer) clearTimeout(timer);
   };

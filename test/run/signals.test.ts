@@ -120,6 +120,20 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
     expect(processesMentioning(dir)).to.deep.equal([]);
   });
 
+  it('two signals in quick succession (before the stop reached the children) still leave no child behind', async () => {
+    const cfg = path.join(tmp, 'run.json');
+    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
+    const dir = path.join(tmp, 'quick-twice');
+    const run = start(['run', '--config', cfg, '--out', dir]);
+    running.push(run.child);
+    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    const exit = await run.done;
+    expect(exit.code, exit.stderr).to.equal(130);
+    expect(processesMentioning(dir)).to.deep.equal([]);
+  });
+
   it('a Ctrl-C to the whole process group stops the training children once, at a checkpoint, and leaves none behind', async () => {
     const cfg = path.join(tmp, 'run.json');
     fs.writeFileSync(cfg, JSON.stringify(CONFIG));

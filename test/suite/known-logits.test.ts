@@ -33,6 +33,17 @@ describe('predictDataset with known logits', function () {
     expect(Array.from((await predictDataset(c, data(5), { batchSize: 4 })).logits)).to.deep.equal(new Array(10).fill(7));
   });
 
+  it('hands a classifier ordinary memory when the pixels are in shared memory (the same bytes)', async () => {
+    const d = data(5);
+    const shared = new Uint8Array(new SharedArrayBuffer(d.images.length));
+    shared.set(d.images);
+    const seen: Uint8Array[] = [];
+    const c: Classifier = { numClasses: 2, logits: (images, n) => (seen.push(images), new Float32Array(n * 2)) };
+    await predictDataset(c, { ...d, images: shared }, { batchSize: 2 });
+    expect(seen.map((x) => x.buffer instanceof SharedArrayBuffer)).to.deep.equal([false, false, false]);
+    expect(Array.from(seen.flatMap((x) => Array.from(x)))).to.deep.equal(Array.from(d.images));
+  });
+
   it("a ViT classifier's known pass is what its own pass gives (so reusing a child's pass changes no number)", async () => {
     const vit = new ViT({ ...VIT_DEFAULTS, imageHeight: 4, imageWidth: 4, channels: 1, patchSize: 2, dim: 8, depth: 1, heads: 2, mlpDim: 16, numClasses: 2, k: 4 }, 1);
     try {

@@ -115,7 +115,7 @@ describe('label-noise retrainings side by side on wasm', function () {
     first.child.kill('SIGINT'); // the parent only: it passes the signal on to its children
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).to.equal(130);
-    for (const k of KEYS.slice(0, 2)) expect(stopped.stderr).to.contain(`[${k}] SIGINT: stopping at the next checkpoint`);
+    for (const k of KEYS.slice(0, 2)) expect(stopped.stderr).to.contain(`[${k}] SIGTERM: stopping at the next checkpoint`); // passed on as SIGTERM
     expect(fs.existsSync(path.join(dir, 'suites', 'label-noise.json'))).to.equal(false);
 
     const resumed = await cli(['run', '--resume', dir, '--quiet']).done;
