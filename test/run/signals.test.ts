@@ -70,6 +70,16 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   let tmp: string;
   const running: ChildProcess[] = [];
   beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'topk-signal-'))));
+  /** A run of CONFIG into tmp/<name>, started (leading its own process group when `group`) and in its first epoch of training. */
+  async function trainingRun(name: string, group = false) {
+    const cfg = path.join(tmp, 'run.json');
+    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
+    const dir = path.join(tmp, name);
+    const run = start(['run', '--config', cfg, '--out', dir], group);
+    running.push(run.child);
+    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    return { cfg, dir, run };
+  }
   afterEach(() => {
     for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     // a run exited at once by a second signal leaves its training children to finish their checkpoint (up to 5 s)
@@ -77,12 +87,7 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   });
 
   it('SIGTERM mid-training: a checkpoint, the resume line, exit 143; resumed, the uninterrupted scorecard', async () => {
-    const cfg = path.join(tmp, 'run.json');
-    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
-    const dir = path.join(tmp, 'stopped');
-    const run = start(['run', '--config', cfg, '--out', dir]);
-    running.push(run.child);
-    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    const { cfg, dir, run } = await trainingRun('stopped');
     const t0 = Date.now();
     run.child.kill('SIGTERM');
     const exit = await run.done;
@@ -104,12 +109,7 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   });
 
   it('a second SIGINT exits at once with 130', async () => {
-    const cfg = path.join(tmp, 'run.json');
-    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
-    const dir = path.join(tmp, 'twice');
-    const run = start(['run', '--config', cfg, '--out', dir]);
-    running.push(run.child);
-    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    const { dir, run } = await trainingRun('twice');
     run.child.kill('SIGINT');
     await waitFor(() => /SIGINT: stopping/.test(run.stderr()), 'the first signal to be seen');
     run.child.kill('SIGINT');
@@ -121,12 +121,7 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   });
 
   it('two signals in quick succession (before the stop reached the children) still leave no child behind', async () => {
-    const cfg = path.join(tmp, 'run.json');
-    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
-    const dir = path.join(tmp, 'quick-twice');
-    const run = start(['run', '--config', cfg, '--out', dir]);
-    running.push(run.child);
-    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    const { dir, run } = await trainingRun('quick-twice');
     run.child.kill('SIGINT');
     run.child.kill('SIGINT');
     const exit = await run.done;
@@ -135,12 +130,7 @@ describe('signals: SIGTERM / SIGINT during a run', function () {
   });
 
   it('a Ctrl-C to the whole process group stops the training children once, at a checkpoint, and leaves none behind', async () => {
-    const cfg = path.join(tmp, 'run.json');
-    fs.writeFileSync(cfg, JSON.stringify(CONFIG));
-    const dir = path.join(tmp, 'group');
-    const run = start(['run', '--config', cfg, '--out', dir], true);
-    running.push(run.child);
-    await waitFor(() => /\[vanilla\] epoch 1\/4/.test(run.stderr()), 'the first epoch of training');
+    const { dir, run } = await trainingRun('group', true);
     process.kill(-run.child.pid!, 'SIGINT'); // what a terminal does: every process of the foreground group
     const exit = await run.done;
     expect(exit.code, exit.stderr).to.equal(130);
