@@ -127,18 +127,16 @@ export class PixelStream {
    * exp and log on the slow path): about twice as fast, and the draws stay where the next kernel reads them.
    */
   fillStandardNormalInKernels(m: KernelScratch, at: number, n: number): void {
-    const pState = m.take(16);
     const pK = m.take(256 * 4);
     const pW = m.take(256 * 8);
     const pF = m.take(256 * 8);
-    const buf = m.buffer();
-    const state = new Int32Array(buf, pState, 4);
-    state.set(this.s);
-    new Int32Array(buf, pK, 256).set(ZIG_K);
-    new Float64Array(buf, pW, 256).set(ZIG_W);
-    new Float64Array(buf, pF, 256).set(ZIG_F);
-    m.k.fillNormals(pState, at, n, pK, pW, pF);
-    this.s.set(state);
+    this.lendState(m, (state) => {
+      const buf = m.buffer();
+      new Int32Array(buf, pK, 256).set(ZIG_K);
+      new Float64Array(buf, pW, 256).set(ZIG_W);
+      new Float64Array(buf, pF, 256).set(ZIG_F);
+      m.k.fillNormals(state, at, n, pK, pW, pF);
+    });
   }
 
   /**
