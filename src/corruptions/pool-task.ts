@@ -1,6 +1,7 @@
 /**
- * The corruption pool's task (run in a piscina worker thread through pool-worker.ts; src/corruptions/pool.ts): corrupts a range of images of a
- * shared dataset into a shared output buffer. It imports the corruption from the same module the main thread
+ * The corruption pool's task (run in a piscina worker thread through pool-worker.ts; src/corruptions/pool.ts): corrupts
+ * images of a shared dataset into a shared output buffer, claiming them one at a time from a shared counter until the
+ * job's images are gone (one task per thread: no task messages between images, and the load evens out). It imports the corruption from the same module the main thread
  * registered (a built-in's file or a plugin's specifier), so it runs the very same code, and draws image i's random
  * stream exactly as corruptDataset does: the bytes do not depend on the pool size or the split into tasks.
  *
@@ -33,12 +34,16 @@ export interface PoolTask {
   /** Where image i's corrupted pixels go, at outputOffset + i * size. */
   output: SharedArrayBuffer;
   outputOffset: number;
-  /** Images [start, end) of this task. */
+  /** The job's images are [start, end); the tasks claim them in order through status[nextSlot]. */
   start: number;
   end: number;
-  /** [slot] = index of the image being corrupted + 1 (0: not started); [doneSlot] counts finished images of all tasks; [cancelSlot] see below. */
+  /**
+   * [slot] = index of the image this task is corrupting + 1 (0: none); [nextSlot] the next unclaimed image (starts
+   * at `start`); [doneSlot] counts finished images of all tasks; [cancelSlot] see below.
+   */
   status: SharedArrayBuffer;
   slot: number;
+  nextSlot: number;
   doneSlot: number;
   /** Set to 1 by the main thread when the job failed elsewhere: stop before the next image. */
   cancelSlot: number;
@@ -69,8 +74,10 @@ export async function corruptRange(task: PoolTask): Promise<PoolResult> {
   const output = new Uint8Array(task.output, task.outputOffset);
   const status = new Int32Array(task.status);
   const params = corruption.params(task.severity, task.table);
-  for (let i = task.start; i < task.end; i++) {
+  for (;;) {
     if (Atomics.load(status, task.cancelSlot) === 1) break;
+    const i = Atomics.add(status, task.nextSlot, 1);
+    if (i >= task.end) break;
     Atomics.store(status, task.slot, i + 1);
     try {
       // a private copy (the call may keep or overwrite it), or a built-in's view

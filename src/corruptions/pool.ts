@@ -119,16 +119,16 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   const outputOffset = sharedOut?.byteOffset ?? 0;
   if (count === 0) return new Uint8Array(0);
 
-  // about 8 tasks per thread: even load, and a stuck call holds back little else
-  const per = Math.max(1, Math.ceil((count - first) / (o.threads * 8)));
-  const ranges: [number, number][] = [];
-  for (let s = first; s < count; s += per) ranges.push([s, Math.min(count, s + per)]);
-  const doneSlot = ranges.length;
-  const cancelSlot = ranges.length + 1;
-  const status = new SharedArrayBuffer(4 * (ranges.length + 2));
+  // One task per thread, each claiming images from a shared counter until none are left: the load evens out by
+  // itself, and no task boundary waits on a message through this thread. With eight fixed ranges per thread, those
+  // round trips held jpeg_compression at 224 px (~0.4 ms an image) to 0.9-1.3x on two threads; now 1.6-1.8x.
+  const tasks = Math.min(o.threads, count - first);
+  const nextSlot = tasks, doneSlot = tasks + 1, cancelSlot = tasks + 2;
+  const status = new SharedArrayBuffer(4 * (tasks + 3));
   const view = new Int32Array(status);
+  view[nextSlot] = first;
   const pool = poolOf(o.threads);
-  const controllers = ranges.map(() => new AbortController());
+  const controllers = Array.from({ length: tasks }, () => new AbortController());
   // every failure with its image; the lowest image is reported, so the message does not depend on thread timing
   const failures: { index: number; error: Error }[] = [];
   // After a failure the other tasks stop at their next image (the cancel flag); only a call that overran the time
@@ -145,11 +145,11 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   };
 
   // the watchdog: per running task, the image it is on and since when
-  const seen = ranges.map(() => ({ value: 0, since: performance.now() }));
+  const seen = controllers.map(() => ({ value: 0, since: performance.now() }));
   const limitMs = o.timeoutSeconds * 1000;
   const watchdog = setInterval(() => {
     const now = performance.now();
-    ranges.forEach((_, t) => {
+    controllers.forEach((_, t) => {
       const v = Atomics.load(view, t);
       if (v !== seen[t].value) seen[t] = { value: v, since: now };
       else if (v > 0 && now - seen[t].since > limitMs && !controllers[t].signal.aborted) {
@@ -162,11 +162,11 @@ export async function corruptPixelsInPool(dataset: Dataset, corruption: Corrupti
   }, 100);
 
   try {
-    await Promise.all(ranges.map(async ([start, end], t) => {
+    await Promise.all(controllers.map(async (_, t) => {
       const task: PoolTask = {
         module: o.module, name: corruption.name, cwd: process.cwd(), seed: o.seed, severity, table: o.table,
         height: dataset.height, width: dataset.width, channels: dataset.channels as 1 | 3,
-        input, inputOffset, shareInput: o.source === 'built-in', output, outputOffset, start, end, status, slot: t, doneSlot, cancelSlot,
+        input, inputOffset, shareInput: o.source === 'built-in', output, outputOffset, start: first, end: count, status, slot: t, nextSlot, doneSlot, cancelSlot,
       };
       try {
         const r = (await pool.run(task, { signal: controllers[t].signal })) as PoolResult;

@@ -78,13 +78,17 @@ describe('the corruption pool', function () {
     const d = sceneDataset(2200, 32, 32, 3);
     const sharedSet = { ...d, images: sharedPixels(d.images) };
     expect(sharedSet.images.buffer).to.be.instanceOf(SharedArrayBuffer);
-    const zoom = (await builtinCorruptions()).find((x) => x.name === 'zoom_blur')!; // pays for the pool
-    const one = await corruptDataset(d, zoom, 2, { seed: 4 });
+    const all = await builtinCorruptions();
+    const zoom = all.find((x) => x.name === 'zoom_blur')!;
     const into = sharedPixels(new Uint8Array(d.images.length));
-    const two = await corruptDataset(sharedSet, zoom, 2, { seed: 4, threads: 2, into });
-    expect(two.images).to.equal(into);
-    expect(Buffer.compare(Buffer.from(into), Buffer.from(one.images))).to.equal(0);
-    expect(Buffer.compare(Buffer.from(sharedSet.images), Buffer.from(d.images)), 'the shared input is unchanged').to.equal(0);
+    // in shared memory the pool pays for the cheap ones too (contrast: ~10 us an image)
+    for (const c of [zoom, all.find((x) => x.name === 'contrast')!]) {
+      const one = await corruptDataset(d, c, 2, { seed: 4 });
+      const two = await corruptDataset(sharedSet, c, 2, { seed: 4, threads: 2, into });
+      expect(two.images).to.equal(into);
+      expect(Buffer.compare(Buffer.from(into), Buffer.from(one.images)), c.name).to.equal(0);
+      expect(Buffer.compare(Buffer.from(sharedSet.images), Buffer.from(d.images)), 'the shared input is unchanged').to.equal(0);
+    }
     // the pool's part alone writes into the shared buffer itself, leaving the caller's part as it was
     const size = 32 * 32 * 3;
     const small = sceneDataset(20, 32, 32, 3);
@@ -123,6 +127,33 @@ describe('the corruption pool', function () {
     const after = await corruptDataset(d, fog, 1, { seed: 3 });
     const clean = await corruptDataset({ ...d, images: before }, fog, 1, { seed: 3 });
     expect(Buffer.compare(Buffer.from(after.images), Buffer.from(clean.images))).to.equal(0);
+  });
+
+  it('spreads a job over its threads by what the images cost: each image once, on every thread, a slow one held by one thread', async () => {
+    // each call writes its worker's threadId into its output; image 0 is slow (60 ms), the rest ~2 ms: the other
+    // thread takes most of the rest meanwhile (each thread claims its next image from a shared counter)
+    const file = join(dir, 'whose.mjs');
+    writeFileSync(file, `import { threadId } from 'node:worker_threads';
+import { defineCorruption } from '${DEFINE_URL}';
+export default defineCorruption({ name: 'whose', version: 1, family: 'custom', severities: [1, 2, 3, 4, 5], description: 'test plugin', apply(image) {
+  const until = performance.now() + (image.data[0] === 200 ? 60 : 2);
+  while (performance.now() < until) {}
+  return { ...image, data: new Uint8Array(image.data.length).fill(threadId) };
+} });
+`);
+    const reg = await createCorruptionRegistry({ plugins: [file] });
+    const d = sceneDataset(48, 8, 8, 3);
+    d.images.fill(0);
+    d.images[0] = 200;
+    const size = 8 * 8 * 3;
+    const out = await corruptDataset(d, reg.get('whose'), 1, { seed: 1, source: file, module: reg.fileOf('whose'), threads: 2 });
+    const owners = Array.from({ length: 48 }, (_, i) => out.images[i * size]);
+    expect(owners.every((t) => t > 0), `every image done on a worker: ${owners.join(',')}`).to.equal(true);
+    const counts = new Map<number, number>();
+    for (const t of owners) counts.set(t, (counts.get(t) ?? 0) + 1);
+    expect(counts.size, 'both threads took images').to.equal(2);
+    // the thread with the slow image (60 ms) did few others; the other took the bulk (about 30 of 47 at 2 ms each)
+    expect(counts.get(owners[0])!, `images on the slow image's thread: ${[...counts.values()].join(' / ')}`).to.be.below(24);
   });
 
   it('stops a plugin that loops forever, naming the plugin, severity and image', async () => {
