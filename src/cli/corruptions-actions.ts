@@ -10,7 +10,7 @@ import {
   previewGrid, type Image, type Severity,
 } from '../corruptions/index.js';
 import { corruptionGroup, type CorruptionGroup } from '../corruptions/names.js';
-import { closeCorruptionPools, defaultCorruptionThreads } from '../corruptions/pool.js';
+import { closeCorruptionPools, defaultCorruptionThreads, sharedPixels } from '../corruptions/pool.js';
 import { tableFor } from '../corruptions/severity-table.js';
 import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
@@ -189,10 +189,22 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
   const flat = corruptions.length === 1 && severities.length === 1;
   const images: ApplyManifest['images'] = [];
   const threads = f.threads ?? defaultCorruptionThreads();
+  // with worker threads, the images and one output buffer for every (corruption, severity) in shared memory, which
+  // the pool reads and writes in place (as the corruption suite; apply.ts poolPays)
+  const input = threads > 1 ? { ...first, images: sharedPixels(first.images) } : first;
+  const into = threads > 1 ? sharedPixels(new Uint8Array(first.images.length)) : undefined;
+  /** Image i of a result as an ordinary copy when it is shared memory (sharp is handed its own buffer). */
+  const imageOf = (d: typeof first, i: number) => {
+    const img = datasetImage(d, i);
+    if (!(img.data.buffer instanceof SharedArrayBuffer)) return img;
+    const data = new Uint8Array(img.data.length);
+    data.set(img.data);
+    return { ...img, data };
+  };
   try {
   for (const c of corruptions) {
     for (const severity of severities) {
-      const corrupted = await corruptDataset(first, c, severity, { seed: f.seed, table, source: registry.sourceOf(c.name), module: registry.fileOf(c.name), threads, timeoutSeconds: f.timeout });
+      const corrupted = await corruptDataset(input, c, severity, { seed: f.seed, table, source: registry.sourceOf(c.name), module: registry.fileOf(c.name), threads, timeoutSeconds: f.timeout, into });
       const sub = flat ? '' : path.join(c.name, String(severity));
       ensureDirectory(path.join(out, sub));
       const base = images.length;
@@ -201,7 +213,7 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
         await Promise.all(Array.from({ length: Math.min(inFlight, count - start) }, async (_, k) => {
           const i = start + k;
           const file = path.posix.join(flat ? '' : `${c.name}/${severity}`, `${i}_${corrupted.labels[i]}.png`);
-          writeFileAtomic(path.join(out, file), await encodeImage(datasetImage(corrupted, i)));
+          writeFileAtomic(path.join(out, file), await encodeImage(imageOf(corrupted, i)));
           images[base + i] = { file, corruption: c.name, severity, index: i, label: corrupted.labels[i], seed: f.seed };
         }));
       }

@@ -138,6 +138,21 @@ describe('corruptions apply', function () {
     expect([...written.data]).to.deep.equal([...expected.data]);
   });
 
+  it('--dataset --threads 2 writes the same files as one thread (2,800 MNIST images: over the size that goes to the pool)', async function () {
+    this.timeout(60_000);
+    const files: Record<string, Buffer>[] = [];
+    for (const threads of ['1', '2']) {
+      const dir = path.join(tmp, `threads-${threads}`);
+      await cli(['--dataset', 'mnist', '--corruption', 'contrast', '--severity', '2', '--limit', '2800', '--seed', '5', '--threads', threads, '--out', dir]);
+      const names = fs.readdirSync(dir).filter((f) => f.endsWith('.png'));
+      files.push(Object.fromEntries(names.map((f) => [f, fs.readFileSync(path.join(dir, f))])));
+    }
+    expect(Object.keys(files[0]).length).to.equal(2800);
+    expect(Object.keys(files[1]).sort()).to.deep.equal(Object.keys(files[0]).sort());
+    const differing = Object.keys(files[0]).filter((f) => !files[0][f].equals(files[1][f]));
+    expect(differing, 'files whose bytes differ').to.deep.equal([]);
+  });
+
   it('clear errors: missing or undecodable image, severity outside 1..5, unknown corruption, bad flag combinations', async () => {
     const missing = path.join(tmp, 'nope.png');
     let e = await rejects(cli(['--image', missing, '--corruption', 'fog', '--severity', '1', '--out', path.join(tmp, 'x.png')]));
