@@ -27,12 +27,20 @@ export const FUSED_KERNELS = {
   linearGrad: 'TopkHarnessLinearGrad',
   /**
    * {q, k, v [B·N, D]}; {batch B, heads H, scale} → [out [B·N, D], probs [B·H, N, N]]: per sequence and head (columns
-   * [h·dh, (h+1)·dh)), probs = softmax(scale·Q·Kᵀ) over keys and out = probs·V. Registered by the wasm backend only;
-   * models without it run attention as separate ops (vit.ts).
+   * [h·dh, (h+1)·dh)), probs = softmax(scale·Q·Kᵀ) over keys and out = probs·V. Models on a backend without it
+   * run attention as separate ops (vit.ts).
    */
   attention: 'TopkHarnessAttention',
   /** {dy [B·N, D], q, k, v, probs}; {batch, heads, scale} → [dq, dk, dv [B·N, D]]. */
   attentionGrad: 'TopkHarnessAttentionGrad',
+  /**
+   * {x [B·N, D], wq, wk, wv [D, D], bq, bk, bv [D]}; {batch, heads, scale} → [out [B·N, D], probs [B·H, N, N], qkv
+   * [B·N, 3·D]]: attention's three projections as one product (qkv = x·[wq|wk|wv] + [bq|bk|bv]), then attention
+   * as above on its column blocks; qkv is for the gradient. Registered by the libtorch backend only.
+   */
+  qkvAttention: 'TopkHarnessQkvAttention',
+  /** {dy [B·N, D], x, qkv, probs, wq, wk, wv}; {batch, heads, scale} → [dx, dwq, dwk, dwv, dbq, dbk, dbv]. */
+  qkvAttentionGrad: 'TopkHarnessQkvAttentionGrad',
   /**
    * {x [T, D]} → [D]: per column, the rows where x > 0 (exact integer counts as float32; NaN is not > 0). The MLP
    * activation probes (neuron firing, nonzero fraction) in one pass instead of step, sum and mean. No gradient.

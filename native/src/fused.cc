@@ -12,6 +12,9 @@
 //   attention        q, k, v [B·N, D], B, H, scale    → out [B·N, D], probs [B·H, N, N]: per sequence and head
 //                                                       (columns h·dh..), probs = softmax(scale·Q·Kᵀ), out = probs·V
 //   attention_grad   dout, q, k, v, probs, B, H, scale → dq, dk, dv [B·N, D]
+//   qkv_attention    x [B·N, D], wq, wk, wv [D, D], bq, bk, bv [D], B, H, scale
+//                                                     → out, probs as attention's, and qkv [B·N, 3·D] = x·[wq|wk|wv] + [bq|bk|bv]
+//   qkv_attention_grad dout, x, qkv, probs, wq, wk, wv, B, H, scale → dx [B·N, D], dwq, dwk, dwv [D, D], dbq, dbk, dbv [D]
 //   positive_counts  x [T, D]                         → [D]: per column, the rows where x > 0 (exact float counts)
 // Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
 // the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
@@ -424,23 +427,24 @@ __attribute__((always_inline)) inline void row_times_transposed(const float* __r
 }
 
 // Written once as a template: kN, kDh > 0 fix the sizes at compile time (the quick and study models' 16 tokens of
-// 16-wide heads: every key-axis loop is then one vector), 0 reads them at run time.
+// 16-wide heads: every key-axis loop is then one vector), 0 reads them at run time. q, k and v rows are ldi floats
+// apart (D, or 3·D where they are the column blocks of one packed [B·N, 3·D] product), out's rows ldo apart.
 template <int64_t kN, int64_t kDh>
 __attribute__((always_inline)) inline void attention_groups_t(const float* __restrict q, const float* __restrict k,
                                                               const float* __restrict v, float* __restrict out,
                                                               float* __restrict probs, int64_t g0, int64_t g1,
-                                                              int64_t N_, int64_t H, int64_t dh_, float scale) {
+                                                              int64_t N_, int64_t H, int64_t dh_, float scale,
+                                                              int64_t ldi, int64_t ldo) {
   const int64_t N = kN > 0 ? kN : N_, dh = kDh > 0 ? kDh : dh_;
-  const int64_t D = H * dh;
   std::vector<float> kt(static_cast<size_t>(N * dh));
   for (int64_t g = g0; g < g1; g++) {
-    const int64_t base = (g / H) * N * D + (g % H) * dh;
+    const int64_t in = (g / H) * N * ldi + (g % H) * dh, at = (g / H) * N * ldo + (g % H) * dh;
     float* P = probs + g * N * N;
-    transpose_head(k + base, kt.data(), N, D, dh);
+    transpose_head(k + in, kt.data(), N, ldi, dh);
     const float* __restrict kT = kt.data();
     for (int64_t i = 0; i < N; i++) {
       float* __restrict pr = P + i * N;
-      row_times_transposed(q + base + i * D, kT, pr, N, dh);
+      row_times_transposed(q + in + i * ldi, kT, pr, N, dh);
       float m = -INFINITY;
       for (int64_t j = 0; j < N; j++) {
         pr[j] *= scale;
@@ -454,12 +458,12 @@ __attribute__((always_inline)) inline void attention_groups_t(const float* __res
         sum += e;
       }
       const float inv = 1.0f / sum;
-      float* __restrict oi = out + base + i * D;
+      float* __restrict oi = out + at + i * ldo;
       for (int64_t c = 0; c < dh; c++) oi[c] = 0;
       for (int64_t j = 0; j < N; j++) {
         const float p = pr[j] * inv;
         pr[j] = p;
-        const float* vj = v + base + j * D;
+        const float* vj = v + in + j * ldi;
 #pragma omp simd
         for (int64_t c = 0; c < dh; c++) oi[c] += p * vj[c];
       }
@@ -469,44 +473,45 @@ __attribute__((always_inline)) inline void attention_groups_t(const float* __res
 
 TL_CLONES void attention_groups(const float* __restrict q, const float* __restrict k, const float* __restrict v,
                                 float* __restrict out, float* __restrict probs, int64_t g0, int64_t g1, int64_t N,
-                                int64_t H, int64_t dh, float scale) {
-  if (N == 16 && dh == 16) attention_groups_t<16, 16>(q, k, v, out, probs, g0, g1, N, H, dh, scale);
-  else attention_groups_t<0, 0>(q, k, v, out, probs, g0, g1, N, H, dh, scale);
+                                int64_t H, int64_t dh, float scale, int64_t ldi, int64_t ldo) {
+  if (N == 16 && dh == 16) attention_groups_t<16, 16>(q, k, v, out, probs, g0, g1, N, H, dh, scale, ldi, ldo);
+  else attention_groups_t<0, 0>(q, k, v, out, probs, g0, g1, N, H, dh, scale, ldi, ldo);
 }
 
-// dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP ⊙ P); dQ = scale·dS·K; dK = scale·dSᵀ·Q.
+// dV = Pᵀ·dO; dP = dO·Vᵀ; dS = P ⊙ (dP − Σ_j dP ⊙ P); dQ = scale·dS·K; dK = scale·dSᵀ·Q. Row strides: dout ldo,
+// q, k, v ldi, dq, dk, dv ldg (see attention_groups_t).
 template <int64_t kN, int64_t kDh>
 __attribute__((always_inline)) inline void attention_grad_groups_t(
     const float* __restrict dout, const float* __restrict q, const float* __restrict k, const float* __restrict v,
     const float* __restrict probs, float* __restrict dq, float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1,
-    int64_t N_, int64_t H, int64_t dh_, float scale) {
+    int64_t N_, int64_t H, int64_t dh_, float scale, int64_t ldi, int64_t ldo, int64_t ldg) {
   const int64_t N = kN > 0 ? kN : N_, dh = kDh > 0 ? kDh : dh_;
-  const int64_t D = H * dh;
   std::vector<float> vt(static_cast<size_t>(N * dh)), row(static_cast<size_t>(N));
   for (int64_t g = g0; g < g1; g++) {
-    const int64_t base = (g / H) * N * D + (g % H) * dh;
+    const int64_t in = (g / H) * N * ldi + (g % H) * dh, at = (g / H) * N * ldo + (g % H) * dh,
+                  gd = (g / H) * N * ldg + (g % H) * dh;
     const float* P = probs + g * N * N;
-    transpose_head(v + base, vt.data(), N, D, dh);
+    transpose_head(v + in, vt.data(), N, ldi, dh);
     const float* __restrict vT = vt.data();
     float* __restrict dp = row.data();
     for (int64_t j = 0; j < N; j++) {
-      for (int64_t c = 0; c < dh; c++) dq[base + j * D + c] = dk[base + j * D + c] = dv[base + j * D + c] = 0;
+      for (int64_t c = 0; c < dh; c++) dq[gd + j * ldg + c] = dk[gd + j * ldg + c] = dv[gd + j * ldg + c] = 0;
     }
     for (int64_t i = 0; i < N; i++) {
-      const float* __restrict doi = dout + base + i * D;
+      const float* __restrict doi = dout + at + i * ldo;
       const float* __restrict pr = P + i * N;
       row_times_transposed(doi, vT, dp, N, dh);  // dP_i = dO_i · Vᵀ
       float acc = 0;
 #pragma omp simd reduction(+ : acc)
       for (int64_t j = 0; j < N; j++) acc += dp[j] * pr[j];
-      const float* __restrict qi = q + base + i * D;
-      float* __restrict dqi = dq + base + i * D;
+      const float* __restrict qi = q + in + i * ldi;
+      float* __restrict dqi = dq + gd + i * ldg;
       for (int64_t j = 0; j < N; j++) {
         const float p = pr[j];
         const float ds = scale * (p * (dp[j] - acc));
-        const float* __restrict kj = k + base + j * D;
-        float* __restrict dkj = dk + base + j * D;
-        float* __restrict dvj = dv + base + j * D;
+        const float* __restrict kj = k + in + j * ldi;
+        float* __restrict dkj = dk + gd + j * ldg;
+        float* __restrict dvj = dv + gd + j * ldg;
 #pragma omp simd
         for (int64_t c = 0; c < dh; c++) {
           dvj[c] += p * doi[c];
@@ -521,9 +526,9 @@ __attribute__((always_inline)) inline void attention_grad_groups_t(
 TL_CLONES void attention_grad_groups(const float* __restrict dout, const float* __restrict q, const float* __restrict k,
                                      const float* __restrict v, const float* __restrict probs, float* __restrict dq,
                                      float* __restrict dk, float* __restrict dv, int64_t g0, int64_t g1, int64_t N,
-                                     int64_t H, int64_t dh, float scale) {
-  if (N == 16 && dh == 16) attention_grad_groups_t<16, 16>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale);
-  else attention_grad_groups_t<0, 0>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale);
+                                     int64_t H, int64_t dh, float scale, int64_t ldi, int64_t ldo, int64_t ldg) {
+  if (N == 16 && dh == 16) attention_grad_groups_t<16, 16>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale, ldi, ldo, ldg);
+  else attention_grad_groups_t<0, 0>(dout, q, k, v, probs, dq, dk, dv, g0, g1, N, H, dh, scale, ldi, ldo, ldg);
 }
 
 // ---- Activation probes ---------------------------------------------------------------------------------------------
@@ -568,7 +573,8 @@ TL_FN(attention) {
   const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
   float *op = out.data_ptr<float>(), *pp = probs.data_ptr<float>();
   const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
-  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, kp, vp, op, pp, g0, g1, s.N, s.H, s.dh, scale); });
+  const int64_t D = s.H * s.dh;
+  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, kp, vp, op, pp, g0, g1, s.N, s.H, s.dh, scale, D, D); });
   tl::begin(2);
   tl::emit(out);
   tl::emit(probs);
@@ -588,11 +594,92 @@ TL_FN(attention_grad) {
               *pp = probs.data_ptr<float>();
   float *dqp = dq.data_ptr<float>(), *dkp = dk.data_ptr<float>(), *dvp = dv.data_ptr<float>();
   const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
-  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_grad_groups(gp, qp, kp, vp, pp, dqp, dkp, dvp, g0, g1, s.N, s.H, s.dh, scale); });
+  const int64_t D = s.H * s.dh;
+  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_grad_groups(gp, qp, kp, vp, pp, dqp, dkp, dvp, g0, g1, s.N, s.H, s.dh, scale, D, D, D); });
   tl::begin(3);
   tl::emit(dq);
   tl::emit(dk);
   tl::emit(dv);
+  return nullptr;
+}
+
+// The three projections of attention side by side: W = [wq | wk | wv] [D, 3·D], b = [bq | bk | bv] [3·D].
+struct Qkv {
+  at::Tensor w, b;
+};
+
+Qkv qkv_weights(const Args& a, size_t at, int64_t D, bool bias, const char* what) {
+  std::vector<at::Tensor> w, b;
+  for (size_t i = 0; i < 3; i++) {
+    const at::Tensor& wi = a.tensor(at + i);
+    if (wi.dim() != 2 || wi.size(0) != D || wi.size(1) != D) throw tl::ArgError(std::string(what) + ": wq, wk and wv must be [D, D]");
+    w.push_back(wi);
+  }
+  for (size_t i = 3; bias && i < 6; i++) {
+    const at::Tensor& bi = a.tensor(at + i);
+    if (bi.dim() != 1 || bi.size(0) != D) throw tl::ArgError(std::string(what) + ": bq, bk and bv must be [D]");
+    b.push_back(bi);
+  }
+  return {at::cat(w, 1), b.empty() ? at::Tensor() : at::cat(b, 0)};
+}
+
+// qkvAttention(x, wq, wk, wv, bq, bk, bv, batch, heads, scale) → register [out, probs, qkv]: the three projections as
+// one product x·[wq | wk | wv] + [bq | bk | bv] → qkv [B·N, 3·D], then attention reading q, k and v in place from its
+// column blocks. qkv is kept for the gradient.
+TL_FN(qkv_attention) {
+  at::Tensor x = float_tensor(a, 0, "qkvAttention");
+  if (x.dim() != 2) throw tl::ArgError("qkvAttention: x must be [B·N, D]");
+  const int64_t D = x.size(1);
+  const Qkv w = qkv_weights(a, 1, D, true, "qkvAttention");
+  at::Tensor qkv = tl::mm(x, w.w, &w.b);  // [B·N, 3·D]
+  const double b = a.num(7), h = a.num(8);
+  if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError("qkvAttention: batch and heads must be positive integers");
+  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h), rows = x.size(0);
+  if (rows % B != 0 || D % H != 0) throw tl::ArgError("qkvAttention: rows must divide into the batch and D into the heads");
+  const int64_t N = rows / B, dh = D / H;
+  const float scale = positive_scale(a, 9, "qkvAttention");
+  at::Tensor out = at::empty({rows, D}, x.options());
+  at::Tensor probs = at::empty({B * H, N, N}, x.options());
+  const float* qp = qkv.data_ptr<float>();
+  float *op = out.data_ptr<float>(), *pp = probs.data_ptr<float>();
+  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * N));
+  tl::parallel_for(0, B * H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, qp + D, qp + 2 * D, op, pp, g0, g1, N, H, dh, scale, 3 * D, D); });
+  tl::begin(3);
+  tl::emit(out);
+  tl::emit(probs);
+  tl::emit(qkv);
+  return nullptr;
+}
+
+// qkvAttentionGrad(dout, x, qkv, probs, wq, wk, wv, batch, heads, scale) → register [dx, dwq, dwk, dwv, dbq, dbk, dbv]:
+// the attention's gradient into one dqkv [B·N, 3·D], then one product each for dx = dqkv·Wᵀ and dW = xᵀ·dqkv.
+TL_FN(qkv_attention_grad) {
+  at::Tensor dout = float_tensor(a, 0, "qkvAttentionGrad"), x = float_tensor(a, 1, "qkvAttentionGrad"),
+             qkv = float_tensor(a, 2, "qkvAttentionGrad"), probs = float_tensor(a, 3, "qkvAttentionGrad");
+  if (x.dim() != 2 || dout.sizes() != x.sizes()) throw tl::ArgError("qkvAttentionGrad: dout and x must be [B·N, D]");
+  const int64_t rows = x.size(0), D = x.size(1);
+  if (qkv.dim() != 2 || qkv.size(0) != rows || qkv.size(1) != 3 * D) throw tl::ArgError("qkvAttentionGrad: qkv must be [B·N, 3·D]");
+  const Qkv w = qkv_weights(a, 4, D, false, "qkvAttentionGrad");
+  const double b = a.num(7), h = a.num(8);
+  if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError("qkvAttentionGrad: batch and heads must be positive integers");
+  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h);
+  if (rows % B != 0 || D % H != 0) throw tl::ArgError("qkvAttentionGrad: rows must divide into the batch and D into the heads");
+  const int64_t N = rows / B, dh = D / H;
+  const float scale = positive_scale(a, 9, "qkvAttentionGrad");
+  if (probs.numel() != B * H * N * N) throw tl::ArgError("qkvAttentionGrad: probs must be [B·H, N, N]");
+  at::Tensor dqkv = at::empty({rows, 3 * D}, x.options());
+  const float *gp = dout.data_ptr<float>(), *qp = qkv.data_ptr<float>(), *pp = probs.data_ptr<float>();
+  float* dp = dqkv.data_ptr<float>();
+  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * N));
+  tl::parallel_for(0, B * H, grain, [&](int64_t g0, int64_t g1) {
+    attention_grad_groups(gp, qp, qp + D, qp + 2 * D, pp, dp, dp + D, dp + 2 * D, g0, g1, N, H, dh, scale, 3 * D, D, 3 * D);
+  });
+  at::Tensor dw = tl::mm(x.t(), dqkv);  // [D, 3·D]
+  at::Tensor db = dqkv.sum(0);          // [3·D]
+  tl::begin(7);
+  tl::emit(tl::mm(dqkv, w.w.t()));
+  for (int64_t i = 0; i < 3; i++) tl::emit(dw.narrow(1, i * D, D).contiguous());
+  for (int64_t i = 0; i < 3; i++) tl::emit(db.narrow(0, i * D, D).contiguous());
   return nullptr;
 }
 
@@ -638,6 +725,8 @@ void register_fused(napi_env env, napi_value exports) {
   define(env, exports, "linearGrad", linear_grad);
   define(env, exports, "attention", attention);
   define(env, exports, "attentionGrad", attention_grad);
+  define(env, exports, "qkvAttention", qkv_attention);
+  define(env, exports, "qkvAttentionGrad", qkv_attention_grad);
   define(env, exports, "positiveCounts", positive_counts);
 }
 }  // namespace tl

@@ -61,7 +61,7 @@ function axes(axis: number | number[] | undefined | null, shape: number[]): numb
 
 let done = false;
 
-export function registerLibtorchKernels(codes: { unary: Record<string, number>; binary: Record<string, number> }): void {
+export function registerLibtorchKernels(codes: { unary: Record<string, number>; binary: Record<string, number> }, withQkvAttention = true): void {
   if (done) return;
   done = true;
 
@@ -199,6 +199,16 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     b.native.attentionGrad(b.handle(dy), b.handle(q), b.handle(k), b.handle(v), b.handle(probs), batch, heads, scale);
     return b.outputs();
   });
+  if (withQkvAttention) {
+    reg(FUSED_KERNELS.qkvAttention, (b, { x, wq, wk, wv, bq, bk, bv }, { batch, heads, scale }) => {
+      b.native.qkvAttention!(b.handle(x), b.handle(wq), b.handle(wk), b.handle(wv), b.handle(bq), b.handle(bk), b.handle(bv), batch, heads, scale);
+      return b.outputs();
+    });
+    reg(FUSED_KERNELS.qkvAttentionGrad, (b, { dy, x, qkv, probs, wq, wk, wv }, { batch, heads, scale }) => {
+      b.native.qkvAttentionGrad!(b.handle(dy), b.handle(x), b.handle(qkv), b.handle(probs), b.handle(wq), b.handle(wk), b.handle(wv), batch, heads, scale);
+      return b.outputs();
+    });
+  }
 
   // Layout.
   reg('Reshape', (b, { x }, { shape }) => {

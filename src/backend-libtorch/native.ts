@@ -56,6 +56,9 @@ export interface LibtorchAddon {
   attention(q: number, k: number, v: number, batch: number, heads: number, scale: number): void;
   positiveCounts(x: number): void;
   attentionGrad(dout: number, q: number, k: number, v: number, probs: number, batch: number, heads: number, scale: number): void;
+  /** Absent from addons built before it (the model then runs the projections and attention as separate kernels). */
+  qkvAttention?(x: number, wq: number, wk: number, wv: number, bq: number, bk: number, bv: number, batch: number, heads: number, scale: number): void;
+  qkvAttentionGrad?(dout: number, x: number, qkv: number, probs: number, wq: number, wk: number, wv: number, batch: number, heads: number, scale: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }
 

@@ -92,6 +92,33 @@ export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b
   return f(q, k, v) as tf.Tensor2D;
 }
 
+/** Whether the active backend runs attention's projections and attention as one kernel pair (libtorch: FUSED_KERNELS.qkvAttention). */
+export function fusedQkvAttentionAvailable(): boolean {
+  return fusedHas(FUSED_KERNELS.qkvAttention);
+}
+
+/**
+ * Multi-head self-attention with its three projections, one kernel forward and one backward
+ * (fusedQkvAttentionAvailable()): q, k, v = x·wq + bq, x·wk + bk, x·wv + bv as one product, then fusedAttention's
+ * math, x [B·N, D] → merged heads [B·N, D]. The backward forms dx and the weight gradients from the three
+ * projections' gradients side by side, one product each (where separate kernels summed three dx's in two more passes).
+ */
+export function fusedQkvAttention(
+  x: tf.Tensor2D, wq: tf.Tensor2D, wk: tf.Tensor2D, wv: tf.Tensor2D, bq: tf.Tensor1D, bk: tf.Tensor1D, bv: tf.Tensor1D, batch: number, heads: number,
+): tf.Tensor2D {
+  const attrs = { batch, heads, scale: 1 / Math.sqrt(x.shape[1] / heads) };
+  const f = tf.customGrad(((xi: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, b1: tf.Tensor, b2: tf.Tensor, b3: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [out, probs, qkv] = run(FUSED_KERNELS.qkvAttention, { x: xi, wq: q, wk: k, wv: v, bq: b1, bk: b2, bv: b3 }, attrs); // probs [B·H, N, N], qkv [B·N, 3·D]
+    save([xi, qkv, probs, q, k, v]);
+    return {
+      value: out,
+      gradFunc: (dy: tf.Tensor, [sx, sqkv, sp, sq, sk, sv]: tf.Tensor[]) =>
+        run(FUSED_KERNELS.qkvAttentionGrad, { dy, x: sx, qkv: sqkv, probs: sp, wq: sq, wk: sk, wv: sv }, attrs), // [dx, dwq, dwk, dwv, dbq, dbk, dbv]
+    };
+  }) as unknown as Grad);
+  return f(x, wq, wk, wv, bq, bk, bv) as tf.Tensor2D;
+}
+
 /** softmax(scale · x) over the last axis, scale > 0 (attention's 1/√d_head). */
 export function scaledSoftmax<T extends tf.Tensor>(x: T, scale: number): T {
   if (!useFused()) return tf.softmax(scale === 1 ? x : tf.mul(x, scale)) as T;

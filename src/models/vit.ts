@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
+import { fusedAttention, fusedAttentionAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
 import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
@@ -159,13 +159,19 @@ export class ViT {
   }
 
   /**
-   * Multi-head self-attention on x [B·N, D]: one fused kernel pair where the backend has it (wasm), else in the
+   * Multi-head self-attention on x [B·N, D]: with its projections as one fused kernel pair where the backend has it
+   * (libtorch), the attention alone as one (wasm), else in the
    * layout the active backend runs fastest (attentionLayout()): 'grouped' (cpu) or 'batched' (libtorch). A forced
    * layout bypasses the fused kernel. Same parameters and math; outputs equal up to float rounding.
    */
   private attention(x: tf.Tensor2D, bsz: number, n: number, block: string): tf.Tensor2D {
     const { dim: d, heads: hd } = this.config;
     const dh = d / hd;
+    if (fusedQkvAttentionAvailable() && forcedLayout() === null) {
+      const w = (n: string) => this.p(`${block}.attn.${n}.w`) as tf.Tensor2D;
+      const b = (n: string) => this.p(`${block}.attn.${n}.b`) as tf.Tensor1D;
+      return this.linear(fusedQkvAttention(x, w('q'), w('k'), w('v'), b('q'), b('k'), b('v'), bsz, hd), `${block}.attn.o`);
+    }
     const q = this.linear(x, `${block}.attn.q`); // [T, D]
     const k = this.linear(x, `${block}.attn.k`);
     const v = this.linear(x, `${block}.attn.v`);

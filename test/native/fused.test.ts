@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
-import { fusedAttention, fusedAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { fusedAttention, fusedAttentionAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { attentionReference, mismatch, rememberBackend, requireLibtorch, runOn, t, t1, t2, valueAndGrads } from './helpers.js';
 
 
@@ -171,6 +171,41 @@ describe('libtorch backend: fused layer kernels', function () {
       expect(() => tf.engine().runKernel(FUSED_KERNELS.attention, { q, k: q, v: q }, { batch: 4, heads: 2, scale: 1 })).to.throw(/rows must divide into the batch/);
       expect(() => tf.engine().runKernel(FUSED_KERNELS.attention, { q, k: tf.zeros([6, 2]), v: q }, { batch: 2, heads: 2, scale: 1 })).to.throw(/q, k and v must be/);
       q.dispose();
+    });
+  });
+
+  describe('qkvAttention (the projections and attention as one kernel pair)', () => {
+    /** x, wq, wk, wv, bq, bk, bv for B sequences of N tokens, H heads of dh. */
+    const inputs = (b: number, n: number, h: number, dh: number) => {
+      const d = h * dh;
+      return [t2([b * n, d], 61, -2, 2), t2([d, d], 62, -0.5, 0.5), t2([d, d], 63, -0.5, 0.5), t2([d, d], 64, -0.5, 0.5), t1(d, 65), t1(d, 66), t1(d, 67)] as const;
+    };
+    /** The textbook ops: three products plus biases, then attention. */
+    const textbook = (b: number, h: number) => (x: tf.Tensor, wq: tf.Tensor, wk: tf.Tensor, wv: tf.Tensor, bq: tf.Tensor, bk: tf.Tensor, bv: tf.Tensor) => {
+      const proj = (w: tf.Tensor, bias: tf.Tensor) => tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), bias) as tf.Tensor2D;
+      return attentionReference(proj(wq, bq), proj(wk, bk), proj(wv, bv), b, h);
+    };
+    const fused = (b: number, h: number) => (x: tf.Tensor, wq: tf.Tensor, wk: tf.Tensor, wv: tf.Tensor, bq: tf.Tensor, bk: tf.Tensor, bv: tf.Tensor) =>
+      fusedQkvAttention(x as tf.Tensor2D, wq as tf.Tensor2D, wk as tf.Tensor2D, wv as tf.Tensor2D, bq as tf.Tensor1D, bk as tf.Tensor1D, bv as tf.Tensor1D, b, h);
+    for (const [b, n, h, dh] of [[3, 5, 2, 3], [4, 16, 4, 16], [2, 17, 1, 8], [2, 49, 4, 16]] as const) {
+      it(`B ${b}, N ${n}, ${h} heads of ${dh}: values and the gradients of x, the weights and biases against the textbook ops on cpu`, async () => {
+        const ref = await runOn('cpu', () => valueAndGrads(textbook(b, h), ...inputs(b, n, h, dh)));
+        await tf.setBackend('libtorch');
+        expect(fusedQkvAttentionAvailable()).to.equal(true);
+        const got = await runOn('libtorch', () => valueAndGrads(fused(b, h), ...inputs(b, n, h, dh)));
+        const bad = mismatch(got, ref, 1e-4); // the products' 64-long sums round differently from cpu's (the attention alone agrees to 1e-5)
+        expect(bad, bad ?? '').to.equal(null);
+      });
+    }
+    it('the same bits on 1 and 2 threads', () => sameOnOneAndTwoThreads(() => valueAndGrads(fused(8, 4), ...inputs(8, 16, 4, 16))));
+    it('bad arguments name what is wrong', async () => {
+      await tf.setBackend('libtorch');
+      const [x, w, , , bias] = inputs(2, 3, 2, 2);
+      const run = (inp: tf.NamedTensorMap, attrs: Record<string, number>) => () => tf.tidy(() => tf.engine().runKernel(FUSED_KERNELS.qkvAttention, inp, attrs as unknown as tf.NamedAttrMap));
+      const attrs = { batch: 2, heads: 2, scale: 0.5 };
+      expect(run({ x, wq: w, wk: w, wv: tf.zeros([4, 3]), bq: bias, bk: bias, bv: bias }, attrs)).to.throw(/wq, wk and wv must be \[D, D\]/);
+      expect(run({ x, wq: w, wk: w, wv: w, bq: bias, bk: tf.zeros([3]), bv: bias }, attrs)).to.throw(/bq, bk and bv must be \[D\]/);
+      expect(run({ x, wq: w, wk: w, wv: w, bq: bias, bk: bias, bv: bias }, { ...attrs, batch: 4 })).to.throw(/rows must divide into the batch/);
     });
   });
 
