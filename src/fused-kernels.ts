@@ -42,6 +42,14 @@ export const FUSED_KERNELS = {
   /** {dy [B·N, D], x, qkv, probs, wq, wk, wv}; {batch, heads, scale} → [dx, dwq, dwk, dwv, dbq, dbk, dbv]. */
   qkvAttentionGrad: 'TopkHarnessQkvAttentionGrad',
   /**
+   * {x [T, D], w1 [D, F], b1 [F], w2 [F, O], b2 [O]}; {k (0: ReLU only), counts (0 or 1)} → [y [T, O], a [T, F]] (+
+   * [counts [F]] with counts 1): the MLP block, a = reluTopK(x·w1 + b1, k), y = a·w2 + b2, and a's positive counts
+   * per column (positiveCounts). The same operations as those kernels, so the same bits. libtorch only.
+   */
+  mlp: 'TopkHarnessMlp',
+  /** {dy [T, O], x, a, w1, w2} → [dx, dw1, db1, dw2, db2]. */
+  mlpGrad: 'TopkHarnessMlpGrad',
+  /**
    * {x [T, D]} → [D]: per column, the rows where x > 0 (exact integer counts as float32; NaN is not > 0). The MLP
    * activation probes (neuron firing, nonzero fraction) in one pass instead of step, sum and mean. No gradient.
    */

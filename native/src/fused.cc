@@ -16,6 +16,9 @@
 //                                                     → out, probs as attention's, and qkv [B·N, 3·D] = x·[wq|wk|wv] + [bq|bk|bv]
 //   qkv_attention_grad dout, x, qkv, probs, wq, wk, wv, B, H, scale → dx [B·N, D], dwq, dwk, dwv [D, D], dbq, dbk, dbv [D]
 //   positive_counts  x [T, D]                         → [D]: per column, the rows where x > 0 (exact float counts)
+//   mlp              x [T, D], w1 [D, F], b1, w2 [F, O], b2, k, counts → y = reluTopK(x·w1 + b1, k)·w2 + b2, the
+//                                                       activation a [T, F] (and its positive counts [F])
+//   mlp_grad         dy [T, O], x, a, w1, w2          → dx, dw1, db1, dw2, db2
 // Row loops are plain C++ written for the vectoriser (omp simd, -fopenmp-simd) and compiled for AVX-512, AVX2 and
 // the x86-64 baseline (target_clones); the CPU picks its version at load. Reductions over rows (dg, db) sum fixed
 // blocks of rows in a fixed order, so results do not depend on the number of threads.
@@ -349,6 +352,29 @@ TL_CLONES void keep_at_least(float* __restrict y, int64_t D, float thr) {
   for (int64_t i = 0; i < D; i++) y[i] = y[i] >= thr ? y[i] : 0.0f;
 }
 
+TL_CLONES void relu_rows_inplace(float* __restrict y, int64_t r0, int64_t r1, int64_t D) {
+#pragma omp simd
+  for (int64_t i = r0 * D; i < r1 * D; i++) y[i] = y[i] < 0.0f ? 0.0f : y[i];  // NaN stays NaN
+}
+
+// Rows [r0, r1) of y (holding the ReLU already) to the Top-k rule: zero every entry below its row's k-th largest.
+void topk_rows(float* y, int64_t r0, int64_t r1, int64_t D, int64_t k, bool select) {
+  if (k == 0 || k >= D) return;
+  if (select) {
+    std::vector<float> buf(static_cast<size_t>(2 * (D + 16)));
+    for (int64_t r = r0; r < r1; r++) {
+      float t = kth_largest_select(y + r * D, D, k, buf.data(), buf.data() + D + 16);
+      if (t != t) t = kth_largest_bisect(y + r * D, D, k);  // a row with NaNs
+      keep_at_least(y + r * D, D, t);
+    }
+  } else {
+    for (int64_t r = r0; r < r1; r++) keep_at_least(y + r * D, D, kth_largest_bisect(y + r * D, D, k));
+  }
+}
+
+// TOPK_LIBTORCH_NO_AVX512 (read per call, as linalg.cc does) forces the portable bisection, for tests.
+bool use_select() { return kSelectAvx512 && std::getenv("TOPK_LIBTORCH_NO_AVX512") == nullptr; }
+
 // reluTopK(h, k) → register: ReLU, then (k ≥ 1 and k < D) zero every entry below its row's k-th largest ReLU value.
 // Ties with the k-th are all kept; with fewer than k positive entries the threshold is 0 and the row is just ReLU.
 TL_FN(relu_topk) {
@@ -357,25 +383,14 @@ TL_FN(relu_topk) {
   if (h.dim() != 2) throw tl::ArgError("reluTopK: h must be [T, D]");
   const int64_t T = h.size(0), D = h.size(1);
   if (k < 0) throw tl::ArgError("reluTopK: k must be ≥ 0 (0: ReLU only), got " + std::to_string(k));
-  // TOPK_LIBTORCH_NO_AVX512 (read per call, as linalg.cc does) forces the portable bisection, for tests.
-  const bool select = kSelectAvx512 && std::getenv("TOPK_LIBTORCH_NO_AVX512") == nullptr;
+  const bool select = use_select();
   at::Tensor y = at::empty({T, D}, h.options());
   const float* hp = h.data_ptr<float>();
   float* yp = y.data_ptr<float>();
   if (D > 0) {
     tl::parallel_for(0, T, std::max<int64_t>(1, 32768 / D), [&](int64_t r0, int64_t r1) {
       relu_rows(hp, yp, r0, r1, D);
-      if (k == 0 || k >= D) return;
-      if (select) {
-        std::vector<float> buf(static_cast<size_t>(2 * (D + 16)));
-        for (int64_t r = r0; r < r1; r++) {
-          float t = kth_largest_select(yp + r * D, D, k, buf.data(), buf.data() + D + 16);
-          if (t != t) t = kth_largest_bisect(yp + r * D, D, k);  // a row with NaNs
-          keep_at_least(yp + r * D, D, t);
-        }
-      } else {
-        for (int64_t r = r0; r < r1; r++) keep_at_least(yp + r * D, D, kth_largest_bisect(yp + r * D, D, k));
-      }
+      topk_rows(yp, r0, r1, D, k, select);
     });
   }
   return tl::result(a.env, y);
@@ -683,6 +698,81 @@ TL_FN(qkv_attention_grad) {
   return nullptr;
 }
 
+// ---- The MLP block ------------------------------------------------------------------------------------------------
+
+TL_CLONES void mask_by_positive_inplace(float* __restrict d, const float* __restrict a, int64_t i0, int64_t i1) {
+#pragma omp simd
+  for (int64_t i = i0; i < i1; i++) d[i] = a[i] > 0.0f ? d[i] : 0.0f;
+}
+
+// mlp(x, w1, b1, w2, b2, k, counts) → register [y, a] (+ [counts] when counts ≠ 0): a = reluTopK(x·w1 + b1, k), made in
+// place in the product's output, y = a·w2 + b2; counts [F]: per column the rows where a > 0 (positiveCounts). The
+// same operations as linear, reluTopK, linear (and positiveCounts), so the same bits, without the activation's own
+// tensor and passes.
+TL_FN(mlp) {
+  const at::Tensor& x = a.tensor(0);
+  const at::Tensor& w1 = a.tensor(1);
+  const at::Tensor& b1 = a.tensor(2);
+  const at::Tensor& w2 = a.tensor(3);
+  const at::Tensor& b2 = a.tensor(4);
+  const int64_t k = a.i64(5);
+  const bool counts = a.num(6) != 0;
+  if (x.dim() != 2 || w1.dim() != 2 || w2.dim() != 2 || x.size(1) != w1.size(0) || w1.size(1) != w2.size(0)) {
+    throw tl::ArgError("mlp: x must be [T, D], w1 [D, F] and w2 [F, O]");
+  }
+  if (b1.dim() != 1 || b1.size(0) != w1.size(1) || b2.dim() != 1 || b2.size(0) != w2.size(1)) throw tl::ArgError("mlp: b1 must be [F] and b2 [O]");
+  if (k < 0) throw tl::ArgError("mlp: k must be ≥ 0 (0: ReLU only), got " + std::to_string(k));
+  at::Tensor h = tl::mm(x, w1, &b1);  // [T, F], the activation after the loop below
+  if (h.scalar_type() != at::kFloat) throw tl::ArgError("mlp: float32 tensors only");
+  const int64_t T = h.size(0), F = h.size(1);
+  const bool select = use_select();
+  float* hp = h.data_ptr<float>();
+  if (F > 0) {
+    tl::parallel_for(0, T, std::max<int64_t>(1, 32768 / F), [&](int64_t r0, int64_t r1) {
+      relu_rows_inplace(hp, r0, r1, F);
+      topk_rows(hp, r0, r1, F, k, select);
+    });
+  }
+  at::Tensor y = tl::mm(h, w2, &b2);
+  tl::begin(counts ? 3 : 2);
+  tl::emit(y);
+  tl::emit(h);
+  if (counts) {
+    at::Tensor c = at::zeros({F}, h.options());
+    positive_count_rows(hp, c.data_ptr<float>(), 0, T, F);
+    tl::emit(c);
+  }
+  return nullptr;
+}
+
+// mlpGrad(dy, x, a, w1, w2) → register [dx, dw1, db1, dw2, db2]: linearGrad of the second product, the activation's
+// gradient (dy where a > 0: reluGrad) in place, then linearGrad of the first; the same operations as those kernels.
+TL_FN(mlp_grad) {
+  const at::Tensor& dy = a.tensor(0);
+  const at::Tensor& x = a.tensor(1);
+  const at::Tensor& act = a.tensor(2);
+  const at::Tensor& w1 = a.tensor(3);
+  const at::Tensor& w2 = a.tensor(4);
+  if (x.dim() != 2 || w1.dim() != 2 || w2.dim() != 2 || x.size(1) != w1.size(0) || w1.size(1) != w2.size(0)) {
+    throw tl::ArgError("mlpGrad: x must be [T, D], w1 [D, F] and w2 [F, O]");
+  }
+  if (act.dim() != 2 || act.size(0) != x.size(0) || act.size(1) != w1.size(1)) throw tl::ArgError("mlpGrad: a must be [T, F]");
+  if (dy.dim() != 2 || dy.size(0) != x.size(0) || dy.size(1) != w2.size(1)) throw tl::ArgError("mlpGrad: dy must be [T, O]");
+  if (act.scalar_type() != at::kFloat || !act.is_contiguous()) throw tl::ArgError("mlpGrad: a must be a contiguous float32 tensor");
+  at::Tensor da = tl::mm(dy, w2.t());  // [T, F]
+  if (!da.is_contiguous()) da = da.contiguous();
+  float* dp = da.data_ptr<float>();
+  const float* ap = act.data_ptr<float>();
+  tl::parallel_for(0, da.numel(), 1 << 15, [&](int64_t i0, int64_t i1) { mask_by_positive_inplace(dp, ap, i0, i1); });
+  tl::begin(5);
+  tl::emit(tl::mm(da, w1.t()));
+  tl::emit(tl::mm(x.t(), da));
+  tl::emit(da.sum(0));
+  tl::emit(tl::mm(act.t(), dy));
+  tl::emit(dy.sum(0));
+  return nullptr;
+}
+
 void check_linear(const at::Tensor& x, const at::Tensor& w) {
   if (x.dim() != 2 || w.dim() != 2 || x.size(1) != w.size(0)) throw tl::ArgError("linear: x must be [T, I] and w [I, O]");
 }
@@ -728,5 +818,7 @@ void register_fused(napi_env env, napi_value exports) {
   define(env, exports, "qkvAttention", qkv_attention);
   define(env, exports, "qkvAttentionGrad", qkv_attention_grad);
   define(env, exports, "positiveCounts", positive_counts);
+  define(env, exports, "mlp", mlp);
+  define(env, exports, "mlpGrad", mlp_grad);
 }
 }  // namespace tl

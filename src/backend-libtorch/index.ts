@@ -92,7 +92,7 @@ export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<v
     if (!process.env.OMP_WAIT_POLICY) process.env.OMP_WAIT_POLICY = 'PASSIVE';
     const a = loadAddon();
     const codes = a.codes();
-    registerLibtorchKernels(codes, typeof a.qkvAttention === 'function' && typeof a.qkvAttentionGrad === 'function');
+    registerLibtorchKernels(codes, typeof a.qkvAttention === 'function' && typeof a.qkvAttentionGrad === 'function', typeof a.mlp === 'function' && typeof a.mlpGrad === 'function');
     if (!tf.findBackend(BACKEND_NAME)) {
       // Priority 0: never picked by tfjs on its own; callers choose it with tf.setBackend('libtorch').
       tf.registerBackend(BACKEND_NAME, () => new LibtorchBackend(a), 0);

@@ -61,7 +61,11 @@ function axes(axis: number | number[] | undefined | null, shape: number[]): numb
 
 let done = false;
 
-export function registerLibtorchKernels(codes: { unary: Record<string, number>; binary: Record<string, number> }, withQkvAttention = true): void {
+/**
+ * Registers the kernels; withQkvAttention and withMlp: whether the addon has those fused kernels (builds from before
+ * them do not, and the model then runs the separate ones).
+ */
+export function registerLibtorchKernels(codes: { unary: Record<string, number>; binary: Record<string, number> }, withQkvAttention = true, withMlp = true): void {
   if (done) return;
   done = true;
 
@@ -199,6 +203,16 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     b.native.attentionGrad(b.handle(dy), b.handle(q), b.handle(k), b.handle(v), b.handle(probs), batch, heads, scale);
     return b.outputs();
   });
+  if (withMlp) {
+    reg(FUSED_KERNELS.mlp, (b, { x, w1, b1, w2, b2 }, { k, counts }) => {
+      b.native.mlp!(b.handle(x), b.handle(w1), b.handle(b1), b.handle(w2), b.handle(b2), k, counts);
+      return b.outputs();
+    });
+    reg(FUSED_KERNELS.mlpGrad, (b, { dy, x, a, w1, w2 }) => {
+      b.native.mlpGrad!(b.handle(dy), b.handle(x), b.handle(a), b.handle(w1), b.handle(w2));
+      return b.outputs();
+    });
+  }
   if (withQkvAttention) {
     reg(FUSED_KERNELS.qkvAttention, (b, { x, wq, wk, wv, bq, bk, bv }, { batch, heads, scale }) => {
       b.native.qkvAttention!(b.handle(x), b.handle(wq), b.handle(wk), b.handle(wv), b.handle(bq), b.handle(bk), b.handle(bv), batch, heads, scale);

@@ -59,6 +59,9 @@ export interface LibtorchAddon {
   /** Absent from addons built before it (the model then runs the projections and attention as separate kernels). */
   qkvAttention?(x: number, wq: number, wk: number, wv: number, bq: number, bk: number, bv: number, batch: number, heads: number, scale: number): void;
   qkvAttentionGrad?(dout: number, x: number, qkv: number, probs: number, wq: number, wk: number, wv: number, batch: number, heads: number, scale: number): void;
+  /** Absent from addons built before it (the model then runs the MLP as separate kernels). */
+  mlp?(x: number, w1: number, b1: number, w2: number, b2: number, k: number, counts: number): void;
+  mlpGrad?(dy: number, x: number, a: number, w1: number, w2: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }
 

@@ -92,6 +92,37 @@ export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b
   return f(q, k, v) as tf.Tensor2D;
 }
 
+/** Whether the active backend runs the MLP block as one kernel pair (libtorch: FUSED_KERNELS.mlp). */
+export function fusedMlpAvailable(): boolean {
+  return fusedHas(FUSED_KERNELS.mlp);
+}
+
+/**
+ * The MLP block, one kernel forward and one backward (fusedMlpAvailable()): reluTopK(x·w1 + b1, k)·w2 + b2, x [T, D]
+ * → [T, O]; with `counts`, also the activation's positive counts per column (positiveCounts: [F], a tensor of the
+ * caller's scope). The same bits as linear, reluTopK and linear; the activation is made in place in the first
+ * product's output and its gradient in place in the second's.
+ */
+export function fusedMlp(
+  x: tf.Tensor2D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D, k: number | null, counts = false,
+): { y: tf.Tensor2D; counts?: tf.Tensor1D } {
+  let fired: tf.Tensor | undefined;
+  const f = tf.customGrad(((xi: tf.Tensor, w1i: tf.Tensor, b1i: tf.Tensor, w2i: tf.Tensor, b2i: tf.Tensor, save: tf.GradSaveFunc) => {
+    const outs = run(FUSED_KERNELS.mlp, { x: xi, w1: w1i, b1: b1i, w2: w2i, b2: b2i }, { k: k ?? 0, counts: counts ? 1 : 0 }); // [y, a (, counts)]
+    if (counts) fired = tf.keep(outs[2]); // past this function's scope, which disposes what it does not return
+    save([xi, outs[1], w1i, w2i]);
+    return {
+      value: outs[0],
+      gradFunc: (dy: tf.Tensor, [sx, sa, sw1, sw2]: tf.Tensor[]) => run(FUSED_KERNELS.mlpGrad, { dy, x: sx, a: sa, w1: sw1, w2: sw2 }), // [dx, dw1, db1, dw2, db2]
+    };
+  }) as unknown as Grad);
+  const y = f(x, w1, b1, w2, b2) as tf.Tensor2D;
+  if (fired === undefined) return { y };
+  const c = tf.clone(fired) as tf.Tensor1D; // tracked by the caller's scope like any other tensor
+  fired.dispose();
+  return { y, counts: c };
+}
+
 /** Whether the active backend runs attention's projections and attention as one kernel pair (libtorch: FUSED_KERNELS.qkvAttention). */
 export function fusedQkvAttentionAvailable(): boolean {
   return fusedHas(FUSED_KERNELS.qkvAttention);

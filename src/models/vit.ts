@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { fusedAttention, fusedAttentionAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
+import { fusedAttention, fusedAttentionAvailable, fusedMlp, fusedMlpAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
 import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
@@ -123,13 +123,24 @@ export class ViT {
     for (let i = 0; i < c.depth; i++) {
       const b = `block${i}`;
       h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
-      const a = this.mlpActivation(this.layerNorm(h, `${b}.ln2`), b, this.ks[i]); // [T, d_ff]
-      if (opts.nonzeroFraction || opts.neuronFiring) {
-        const fired = positiveCounts(a); // [d_ff] tokens on which each neuron is strictly positive
-        if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), a.size) as tf.Scalar); // mean over tokens and neurons
+      const probes = opts.nonzeroFraction === true || opts.neuronFiring === true;
+      const x2 = this.layerNorm(h, `${b}.ln2`);
+      let y: tf.Tensor2D;
+      let fired: tf.Tensor1D | undefined; // [d_ff] tokens on which each neuron is strictly positive
+      if (fusedMlpAvailable()) {
+        const w = (n: string) => this.p(`${b}.mlp.${n}.w`) as tf.Tensor2D;
+        const bias = (n: string) => this.p(`${b}.mlp.${n}.b`) as tf.Tensor1D;
+        ({ y, counts: fired } = fusedMlp(x2, w('fc1'), bias('fc1'), w('fc2'), bias('fc2'), this.ks[i], probes));
+      } else {
+        const a = this.mlpActivation(x2, b, this.ks[i]); // [T, d_ff]
+        if (probes) fired = positiveCounts(a);
+        y = this.linear(a, `${b}.mlp.fc2`);
+      }
+      if (fired !== undefined) {
+        if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), x2.shape[0] * c.mlpDim) as tf.Scalar); // mean over tokens and neurons
         if (opts.neuronFiring) firing.push(fired);
       }
-      h = tf.add(h, this.linear(a, `${b}.mlp.fc2`)) as tf.Tensor2D;
+      h = tf.add(h, y) as tf.Tensor2D;
     }
     h = this.layerNorm(h, 'norm');
     const pooled =

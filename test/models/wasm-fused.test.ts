@@ -211,8 +211,11 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
     await tf.setBackend('wasm');
     const kernels = await kernelsOf(step);
     // (not the batched layout's softmax pair, nor the activation probes: a training step measures nothing; nor the
-    // projections-and-attention pair, which only the libtorch backend registers)
-    const notInStep: string[] = [FUSED_KERNELS.softmax, FUSED_KERNELS.softmaxGrad, FUSED_KERNELS.positiveCounts, FUSED_KERNELS.qkvAttention, FUSED_KERNELS.qkvAttentionGrad];
+    // projections-and-attention pair and the MLP pair, which only the libtorch backend registers)
+    const notInStep: string[] = [
+      FUSED_KERNELS.softmax, FUSED_KERNELS.softmaxGrad, FUSED_KERNELS.positiveCounts,
+      FUSED_KERNELS.qkvAttention, FUSED_KERNELS.qkvAttentionGrad, FUSED_KERNELS.mlp, FUSED_KERNELS.mlpGrad,
+    ];
     for (const k of Object.values(FUSED_KERNELS)) if (!notInStep.includes(k)) expect(kernels).to.include(k);
     expect(kernels).to.not.include('TopK');
     await agree(step, 1e-4);

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
-import { fusedAttention, fusedAttentionAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
+import { fusedAttention, fusedAttentionAvailable, fusedMlp, fusedMlpAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { attentionReference, mismatch, rememberBackend, requireLibtorch, runOn, t, t1, t2, valueAndGrads } from './helpers.js';
 
 
@@ -206,6 +206,45 @@ describe('libtorch backend: fused layer kernels', function () {
       expect(run({ x, wq: w, wk: w, wv: tf.zeros([4, 3]), bq: bias, bk: bias, bv: bias }, attrs)).to.throw(/wq, wk and wv must be \[D, D\]/);
       expect(run({ x, wq: w, wk: w, wv: w, bq: bias, bk: tf.zeros([3]), bv: bias }, attrs)).to.throw(/bq, bk and bv must be \[D\]/);
       expect(run({ x, wq: w, wk: w, wv: w, bq: bias, bk: bias, bv: bias }, { ...attrs, batch: 4 })).to.throw(/rows must divide into the batch/);
+    });
+  });
+
+  describe('mlp (the MLP block as one kernel pair)', () => {
+    const inputs = (t: number, d: number, f: number) =>
+      [t2([t, d], 71, -2, 2), t2([d, f], 72, -0.5, 0.5), t1(f, 73), t2([f, d], 74, -0.5, 0.5), t1(d, 75)] as const;
+    const separate = (k: number | null) => (x: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) =>
+      linear(reluTopK(linear(x as tf.Tensor2D, w1 as tf.Tensor2D, b1 as tf.Tensor1D), k), w2 as tf.Tensor2D, b2 as tf.Tensor1D);
+    const fused = (k: number | null) => (x: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) =>
+      fusedMlp(x as tf.Tensor2D, w1 as tf.Tensor2D, b1 as tf.Tensor1D, w2 as tf.Tensor2D, b2 as tf.Tensor1D, k).y;
+    for (const [t, d, f, k] of [[7, 5, 12, 3], [64, 16, 64, null], [2048, 64, 256, 16], [33, 8, 40, 40]] as const) {
+      it(`[${t},${d}] through ${f} (k ${k}): the same bits as linear, reluTopK and linear on libtorch, values and gradients; and the textbook ops on cpu to 1e-4`, async () => {
+        await tf.setBackend('libtorch');
+        expect(fusedMlpAvailable()).to.equal(true);
+        const one = await runOn('libtorch', () => valueAndGrads(separate(k), ...inputs(t, d, f)));
+        const got = await runOn('libtorch', () => valueAndGrads(fused(k), ...inputs(t, d, f)));
+        expect(got.map((o) => o.values)).to.deep.equal(one.map((o) => o.values));
+        const ref = await runOn('cpu', () => valueAndGrads(separate(k), ...inputs(t, d, f)));
+        const bad = mismatch(got, ref, 1e-4);
+        expect(bad, bad ?? '').to.equal(null);
+      });
+    }
+    it('counts: the activation\'s positive counts per column, as positiveCounts gives them', async () => {
+      const [x, w1, b1, w2, b2] = inputs(40, 8, 32);
+      const withCounts = await runOn('libtorch', () => {
+        const { y, counts } = fusedMlp(x, w1, b1, w2, b2, 5, true);
+        return [y, counts!];
+      });
+      const separately = await runOn('libtorch', () => [separate(5)(x, w1, b1, w2, b2), positiveCounts(reluTopK(linear(x, w1, b1), 5))]);
+      expect(withCounts.map((o) => o.values)).to.deep.equal(separately.map((o) => o.values));
+    });
+    it('the same bits on 1 and 2 threads', () => sameOnOneAndTwoThreads(() => valueAndGrads(fused(16), ...inputs(512, 64, 256))));
+    it('bad arguments name what is wrong', async () => {
+      await tf.setBackend('libtorch');
+      const [x, w1, b1, w2, b2] = inputs(4, 3, 6);
+      const run = (inp: tf.NamedTensorMap, attrs: Record<string, number>) => () => tf.tidy(() => tf.engine().runKernel(FUSED_KERNELS.mlp, inp, attrs as unknown as tf.NamedAttrMap));
+      expect(run({ x, w1: w2, b1, w2, b2 }, { k: 2, counts: 0 })).to.throw(/mlp: x must be \[T, D\], w1 \[D, F\] and w2 \[F, O\]/);
+      expect(run({ x, w1, b1: b2, w2, b2 }, { k: 2, counts: 0 })).to.throw(/b1 must be \[F\] and b2 \[O\]/);
+      expect(run({ x, w1, b1, w2, b2 }, { k: -1, counts: 0 })).to.throw(/k must be ≥ 0/);
     });
   });
 
