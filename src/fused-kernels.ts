@@ -11,7 +11,10 @@ export const FUSED_KERNELS = {
   adamW: 'TopkHarnessAdamW',
   /** {x [T,D], gain [D], bias [D]}; {epsilon} → [y [T,D], mean [T], rstd [T]] (biased variance, as PyTorch). */
   layerNorm: 'TopkHarnessLayerNorm',
-  /** {dy, x [T,D], gain [D], mean [T], rstd [T]} → [dx [T,D], dGain [D], dBias [D]]. */
+  /**
+   * {dy, x [T,D], gain [D], mean [T], rstd [T], addend? [T,D]} → [dx [T,D], dGain [D], dBias [D]]; with addend, dx +
+   * addend (a residual block's input gradient; libtorch only).
+   */
   layerNormGrad: 'TopkHarnessLayerNormGrad',
   /** {x [..., N]}; {scale > 0} → softmax(scale·x) over the last axis. */
   softmax: 'TopkHarnessSoftmax',
@@ -25,6 +28,8 @@ export const FUSED_KERNELS = {
   linear: 'TopkHarnessLinear',
   /** {dy [T,O], x [T,I], w [I,O]} → [dx [T,I], dw [I,O], dBias [O]]. */
   linearGrad: 'TopkHarnessLinearGrad',
+  /** {x [T,I], w [I,O], bias [O], r [T,O]} → x·w + bias + r (a residual block's output; libtorch only). */
+  linearResidual: 'TopkHarnessLinearResidual',
   /**
    * {q, k, v [B·N, D]}; {batch B, heads H, scale} → [out [B·N, D], probs [B·H, N, N]]: per sequence and head (columns
    * [h·dh, (h+1)·dh)), probs = softmax(scale·Q·Kᵀ) over keys and out = probs·V. Models on a backend without it
@@ -42,9 +47,10 @@ export const FUSED_KERNELS = {
   /** {dy [B·N, D], x, qkv, probs, wq, wk, wv}; {batch, heads, scale} → [dx, dwq, dwk, dwv, dbq, dbk, dbv]. */
   qkvAttentionGrad: 'TopkHarnessQkvAttentionGrad',
   /**
-   * {x [T, D], w1 [D, F], b1 [F], w2 [F, O], b2 [O]}; {k (0: ReLU only), counts (0 or 1)} → [y [T, O], a [T, F]] (+
-   * [counts [F]] with counts 1): the MLP block, a = reluTopK(x·w1 + b1, k), y = a·w2 + b2, and a's positive counts
-   * per column (positiveCounts). The same operations as those kernels, so the same bits. libtorch only.
+   * {x [T, D], w1 [D, F], b1 [F], w2 [F, O], b2 [O], residual? [T, O]}; {k (0: ReLU only), counts (0 or 1)} → [y [T,
+   * O], a [T, F]] (+ [counts [F]] with counts 1): the MLP block, a = reluTopK(x·w1 + b1, k), y = a·w2 + b2 (+ residual),
+   * and a's positive counts per column (positiveCounts). The same operations as those kernels, so the same bits.
+   * libtorch only.
    */
   mlp: 'TopkHarnessMlp',
   /** {dy [T, O], x, a, w1, w2} → [dx, dw1, db1, dw2, db2]. */
@@ -61,3 +67,9 @@ export const fusedAdamWBackends = new Set(['libtorch']);
 
 /** Backends whose ViT layers run the fused layer kernels (src/models/fused.ts). */
 export const fusedLayerBackends = new Set(['libtorch']);
+
+/**
+ * Of those, the backends whose blocks run each half as one op (fused.ts fusedAttentionBlock, fusedMlpBlock) where the
+ * kernels are there; without, the same layers as separate fused ops and tf.add, with the same bits (tests compare).
+ */
+export const fusedBlockBackends = new Set(['libtorch']);

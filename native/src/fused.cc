@@ -9,6 +9,7 @@
 //   relu_grad        dy, y                            → dy ⊙ [y > 0]   (the gradient of relu_topk: see fused.ts)
 //   linear           x [T, I], w [I, O], b [O]        → x·w + b (one addmm)
 //   linear_grad      dy [T, O], x, w                  → dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy
+//   linear_residual  x [T, I], w [I, O], b [O], r [T, O] → x·w + b + r (a residual block's output)
 //   attention        q, k, v [B·N, D], B, H, scale    → out [B·N, D], probs [B·H, N, N]: per sequence and head
 //                                                       (columns h·dh..), probs = softmax(scale·Q·Kᵀ), out = probs·V
 //   attention_grad   dout, q, k, v, probs, B, H, scale → dq, dk, dv [B·N, D]
@@ -53,6 +54,14 @@ at::Tensor float_tensor(const Args& a, size_t i, const char* what) {
   const at::Tensor& t = a.tensor(i);
   if (t.scalar_type() != at::kFloat) throw tl::ArgError(std::string(what) + ": float32 tensors only");
   return t.contiguous();
+}
+
+// Argument i when given as a tensor handle: absent or negative (the JS side passes −1) means none.
+const at::Tensor* optional_tensor(const Args& a, size_t i, const at::Tensor& like, const char* what) {
+  if (a.size() <= i || a.num(i) < 0) return nullptr;
+  const at::Tensor& t = a.tensor(i);
+  if (t.sizes() != like.sizes() || t.scalar_type() != like.scalar_type()) throw tl::ArgError(std::string(what) + " must match the output's shape and dtype");
+  return &t;
 }
 
 // ---- LayerNorm ---------------------------------------------------------------------------------------------------
@@ -139,7 +148,7 @@ TL_FN(layer_norm) {
   return nullptr;
 }
 
-// layerNormGrad(dy, x, g, mean, rstd) → register [dx, dg, db].
+// layerNormGrad(dy, x, g, mean, rstd[, addend]) → register [dx (+ addend), dg, db].
 TL_FN(layer_norm_grad) {
   at::Tensor dy = float_tensor(a, 0, "layerNormGrad"), x = float_tensor(a, 1, "layerNormGrad"), g = float_tensor(a, 2, "layerNormGrad"),
              mean = float_tensor(a, 3, "layerNormGrad"), rstd = float_tensor(a, 4, "layerNormGrad");
@@ -169,6 +178,9 @@ TL_FN(layer_norm_grad) {
       dbp[i] += pk[D + i];
     }
   }
+  // the gradient arriving at x by the residual path, added here rather than by a separate kernel: dx + addend, the
+  // same float sum as tfjs's accumulation of the two (addend + dx)
+  if (const at::Tensor* addend = optional_tensor(a, 5, dx, "layerNormGrad: addend")) dx.add_(*addend);
   tl::begin(3);
   tl::emit(std::move(dx));
   tl::emit(std::move(dg));
@@ -705,8 +717,8 @@ TL_CLONES void mask_by_positive_inplace(float* __restrict d, const float* __rest
   for (int64_t i = i0; i < i1; i++) d[i] = a[i] > 0.0f ? d[i] : 0.0f;
 }
 
-// mlp(x, w1, b1, w2, b2, k, counts) → register [y, a] (+ [counts] when counts ≠ 0): a = reluTopK(x·w1 + b1, k), made in
-// place in the product's output, y = a·w2 + b2; counts [F]: per column the rows where a > 0 (positiveCounts). The
+// mlp(x, w1, b1, w2, b2, k, counts[, residual]) → register [y, a] (+ [counts] when counts ≠ 0): a = reluTopK(x·w1 + b1,
+// k), made in place in the product's output, y = a·w2 + b2 (+ residual); counts [F]: per column the rows where a > 0 (positiveCounts). The
 // same operations as linear, reluTopK, linear (and positiveCounts), so the same bits, without the activation's own
 // tensor and passes.
 TL_FN(mlp) {
@@ -734,6 +746,7 @@ TL_FN(mlp) {
     });
   }
   at::Tensor y = tl::mm(h, w2, &b2);
+  if (const at::Tensor* r = optional_tensor(a, 7, y, "mlp: residual")) y.add_(*r);  // y + r: the residual add's float sum
   tl::begin(counts ? 3 : 2);
   tl::emit(y);
   tl::emit(h);
@@ -787,6 +800,21 @@ TL_FN(linear) {
   return tl::result(a.env, tl::mm(x, w, &b));
 }
 
+// linearResidual(x, w, b, r) → register: x·w + b + r, the residual added in place in the product's output (the same
+// float sums as linear followed by an add).
+TL_FN(linear_residual) {
+  const at::Tensor& x = a.tensor(0);
+  const at::Tensor& w = a.tensor(1);
+  const at::Tensor& b = a.tensor(2);
+  check_linear(x, w);
+  if (b.dim() != 1 || b.size(0) != w.size(1)) throw tl::ArgError("linearResidual: b must be [O]");
+  at::Tensor y = tl::mm(x, w, &b);
+  const at::Tensor* r = optional_tensor(a, 3, y, "linearResidual: r");
+  if (r == nullptr) throw tl::ArgError("linearResidual: r is required");
+  y.add_(*r);
+  return tl::result(a.env, y);
+}
+
 // linearGrad(dy, x, w) → register [dx, dw, db]; transposes are views that BLAS reads in place.
 TL_FN(linear_grad) {
   const at::Tensor& dy = a.tensor(0);
@@ -819,6 +847,7 @@ void register_fused(napi_env env, napi_value exports) {
   define(env, exports, "qkvAttentionGrad", qkv_attention_grad);
   define(env, exports, "positiveCounts", positive_counts);
   define(env, exports, "mlp", mlp);
+  define(env, exports, "linearResidual", linear_residual);
   define(env, exports, "mlpGrad", mlp_grad);
 }
 }  // namespace tl

@@ -92,7 +92,8 @@ export async function loadLibtorchBackend(opts: LibtorchOptions = {}): Promise<v
     if (!process.env.OMP_WAIT_POLICY) process.env.OMP_WAIT_POLICY = 'PASSIVE';
     const a = loadAddon();
     const codes = a.codes();
-    registerLibtorchKernels(codes, typeof a.qkvAttention === 'function' && typeof a.qkvAttentionGrad === 'function', typeof a.mlp === 'function' && typeof a.mlpGrad === 'function');
+    const has = (...names: (keyof LibtorchAddon)[]) => names.every((n) => typeof a[n] === 'function');
+    registerLibtorchKernels(codes, has('qkvAttention', 'qkvAttentionGrad'), has('mlp', 'mlpGrad'), has('mlp', 'mlpGrad', 'linearResidual'));
     if (!tf.findBackend(BACKEND_NAME)) {
       // Priority 0: never picked by tfjs on its own; callers choose it with tf.setBackend('libtorch').
       tf.registerBackend(BACKEND_NAME, () => new LibtorchBackend(a), 0);

@@ -62,10 +62,13 @@ function axes(axis: number | number[] | undefined | null, shape: number[]): numb
 let done = false;
 
 /**
- * Registers the kernels; withQkvAttention and withMlp: whether the addon has those fused kernels (builds from before
- * them do not, and the model then runs the separate ones).
+ * Registers the kernels; withQkvAttention, withMlp, withBlocks: whether the addon has those fused kernels (builds
+ * from before them do not, and the model then runs the separate ones). withBlocks: linearResidual, and the residual
+ * inputs of mlp and layerNormGrad.
  */
-export function registerLibtorchKernels(codes: { unary: Record<string, number>; binary: Record<string, number> }, withQkvAttention = true, withMlp = true): void {
+export function registerLibtorchKernels(
+  codes: { unary: Record<string, number>; binary: Record<string, number> }, withQkvAttention = true, withMlp = true, withBlocks = true,
+): void {
   if (done) return;
   done = true;
 
@@ -163,8 +166,10 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     b.native.layerNorm(b.handle(x), b.handle(gain), b.handle(bias), epsilon);
     return b.outputs();
   });
-  reg(FUSED_KERNELS.layerNormGrad, (b, { dy, x, gain, mean, rstd }) => {
-    b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd));
+  reg(FUSED_KERNELS.layerNormGrad, (b, { dy, x, gain, mean, rstd, addend }) => {
+    if (addend !== undefined && !withBlocks) throw new Error('this build of the addon has no addend to layerNormGrad: rebuild it (npm run build:native)');
+    if (addend === undefined) b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd));
+    else b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd), b.handle(addend));
     return b.outputs();
   });
   reg(FUSED_KERNELS.softmax, (b, { x }, { scale }) => {
@@ -204,13 +209,20 @@ export function registerLibtorchKernels(codes: { unary: Record<string, number>; 
     return b.outputs();
   });
   if (withMlp) {
-    reg(FUSED_KERNELS.mlp, (b, { x, w1, b1, w2, b2 }, { k, counts }) => {
-      b.native.mlp!(b.handle(x), b.handle(w1), b.handle(b1), b.handle(w2), b.handle(b2), k, counts);
+    reg(FUSED_KERNELS.mlp, (b, { x, w1, b1, w2, b2, residual }, { k, counts }) => {
+      if (residual !== undefined && !withBlocks) throw new Error('this build of the addon has no residual to mlp: rebuild it (npm run build:native)');
+      b.native.mlp!(b.handle(x), b.handle(w1), b.handle(b1), b.handle(w2), b.handle(b2), k, counts, residual === undefined ? -1 : b.handle(residual));
       return b.outputs();
     });
     reg(FUSED_KERNELS.mlpGrad, (b, { dy, x, a, w1, w2 }) => {
       b.native.mlpGrad!(b.handle(dy), b.handle(x), b.handle(a), b.handle(w1), b.handle(w2));
       return b.outputs();
+    });
+  }
+  if (withBlocks) {
+    reg(FUSED_KERNELS.linearResidual, (b, { x, w, bias, r }) => {
+      b.native.linearResidual!(b.handle(x), b.handle(w), b.handle(bias), b.handle(r));
+      return b.output();
     });
   }
   if (withQkvAttention) {

@@ -46,7 +46,8 @@ export interface LibtorchAddon {
   matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): void;
   adamw(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepScale: number, c2: number, epsilon: number, decayed: boolean, decayScale: number): void;
   layerNorm(x: number, gain: number, bias: number, epsilon: number): void;
-  layerNormGrad(dy: number, x: number, gain: number, mean: number, rstd: number): void;
+  /** addend (a handle; addons with linearResidual only): added to dx. */
+  layerNormGrad(dy: number, x: number, gain: number, mean: number, rstd: number, addend?: number): void;
   softmaxScaled(x: number, scale: number): void;
   softmaxGrad(dy: number, y: number, scale: number): void;
   reluTopK(x: number, k: number): void;
@@ -60,7 +61,9 @@ export interface LibtorchAddon {
   qkvAttention?(x: number, wq: number, wk: number, wv: number, bq: number, bk: number, bv: number, batch: number, heads: number, scale: number): void;
   qkvAttentionGrad?(dout: number, x: number, qkv: number, probs: number, wq: number, wk: number, wv: number, batch: number, heads: number, scale: number): void;
   /** Absent from addons built before it (the model then runs the MLP as separate kernels). */
-  mlp?(x: number, w1: number, b1: number, w2: number, b2: number, k: number, counts: number): void;
+  /** residual (a handle; addons with linearResidual only): added to y. */
+  mlp?(x: number, w1: number, b1: number, w2: number, b2: number, k: number, counts: number, residual?: number): void;
+  linearResidual?(x: number, w: number, bias: number, r: number): void;
   mlpGrad?(dy: number, x: number, a: number, w1: number, w2: number): void;
   depthwise(x: number, f: number, sh: number, sw: number, dh: number, dw: number, pt: number, pb: number, pl: number, pr: number): void;
 }

@@ -8,7 +8,7 @@
  * The two agree to float rounding (test/native/fused.test.ts compares values and gradients).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS, fusedLayerBackends } from '../fused-kernels.js';
+import { FUSED_KERNELS, fusedBlockBackends, fusedLayerBackends } from '../fused-kernels.js';
 import { matMul2d } from './ops.js';
 import { topKMask } from './topk.js';
 
@@ -117,6 +117,79 @@ export function fusedMlp(
     };
   }) as unknown as Grad);
   const y = f(x, w1, b1, w2, b2) as tf.Tensor2D;
+  if (fired === undefined) return { y };
+  const c = tf.clone(fired) as tf.Tensor1D; // tracked by the caller's scope like any other tensor
+  fired.dispose();
+  return { y, counts: c };
+}
+
+/**
+ * Whether the active backend runs a transformer block's two halves each as one differentiable op
+ * (fusedAttentionBlock, fusedMlpBlock: libtorch with FUSED_KERNELS.linearResidual and the residual inputs).
+ */
+export function fusedBlocksAvailable(): boolean {
+  return fusedBlockBackends.has(tf.getBackend()) && fusedHas(FUSED_KERNELS.linearResidual) && fusedHas(FUSED_KERNELS.mlp) && fusedHas(FUSED_KERNELS.qkvAttention);
+}
+
+/** A LayerNorm's gain and bias, and a linear layer's weight and bias. */
+export interface NormParams { gain: tf.Tensor1D; bias: tf.Tensor1D }
+export interface LinearParams { w: tf.Tensor2D; b: tf.Tensor1D }
+
+/**
+ * The attention half of a pre-norm block as one op: h + o(attention(qkv(LayerNorm(h)))), h [B·N, D] → [B·N, D]. Its
+ * forward runs the kernels of layerNorm, fusedQkvAttention and linear, the residual added in the last one's output
+ * (linearResidual); its gradient runs their gradient kernels in turn, the residual path's dy added to dh inside
+ * layerNormGrad. The same float operations as the separate ops and tf.add, so the same bits; one tape node instead
+ * of four, and neither the additions' own kernels nor their gradients' (two reshapes and two saved inputs each).
+ */
+export function fusedAttentionBlock(
+  h: tf.Tensor2D, ln: NormParams, epsilon: number, q: LinearParams, k: LinearParams, v: LinearParams, o: LinearParams, batch: number, heads: number,
+): tf.Tensor2D {
+  const attrs = { batch, heads, scale: 1 / Math.sqrt(h.shape[1] / heads) };
+  const f = tf.customGrad(((hi: tf.Tensor, g: tf.Tensor, be: tf.Tensor, wq: tf.Tensor, wk: tf.Tensor, wv: tf.Tensor, bq: tf.Tensor, bk: tf.Tensor, bv: tf.Tensor,
+    wo: tf.Tensor, bo: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [x, mean, rstd] = run(FUSED_KERNELS.layerNorm, { x: hi, gain: g, bias: be }, { epsilon });
+    const [att, probs, qkv] = run(FUSED_KERNELS.qkvAttention, { x, wq, wk, wv, bq, bk, bv }, attrs);
+    const [y] = run(FUSED_KERNELS.linearResidual, { x: att, w: wo, bias: bo, r: hi });
+    save([hi, g, mean, rstd, x, qkv, probs, att, wq, wk, wv, wo]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [sh, sg, sm, sr, sx, sqkv, sp, satt, swq, swk, swv, swo]: tf.Tensor[]) => {
+        const [datt, dwo, dbo] = run(FUSED_KERNELS.linearGrad, { dy, x: satt, w: swo });
+        const [dx, dwq, dwk, dwv, dbq, dbk, dbv] = run(FUSED_KERNELS.qkvAttentionGrad, { dy: datt, x: sx, qkv: sqkv, probs: sp, wq: swq, wk: swk, wv: swv }, attrs);
+        const [dh, dg, dbe] = run(FUSED_KERNELS.layerNormGrad, { dy: dx, x: sh, gain: sg, mean: sm, rstd: sr, addend: dy });
+        return [dh, dg, dbe, dwq, dwk, dwv, dbq, dbk, dbv, dwo, dbo];
+      },
+    };
+  }) as unknown as Grad);
+  return f(h, ln.gain, ln.bias, q.w, k.w, v.w, q.b, k.b, v.b, o.w, o.b) as tf.Tensor2D;
+}
+
+/**
+ * The MLP half of a pre-norm block as one op: h + mlp(LayerNorm(h)), h [T, D] → [T, D], the MLP being fusedMlp's
+ * (with `counts`, also the activation's positive counts per column, a tensor of the caller's scope). Forward:
+ * layerNorm's kernel, then mlp's with the residual added in its output; gradient: mlpGrad, then layerNormGrad with
+ * the residual path's dy added. The same bits as the separate ops (see fusedAttentionBlock).
+ */
+export function fusedMlpBlock(
+  h: tf.Tensor2D, ln: NormParams, epsilon: number, fc1: LinearParams, fc2: LinearParams, k: number | null, counts = false,
+): { y: tf.Tensor2D; counts?: tf.Tensor1D } {
+  let fired: tf.Tensor | undefined;
+  const f = tf.customGrad(((hi: tf.Tensor, g: tf.Tensor, be: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [x, mean, rstd] = run(FUSED_KERNELS.layerNorm, { x: hi, gain: g, bias: be }, { epsilon });
+    const outs = run(FUSED_KERNELS.mlp, { x, w1, b1, w2, b2, residual: hi }, { k: k ?? 0, counts: counts ? 1 : 0 }); // [y, a (, counts)]
+    if (counts) fired = tf.keep(outs[2]); // past this function's scope, which disposes what it does not return
+    save([hi, g, mean, rstd, x, outs[1], w1, w2]);
+    return {
+      value: outs[0],
+      gradFunc: (dy: tf.Tensor, [sh, sg, sm, sr, sx, sa, sw1, sw2]: tf.Tensor[]) => {
+        const [dx, dw1, db1, dw2, db2] = run(FUSED_KERNELS.mlpGrad, { dy, x: sx, a: sa, w1: sw1, w2: sw2 });
+        const [dh, dg, dbe] = run(FUSED_KERNELS.layerNormGrad, { dy: dx, x: sh, gain: sg, mean: sm, rstd: sr, addend: dy });
+        return [dh, dg, dbe, dw1, db1, dw2, db2];
+      },
+    };
+  }) as unknown as Grad);
+  const y = f(h, ln.gain, ln.bias, fc1.w, fc1.b, fc2.w, fc2.b) as tf.Tensor2D;
   if (fired === undefined) return { y };
   const c = tf.clone(fired) as tf.Tensor1D; // tracked by the caller's scope like any other tensor
   fired.dispose();

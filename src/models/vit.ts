@@ -9,7 +9,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ViTConfig, kPerLayer, numPatches, validateViTConfig } from './config.js';
 import { constant, truncatedNormal } from './init.js';
-import { fusedAttention, fusedAttentionAvailable, fusedMlp, fusedMlpAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from './fused.js';
+import {
+  fusedAttention, fusedAttentionAvailable, fusedAttentionBlock, fusedBlocksAvailable, fusedMlp, fusedMlpAvailable, fusedMlpBlock, fusedQkvAttention,
+  fusedQkvAttentionAvailable, layerNorm, linear, type LinearParams, type NormParams, positiveCounts, reluTopK, scaledSoftmax,
+} from './fused.js';
 import { groupedMatMul } from './ops.js';
 
 /** What forward() measures besides the logits, chosen per call so training pays only for what it asks. */
@@ -122,8 +125,21 @@ export class ViT {
     const firing: tf.Tensor1D[] = [];
     for (let i = 0; i < c.depth; i++) {
       const b = `block${i}`;
-      h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
       const probes = opts.nonzeroFraction === true || opts.neuronFiring === true;
+      if (fusedBlocksAvailable() && forcedLayout() === null) {
+        // each half of the block as one op (fused.ts): the same bits as the separate ops below
+        const lin = (n: string): LinearParams => ({ w: this.p(`${b}.${n}.w`) as tf.Tensor2D, b: this.p(`${b}.${n}.b`) as tf.Tensor1D });
+        const norm = (n: string): NormParams => ({ gain: this.p(`${b}.${n}.g`) as tf.Tensor1D, bias: this.p(`${b}.${n}.b`) as tf.Tensor1D });
+        h = fusedAttentionBlock(h, norm('ln1'), c.layerNormEps, lin('attn.q'), lin('attn.k'), lin('attn.v'), lin('attn.o'), bsz, c.heads);
+        let fired: tf.Tensor1D | undefined;
+        ({ y: h, counts: fired } = fusedMlpBlock(h, norm('ln2'), c.layerNormEps, lin('mlp.fc1'), lin('mlp.fc2'), this.ks[i], probes));
+        if (fired !== undefined) {
+          if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), h.shape[0] * c.mlpDim) as tf.Scalar); // mean over tokens and neurons
+          if (opts.neuronFiring) firing.push(fired);
+        }
+        continue;
+      }
+      h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
       const x2 = this.layerNorm(h, `${b}.ln2`);
       let y: tf.Tensor2D;
       let fired: tf.Tensor1D | undefined; // [d_ff] tokens on which each neuron is strictly positive

@@ -214,7 +214,7 @@ describe('wasm backend: fused layer and AdamW kernels', function () {
     // projections-and-attention pair and the MLP pair, which only the libtorch backend registers)
     const notInStep: string[] = [
       FUSED_KERNELS.softmax, FUSED_KERNELS.softmaxGrad, FUSED_KERNELS.positiveCounts,
-      FUSED_KERNELS.qkvAttention, FUSED_KERNELS.qkvAttentionGrad, FUSED_KERNELS.mlp, FUSED_KERNELS.mlpGrad,
+      FUSED_KERNELS.qkvAttention, FUSED_KERNELS.qkvAttentionGrad, FUSED_KERNELS.mlp, FUSED_KERNELS.mlpGrad, FUSED_KERNELS.linearResidual,
     ];
     for (const k of Object.values(FUSED_KERNELS)) if (!notInStep.includes(k)) expect(kernels).to.include(k);
     expect(kernels).to.not.include('TopK');

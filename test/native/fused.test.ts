@@ -5,7 +5,11 @@
  */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS, fusedLayerBackends } from '../../src/fused-kernels.js';
+import { FUSED_KERNELS, fusedBlockBackends, fusedLayerBackends } from '../../src/fused-kernels.js';
+import { ViT } from '../../src/models/vit.js';
+import { AdamW } from '../../src/train/adamw.js';
+import { crossEntropy } from '../../src/train/loss.js';
+import { ensureGradients } from '../../src/tfjs-gradients.js';
 import { fusedAttention, fusedAttentionAvailable, fusedMlp, fusedMlpAvailable, fusedQkvAttention, fusedQkvAttentionAvailable, layerNorm, linear, positiveCounts, reluTopK, scaledSoftmax } from '../../src/models/fused.js';
 import { attentionReference, mismatch, rememberBackend, requireLibtorch, runOn, t, t1, t2, valueAndGrads } from './helpers.js';
 
@@ -245,6 +249,54 @@ describe('libtorch backend: fused layer kernels', function () {
       expect(run({ x, w1: w2, b1, w2, b2 }, { k: 2, counts: 0 })).to.throw(/mlp: x must be \[T, D\], w1 \[D, F\] and w2 \[F, O\]/);
       expect(run({ x, w1, b1: b2, w2, b2 }, { k: 2, counts: 0 })).to.throw(/b1 must be \[F\] and b2 \[O\]/);
       expect(run({ x, w1, b1, w2, b2 }, { k: -1, counts: 0 })).to.throw(/k must be ≥ 0/);
+    });
+  });
+
+  describe('the blocks as two ops each (fusedAttentionBlock, fusedMlpBlock)', () => {
+    /** Three AdamW steps of a small ViT (16 tokens of 4 heads, Top-k or not): losses, then every weight and moment. */
+    const train = (k: number | null) => () => {
+      const cfg = { imageHeight: 16, imageWidth: 16, channels: 1, numClasses: 3, patchSize: 4, dim: 32, depth: 2, heads: 4, mlpDim: 64, pool: 'mean', k, initStd: 0.2, layerNormEps: 1e-5 } as const;
+      const model = new ViT(cfg as unknown as ConstructorParameters<typeof ViT>[0], 0);
+      const opt = new AdamW(model.params, (n) => model.isDecayed(n), { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 });
+      const x = t([6, 16, 16, 1], 3, 0, 1) as tf.Tensor4D;
+      const y = tf.tensor1d([0, 1, 2, 1, 0, 2], 'int32');
+      const vars = [...model.params.values()];
+      const losses: tf.Tensor[] = [];
+      for (let s = 0; s < 3; s++) {
+        const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x).logits, y), vars);
+        const named: Record<string, tf.Tensor> = {};
+        [...model.params.keys()].forEach((n, i) => (named[n] = grads[vars[i].name]));
+        opt.apply(named, 1e-2);
+        losses.push(value);
+      }
+      const probe = model.forward(x, { nonzeroFraction: true, neuronFiring: true });
+      const out = [...losses, probe.logits, ...probe.nonzeroFraction!, ...probe.neuronFiring!, ...vars.map((v) => v.clone()), ...[...opt.m.values(), ...opt.v.values()].map((v) => v.clone())];
+      opt.dispose();
+      model.dispose();
+      return out;
+    };
+    for (const k of [4, null]) {
+      it(`three training steps (k ${k}): the same losses, weights, moments and activation probes as the separate ops, bit for bit`, async () => {
+        await ensureGradients();
+        const fusedRun = await runOn('libtorch', train(k));
+        fusedBlockBackends.delete('libtorch');
+        try {
+          const separate = await runOn('libtorch', train(k));
+          expect(fusedRun.map((o) => o.values)).to.deep.equal(separate.map((o) => o.values));
+        } finally {
+          fusedBlockBackends.add('libtorch');
+        }
+      });
+    }
+    it('a training step runs them (no tf.add per residual), and bad residuals are refused by name', async () => {
+      await ensureGradients();
+      const kernels = await kernelsOf(() => train(2)());
+      expect(kernels).to.include.members([FUSED_KERNELS.linearResidual, FUSED_KERNELS.mlp, FUSED_KERNELS.mlpGrad, FUSED_KERNELS.qkvAttentionGrad]);
+      expect(kernels.filter((k) => k === 'Add').length, 'Add kernels in three steps of two blocks').to.be.below(6);
+      await tf.setBackend('libtorch');
+      const run = (name: string, inputs: tf.NamedTensorMap) => () => tf.tidy(() => tf.engine().runKernel(name, inputs, { epsilon: 1e-5 } as unknown as tf.NamedAttrMap));
+      expect(run(FUSED_KERNELS.linearResidual, { x: t([4, 3], 1), w: t([3, 5], 2), bias: t([5], 3), r: t([4, 4], 4) })).to.throw(/linearResidual: r must match the output's shape/);
+      expect(run(FUSED_KERNELS.layerNormGrad, { dy: t([4, 3], 1), x: t([4, 3], 2), gain: t([3], 3), mean: t([4], 4), rstd: t([4], 5), addend: t([4, 2], 6) })).to.throw(/layerNormGrad: addend must match/);
     });
   });
 
