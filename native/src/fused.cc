@@ -717,10 +717,16 @@ TL_CLONES void mask_by_positive_inplace(float* __restrict d, const float* __rest
   for (int64_t i = i0; i < i1; i++) d[i] = a[i] > 0.0f ? d[i] : 0.0f;
 }
 
+void check_mlp(const at::Tensor& x, const at::Tensor& w1, const at::Tensor& w2, const char* what) {
+  if (x.dim() != 2 || w1.dim() != 2 || w2.dim() != 2 || x.size(1) != w1.size(0) || w1.size(1) != w2.size(0)) {
+    throw tl::ArgError(std::string(what) + ": x must be [T, D], w1 [D, F] and w2 [F, O]");
+  }
+}
+
 // mlp(x, w1, b1, w2, b2, k, counts[, residual]) → register [y, a] (+ [counts] when counts ≠ 0): a = reluTopK(x·w1 + b1,
-// k), made in place in the product's output, y = a·w2 + b2 (+ residual); counts [F]: per column the rows where a > 0 (positiveCounts). The
-// same operations as linear, reluTopK, linear (and positiveCounts), so the same bits, without the activation's own
-// tensor and passes.
+// k), made in place in the product's output, y = a·w2 + b2 (+ residual); counts [F]: per column the rows where
+// a > 0 (positiveCounts). The same operations as linear, reluTopK, linear (and positiveCounts), so the same bits,
+// without the activation's own tensor and passes.
 TL_FN(mlp) {
   const at::Tensor& x = a.tensor(0);
   const at::Tensor& w1 = a.tensor(1);
@@ -729,9 +735,7 @@ TL_FN(mlp) {
   const at::Tensor& b2 = a.tensor(4);
   const int64_t k = a.i64(5);
   const bool counts = a.num(6) != 0;
-  if (x.dim() != 2 || w1.dim() != 2 || w2.dim() != 2 || x.size(1) != w1.size(0) || w1.size(1) != w2.size(0)) {
-    throw tl::ArgError("mlp: x must be [T, D], w1 [D, F] and w2 [F, O]");
-  }
+  check_mlp(x, w1, w2, "mlp");
   if (b1.dim() != 1 || b1.size(0) != w1.size(1) || b2.dim() != 1 || b2.size(0) != w2.size(1)) throw tl::ArgError("mlp: b1 must be [F] and b2 [O]");
   if (k < 0) throw tl::ArgError("mlp: k must be ≥ 0 (0: ReLU only), got " + std::to_string(k));
   at::Tensor h = tl::mm(x, w1, &b1);  // [T, F], the activation after the loop below
@@ -766,9 +770,7 @@ TL_FN(mlp_grad) {
   const at::Tensor& act = a.tensor(2);
   const at::Tensor& w1 = a.tensor(3);
   const at::Tensor& w2 = a.tensor(4);
-  if (x.dim() != 2 || w1.dim() != 2 || w2.dim() != 2 || x.size(1) != w1.size(0) || w1.size(1) != w2.size(0)) {
-    throw tl::ArgError("mlpGrad: x must be [T, D], w1 [D, F] and w2 [F, O]");
-  }
+  check_mlp(x, w1, w2, "mlpGrad");
   if (act.dim() != 2 || act.size(0) != x.size(0) || act.size(1) != w1.size(1)) throw tl::ArgError("mlpGrad: a must be [T, F]");
   if (dy.dim() != 2 || dy.size(0) != x.size(0) || dy.size(1) != w2.size(1)) throw tl::ArgError("mlpGrad: dy must be [T, O]");
   if (act.scalar_type() != at::kFloat || !act.is_contiguous()) throw tl::ArgError("mlpGrad: a must be a contiguous float32 tensor");
