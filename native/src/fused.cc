@@ -579,15 +579,22 @@ TL_FN(positive_counts) {
 
 struct AttentionShape {
   int64_t B, N, H, dh;
+  // (sequence, head) groups per parallel_for block: about 4096 scores each
+  int64_t grain() const { return std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * N)); }
 };
 
-AttentionShape attention_shape(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const Args& a, size_t at, const char* what) {
+// The batch and heads arguments at `at`, `at` + 1 for `rows` tokens of width D.
+AttentionShape group_shape(const Args& a, size_t at, int64_t rows, int64_t D, const char* what) {
   const double b = a.num(at), h = a.num(at + 1);
-  if (q.dim() != 2 || k.sizes() != q.sizes() || v.sizes() != q.sizes()) throw tl::ArgError(std::string(what) + ": q, k and v must be [B·N, D] of one shape");
   if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError(std::string(what) + ": batch and heads must be positive integers");
-  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h), rows = q.size(0), D = q.size(1);
+  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h);
   if (rows % B != 0 || D % H != 0) throw tl::ArgError(std::string(what) + ": rows must divide into the batch and D into the heads");
   return {B, rows / B, H, D / H};
+}
+
+AttentionShape attention_shape(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const Args& a, size_t at, const char* what) {
+  if (q.dim() != 2 || k.sizes() != q.sizes() || v.sizes() != q.sizes()) throw tl::ArgError(std::string(what) + ": q, k and v must be [B·N, D] of one shape");
+  return group_shape(a, at, q.size(0), q.size(1), what);
 }
 
 // attention(q, k, v, batch, heads, scale) → register [out, probs].
@@ -599,9 +606,8 @@ TL_FN(attention) {
   at::Tensor probs = at::empty({s.B * s.H, s.N, s.N}, q.options());
   const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
   float *op = out.data_ptr<float>(), *pp = probs.data_ptr<float>();
-  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
   const int64_t D = s.H * s.dh;
-  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, kp, vp, op, pp, g0, g1, s.N, s.H, s.dh, scale, D, D); });
+  tl::parallel_for(0, s.B * s.H, s.grain(), [&](int64_t g0, int64_t g1) { attention_groups(qp, kp, vp, op, pp, g0, g1, s.N, s.H, s.dh, scale, D, D); });
   tl::begin(2);
   tl::emit(out);
   tl::emit(probs);
@@ -620,9 +626,8 @@ TL_FN(attention_grad) {
   const float *gp = dout.data_ptr<float>(), *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>(),
               *pp = probs.data_ptr<float>();
   float *dqp = dq.data_ptr<float>(), *dkp = dk.data_ptr<float>(), *dvp = dv.data_ptr<float>();
-  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, s.N * s.N));
   const int64_t D = s.H * s.dh;
-  tl::parallel_for(0, s.B * s.H, grain, [&](int64_t g0, int64_t g1) { attention_grad_groups(gp, qp, kp, vp, pp, dqp, dkp, dvp, g0, g1, s.N, s.H, s.dh, scale, D, D, D); });
+  tl::parallel_for(0, s.B * s.H, s.grain(), [&](int64_t g0, int64_t g1) { attention_grad_groups(gp, qp, kp, vp, pp, dqp, dkp, dvp, g0, g1, s.N, s.H, s.dh, scale, D, D, D); });
   tl::begin(3);
   tl::emit(dq);
   tl::emit(dk);
@@ -659,18 +664,15 @@ TL_FN(qkv_attention) {
   const int64_t D = x.size(1);
   const Qkv w = qkv_weights(a, 1, D, true, "qkvAttention");
   at::Tensor qkv = tl::mm(x, w.w, &w.b);  // [B·N, 3·D]
-  const double b = a.num(7), h = a.num(8);
-  if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError("qkvAttention: batch and heads must be positive integers");
-  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h), rows = x.size(0);
-  if (rows % B != 0 || D % H != 0) throw tl::ArgError("qkvAttention: rows must divide into the batch and D into the heads");
-  const int64_t N = rows / B, dh = D / H;
+  const AttentionShape s = group_shape(a, 7, x.size(0), D, "qkvAttention");
   const float scale = positive_scale(a, 9, "qkvAttention");
-  at::Tensor out = at::empty({rows, D}, x.options());
-  at::Tensor probs = at::empty({B * H, N, N}, x.options());
+  at::Tensor out = at::empty({x.size(0), D}, x.options());
+  at::Tensor probs = at::empty({s.B * s.H, s.N, s.N}, x.options());
   const float* qp = qkv.data_ptr<float>();
   float *op = out.data_ptr<float>(), *pp = probs.data_ptr<float>();
-  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * N));
-  tl::parallel_for(0, B * H, grain, [&](int64_t g0, int64_t g1) { attention_groups(qp, qp + D, qp + 2 * D, op, pp, g0, g1, N, H, dh, scale, 3 * D, D); });
+  tl::parallel_for(0, s.B * s.H, s.grain(), [&](int64_t g0, int64_t g1) {
+    attention_groups(qp, qp + D, qp + 2 * D, op, pp, g0, g1, s.N, s.H, s.dh, scale, 3 * D, D);
+  });
   tl::begin(3);
   tl::emit(out);
   tl::emit(probs);
@@ -687,19 +689,14 @@ TL_FN(qkv_attention_grad) {
   const int64_t rows = x.size(0), D = x.size(1);
   if (qkv.dim() != 2 || qkv.size(0) != rows || qkv.size(1) != 3 * D) throw tl::ArgError("qkvAttentionGrad: qkv must be [B·N, 3·D]");
   const Qkv w = qkv_weights(a, 4, D, false, "qkvAttentionGrad");
-  const double b = a.num(7), h = a.num(8);
-  if (!(b >= 1) || !(h >= 1) || b != std::floor(b) || h != std::floor(h)) throw tl::ArgError("qkvAttentionGrad: batch and heads must be positive integers");
-  const int64_t B = static_cast<int64_t>(b), H = static_cast<int64_t>(h);
-  if (rows % B != 0 || D % H != 0) throw tl::ArgError("qkvAttentionGrad: rows must divide into the batch and D into the heads");
-  const int64_t N = rows / B, dh = D / H;
+  const AttentionShape s = group_shape(a, 7, rows, D, "qkvAttentionGrad");
   const float scale = positive_scale(a, 9, "qkvAttentionGrad");
-  if (probs.numel() != B * H * N * N) throw tl::ArgError("qkvAttentionGrad: probs must be [B·H, N, N]");
+  if (probs.numel() != s.B * s.H * s.N * s.N) throw tl::ArgError("qkvAttentionGrad: probs must be [B·H, N, N]");
   at::Tensor dqkv = at::empty({rows, 3 * D}, x.options());
   const float *gp = dout.data_ptr<float>(), *qp = qkv.data_ptr<float>(), *pp = probs.data_ptr<float>();
   float* dp = dqkv.data_ptr<float>();
-  const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, N * N));
-  tl::parallel_for(0, B * H, grain, [&](int64_t g0, int64_t g1) {
-    attention_grad_groups(gp, qp, qp + D, qp + 2 * D, pp, dp, dp + D, dp + 2 * D, g0, g1, N, H, dh, scale, 3 * D, D, 3 * D);
+  tl::parallel_for(0, s.B * s.H, s.grain(), [&](int64_t g0, int64_t g1) {
+    attention_grad_groups(gp, qp, qp + D, qp + 2 * D, pp, dp, dp + D, dp + 2 * D, g0, g1, s.N, s.H, s.dh, scale, 3 * D, D, 3 * D);
   });
   at::Tensor dw = tl::mm(x.t(), dqkv);  // [D, 3·D]
   at::Tensor db = dqkv.sum(0);          // [3·D]

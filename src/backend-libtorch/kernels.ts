@@ -168,8 +168,7 @@ export function registerLibtorchKernels(
   });
   reg(FUSED_KERNELS.layerNormGrad, (b, { dy, x, gain, mean, rstd, addend }) => {
     if (addend !== undefined && !withBlocks) throw new Error('this build of the addon has no addend to layerNormGrad: rebuild it (npm run build:native)');
-    if (addend === undefined) b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd));
-    else b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd), b.handle(addend));
+    b.native.layerNormGrad(b.handle(dy), b.handle(x), b.handle(gain), b.handle(mean), b.handle(rstd), addend === undefined ? -1 : b.handle(addend));
     return b.outputs();
   });
   reg(FUSED_KERNELS.softmax, (b, { x }, { scale }) => {

@@ -46,7 +46,7 @@ export interface LibtorchAddon {
   matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): void;
   adamw(p: number, g: number, m: number, v: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, stepScale: number, c2: number, epsilon: number, decayed: boolean, decayScale: number): void;
   layerNorm(x: number, gain: number, bias: number, epsilon: number): void;
-  /** addend (a handle; addons with linearResidual only): added to dx. */
+  /** addend (a handle, −1 for none; addons with linearResidual only, older ones ignore it): added to dx. */
   layerNormGrad(dy: number, x: number, gain: number, mean: number, rstd: number, addend?: number): void;
   softmaxScaled(x: number, scale: number): void;
   softmaxGrad(dy: number, y: number, scale: number): void;
@@ -60,8 +60,10 @@ export interface LibtorchAddon {
   /** Absent from addons built before it (the model then runs the projections and attention as separate kernels). */
   qkvAttention?(x: number, wq: number, wk: number, wv: number, bq: number, bk: number, bv: number, batch: number, heads: number, scale: number): void;
   qkvAttentionGrad?(dout: number, x: number, qkv: number, probs: number, wq: number, wk: number, wv: number, batch: number, heads: number, scale: number): void;
-  /** Absent from addons built before it (the model then runs the MLP as separate kernels). */
-  /** residual (a handle; addons with linearResidual only): added to y. */
+  /**
+   * Absent from addons built before it (the model then runs the MLP as separate kernels). residual (a handle, −1 for
+   * none; addons with linearResidual only): added to y.
+   */
   mlp?(x: number, w1: number, b1: number, w2: number, b2: number, k: number, counts: number, residual?: number): void;
   linearResidual?(x: number, w: number, bias: number, r: number): void;
   mlpGrad?(dy: number, x: number, a: number, w1: number, w2: number): void;
