@@ -92,6 +92,16 @@ export function fusedAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, b
   return f(q, k, v) as tf.Tensor2D;
 }
 
+/**
+ * A tensor made inside a customGrad forward and kept (tf.keep) past the scope that disposes what the forward does
+ * not return, handed to the caller's scope as a tracked copy; the kept one is freed.
+ */
+function toCallerScope<T extends tf.Tensor>(kept: T): T {
+  const c = tf.clone(kept);
+  kept.dispose();
+  return c;
+}
+
 /** Whether the active backend runs the MLP block as one kernel pair (libtorch: FUSED_KERNELS.mlp). */
 export function fusedMlpAvailable(): boolean {
   return fusedHas(FUSED_KERNELS.mlp);
@@ -109,7 +119,7 @@ export function fusedMlp(
   let fired: tf.Tensor | undefined;
   const f = tf.customGrad(((xi: tf.Tensor, w1i: tf.Tensor, b1i: tf.Tensor, w2i: tf.Tensor, b2i: tf.Tensor, save: tf.GradSaveFunc) => {
     const outs = run(FUSED_KERNELS.mlp, { x: xi, w1: w1i, b1: b1i, w2: w2i, b2: b2i }, { k: k ?? 0, counts: counts ? 1 : 0 }); // [y, a (, counts)]
-    if (counts) fired = tf.keep(outs[2]); // past this function's scope, which disposes what it does not return
+    if (counts) fired = tf.keep(outs[2]); // see toCallerScope
     save([xi, outs[1], w1i, w2i]);
     return {
       value: outs[0],
@@ -117,10 +127,7 @@ export function fusedMlp(
     };
   }) as unknown as Grad);
   const y = f(x, w1, b1, w2, b2) as tf.Tensor2D;
-  if (fired === undefined) return { y };
-  const c = tf.clone(fired) as tf.Tensor1D; // tracked by the caller's scope like any other tensor
-  fired.dispose();
-  return { y, counts: c };
+  return fired === undefined ? { y } : { y, counts: toCallerScope(fired as tf.Tensor1D) };
 }
 
 /**
@@ -178,7 +185,7 @@ export function fusedMlpBlock(
   const f = tf.customGrad(((hi: tf.Tensor, g: tf.Tensor, be: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, save: tf.GradSaveFunc) => {
     const [x, mean, rstd] = run(FUSED_KERNELS.layerNorm, { x: hi, gain: g, bias: be }, { epsilon });
     const outs = run(FUSED_KERNELS.mlp, { x, w1, b1, w2, b2, residual: hi }, { k: k ?? 0, counts: counts ? 1 : 0 }); // [y, a (, counts)]
-    if (counts) fired = tf.keep(outs[2]); // past this function's scope, which disposes what it does not return
+    if (counts) fired = tf.keep(outs[2]); // see toCallerScope
     save([hi, g, mean, rstd, x, outs[1], w1, w2]);
     return {
       value: outs[0],
@@ -190,10 +197,7 @@ export function fusedMlpBlock(
     };
   }) as unknown as Grad);
   const y = f(h, ln.gain, ln.bias, fc1.w, fc1.b, fc2.w, fc2.b) as tf.Tensor2D;
-  if (fired === undefined) return { y };
-  const c = tf.clone(fired) as tf.Tensor1D; // tracked by the caller's scope like any other tensor
-  fired.dispose();
-  return { y, counts: c };
+  return fired === undefined ? { y } : { y, counts: toCallerScope(fired as tf.Tensor1D) };
 }
 
 /** Whether the active backend runs attention's projections and attention as one kernel pair (libtorch: FUSED_KERNELS.qkvAttention). */

@@ -126,37 +126,30 @@ export class ViT {
     for (let i = 0; i < c.depth; i++) {
       const b = `block${i}`;
       const probes = opts.nonzeroFraction === true || opts.neuronFiring === true;
+      let fired: tf.Tensor1D | undefined; // [d_ff] tokens on which each neuron is strictly positive
       if (fusedBlocksAvailable() && forcedLayout() === null) {
         // each half of the block as one op (fused.ts): the same bits as the separate ops below
-        const lin = (n: string): LinearParams => ({ w: this.p(`${b}.${n}.w`) as tf.Tensor2D, b: this.p(`${b}.${n}.b`) as tf.Tensor1D });
-        const norm = (n: string): NormParams => ({ gain: this.p(`${b}.${n}.g`) as tf.Tensor1D, bias: this.p(`${b}.${n}.b`) as tf.Tensor1D });
-        h = fusedAttentionBlock(h, norm('ln1'), c.layerNormEps, lin('attn.q'), lin('attn.k'), lin('attn.v'), lin('attn.o'), bsz, c.heads);
-        let fired: tf.Tensor1D | undefined;
-        ({ y: h, counts: fired } = fusedMlpBlock(h, norm('ln2'), c.layerNormEps, lin('mlp.fc1'), lin('mlp.fc2'), this.ks[i], probes));
-        if (fired !== undefined) {
-          if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), h.shape[0] * c.mlpDim) as tf.Scalar); // mean over tokens and neurons
-          if (opts.neuronFiring) firing.push(fired);
-        }
-        continue;
-      }
-      h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
-      const x2 = this.layerNorm(h, `${b}.ln2`);
-      let y: tf.Tensor2D;
-      let fired: tf.Tensor1D | undefined; // [d_ff] tokens on which each neuron is strictly positive
-      if (fusedMlpAvailable()) {
-        const w = (n: string) => this.p(`${b}.mlp.${n}.w`) as tf.Tensor2D;
-        const bias = (n: string) => this.p(`${b}.mlp.${n}.b`) as tf.Tensor1D;
-        ({ y, counts: fired } = fusedMlp(x2, w('fc1'), bias('fc1'), w('fc2'), bias('fc2'), this.ks[i], probes));
+        const lin = (n: string) => this.linearParams(`${b}.${n}`);
+        h = fusedAttentionBlock(h, this.normParams(`${b}.ln1`), c.layerNormEps, lin('attn.q'), lin('attn.k'), lin('attn.v'), lin('attn.o'), bsz, c.heads);
+        ({ y: h, counts: fired } = fusedMlpBlock(h, this.normParams(`${b}.ln2`), c.layerNormEps, lin('mlp.fc1'), lin('mlp.fc2'), this.ks[i], probes));
       } else {
-        const a = this.mlpActivation(x2, b, this.ks[i]); // [T, d_ff]
-        if (probes) fired = positiveCounts(a);
-        y = this.linear(a, `${b}.mlp.fc2`);
+        h = tf.add(h, this.attention(this.layerNorm(h, `${b}.ln1`), bsz, tokens, b)) as tf.Tensor2D;
+        const x2 = this.layerNorm(h, `${b}.ln2`);
+        let y: tf.Tensor2D;
+        if (fusedMlpAvailable()) {
+          const fc1 = this.linearParams(`${b}.mlp.fc1`), fc2 = this.linearParams(`${b}.mlp.fc2`);
+          ({ y, counts: fired } = fusedMlp(x2, fc1.w, fc1.b, fc2.w, fc2.b, this.ks[i], probes));
+        } else {
+          const a = this.mlpActivation(x2, b, this.ks[i]); // [T, d_ff]
+          if (probes) fired = positiveCounts(a);
+          y = this.linear(a, `${b}.mlp.fc2`);
+        }
+        h = tf.add(h, y) as tf.Tensor2D;
       }
       if (fired !== undefined) {
-        if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), x2.shape[0] * c.mlpDim) as tf.Scalar); // mean over tokens and neurons
+        if (opts.nonzeroFraction) nonzero.push(tf.div(tf.sum(fired), h.shape[0] * c.mlpDim) as tf.Scalar); // mean over tokens and neurons
         if (opts.neuronFiring) firing.push(fired);
       }
-      h = tf.add(h, y) as tf.Tensor2D;
     }
     h = this.layerNorm(h, 'norm');
     const pooled =
@@ -172,12 +165,24 @@ export class ViT {
 
   /** x [T, in] → [T, out] through `${name}.w`, `${name}.b`. */
   private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return linear(x, this.p(`${name}.w`) as tf.Tensor2D, this.p(`${name}.b`) as tf.Tensor1D);
+    const { w, b } = this.linearParams(name);
+    return linear(x, w, b);
+  }
+
+  /** The weight and bias of linear layer `name`. */
+  private linearParams(name: string): LinearParams {
+    return { w: this.p(`${name}.w`) as tf.Tensor2D, b: this.p(`${name}.b`) as tf.Tensor1D };
+  }
+
+  /** The gain and bias of LayerNorm `name`. */
+  private normParams(name: string): NormParams {
+    return { gain: this.p(`${name}.g`) as tf.Tensor1D, bias: this.p(`${name}.b`) as tf.Tensor1D };
   }
 
   /** LayerNorm over the last axis of [T, D] (biased variance, as PyTorch). */
   private layerNorm(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return layerNorm(x, this.p(`${name}.g`) as tf.Tensor1D, this.p(`${name}.b`) as tf.Tensor1D, this.config.layerNormEps);
+    const { gain, bias } = this.normParams(name);
+    return layerNorm(x, gain, bias, this.config.layerNormEps);
   }
 
   /** ReLU(x·W1 + b1), then the Top-k mask when this layer has a k: [T, D] → [T, d_ff]. */
@@ -195,9 +200,8 @@ export class ViT {
     const { dim: d, heads: hd } = this.config;
     const dh = d / hd;
     if (fusedQkvAttentionAvailable() && forcedLayout() === null) {
-      const w = (n: string) => this.p(`${block}.attn.${n}.w`) as tf.Tensor2D;
-      const b = (n: string) => this.p(`${block}.attn.${n}.b`) as tf.Tensor1D;
-      return this.linear(fusedQkvAttention(x, w('q'), w('k'), w('v'), b('q'), b('k'), b('v'), bsz, hd), `${block}.attn.o`);
+      const [q, k, v] = ['q', 'k', 'v'].map((n) => this.linearParams(`${block}.attn.${n}`));
+      return this.linear(fusedQkvAttention(x, q.w, k.w, v.w, q.b, k.b, v.b, bsz, hd), `${block}.attn.o`);
     }
     const q = this.linear(x, `${block}.attn.q`); // [T, D]
     const k = this.linear(x, `${block}.attn.k`);
