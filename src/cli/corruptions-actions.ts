@@ -16,6 +16,7 @@ import { subset } from '../data/dataset.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/load.js';
 import { HarnessInputError, unknownChoiceMessage } from '../errors.js';
 import { checkWritableDir, checkWritableFile, ensureDirectory, writeFileAtomic } from '../util/atomic.js';
+import { ordinaryCopy } from '../util/ordinary-copy.js';
 import { APPLY_SPLITS, DEFAULT_APPLY_LIMIT, DEFAULT_PREVIEW_COUNT } from './corruptions-command.js';
 
 /** One row of `corruptions list --json`. */
@@ -193,13 +194,10 @@ export async function applyCorruption(f: ApplyFlags, command = 'corrupt'): Promi
   // the pool reads and writes in place (as the corruption suite; apply.ts poolPays)
   const input = threads > 1 ? { ...first, images: sharedPixels(first.images) } : first;
   const into = threads > 1 ? sharedPixels(new Uint8Array(first.images.length)) : undefined;
-  /** Image i of a result as an ordinary copy when it is shared memory (sharp is handed its own buffer). */
+  /** Image i of a result, as an ordinary copy when it is shared memory (sharp is handed its own buffer). */
   const imageOf = (d: typeof first, i: number) => {
     const img = datasetImage(d, i);
-    if (!(img.data.buffer instanceof SharedArrayBuffer)) return img;
-    const data = new Uint8Array(img.data.length);
-    data.set(img.data);
-    return { ...img, data };
+    return img.data.buffer instanceof SharedArrayBuffer ? { ...img, data: ordinaryCopy(img.data) } : img;
   };
   try {
   for (const c of corruptions) {

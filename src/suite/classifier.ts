@@ -4,6 +4,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { HarnessInputError } from '../errors.js';
+import { ordinaryCopy } from '../util/ordinary-copy.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import type { Classifier } from './types.js';
 
@@ -48,11 +49,4 @@ export async function predictDataset(
     progress.update(start + n, data.count, 'images');
   }
   return { logits: out, numClasses: c, count: data.count, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** `view` copied into ordinary memory (TypedArray.set: copying from shared memory by slice() measured 40x slower). */
-function ordinaryCopy(view: Uint8Array): Uint8Array {
-  const out = new Uint8Array(view.length);
-  out.set(view);
-  return out;
 }
