@@ -80,6 +80,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Runs `pass` at least CORRUPTION_BENCH_REPS times and for at least CORRUPTION_BENCH_MIN_MS; each pass's ms. */
+async function timedPasses(pass: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  const start = performance.now();
+  while (ms.length < CORRUPTION_BENCH_REPS || performance.now() - start < CORRUPTION_BENCH_MIN_MS) {
+    const t0 = performance.now();
+    await pass();
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+
 /** images/s of every built-in corruption (canonical order) at severity 3 at both sizes; see the module comment. */
 export async function benchCorruptions(o: CorruptionBenchOptions): Promise<Record<string, CorruptionSpeed>> {
   const sharpThreads = sharp.concurrency();
@@ -99,26 +111,17 @@ export async function benchCorruptions(o: CorruptionBenchOptions): Promise<Recor
         // it and the images in shared memory, as the suite has them (pool.ts sharedPixels)
         const into = o.threads > 1 ? sharedPixels(new Uint8Array(timed.images.length)) : new Uint8Array(timed.images.length);
         const input = o.threads > 1 ? { ...timed, images: sharedPixels(timed.images) } : timed;
+        const pass = () => corruptDataset(input, c, 3, { seed: 0, table, threads: o.threads, into });
         if (o.threads > 1) {
           // The warm-up goes through the same path (below the pool's size threshold a small set would stay on this
           // thread), for as long as a timed run: each worker compiles the corruption's code on its first images and
           // optimises it later, so gaussian_noise's first pool passes at 32 px ran at 3-19k images/s, its later ones
           // at 33-45k (in a suite run the pool lives on from corruption to corruption and severity to severity)
-          const start = performance.now();
-          for (let r = 0; r < CORRUPTION_BENCH_REPS || performance.now() - start < CORRUPTION_BENCH_MIN_MS; r++) {
-            await corruptDataset(input, c, 3, { seed: 0, table, threads: o.threads, into });
-          }
+          await timedPasses(pass);
         } else {
           await corruptDataset(warm, c, 3, { seed: 0, table, threads: o.threads });
         }
-        const rates: number[] = [];
-        const start = performance.now();
-        for (let r = 0; r < CORRUPTION_BENCH_REPS || performance.now() - start < CORRUPTION_BENCH_MIN_MS; r++) {
-          const t0 = performance.now();
-          await corruptDataset(input, c, 3, { seed: 0, table, threads: o.threads, into });
-          rates.push(timed.count / ((performance.now() - t0) / 1000));
-        }
-        speed[key] = median(rates);
+        speed[key] = median((await timedPasses(pass)).map((ms) => timed.count / (ms / 1000)));
       }
       out[c.name] = speed;
       o.onCorruption?.(c.name, speed);

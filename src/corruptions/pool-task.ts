@@ -1,9 +1,10 @@
 /**
  * The corruption pool's task (run in a piscina worker thread through pool-worker.ts; src/corruptions/pool.ts): corrupts
  * images of a shared dataset into a shared output buffer, claiming them one at a time from a shared counter until the
- * job's images are gone (one task per thread: no task messages between images, and the load evens out). It imports the corruption from the same module the main thread
- * registered (a built-in's file or a plugin's specifier), so it runs the very same code, and draws image i's random
- * stream exactly as corruptDataset does: the bytes do not depend on the pool size or the split into tasks.
+ * job's images are gone (one task per thread: no task messages between images, and the load evens out). It imports
+ * the corruption from the same module the main thread registered (a built-in's file or a plugin's specifier), so it
+ * runs the very same code, and draws image i's random stream exactly as corruptDataset does: the bytes do not depend
+ * on the pool size or on which thread takes which image.
  *
  * Every call gets its own copy of its input image, so a corruption that writes into its input cannot change what
  * the next corruption (or severity) sees; built-ins, which only read their input (registry.ts isBuiltinCorruption),
