@@ -94,7 +94,7 @@ function jsRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: J
 
 /**
  * The kernel's buffers (wasm/src/jpeg.ts): planes whose rows are padded to whole groups of four blocks (32 bytes),
- * 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 4 KB workspace.
+ * 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 5 KB workspace.
  */
 function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers, into?: Uint8Array): Uint8Array | null {
   const k = wasmKernels();
@@ -103,7 +103,7 @@ function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables:
   const n = h * w * c;
   const lh = Math.ceil(h / 8) * 8, ys = Math.ceil(w / 32) * 32; // ys: the luma width padded to 8, then to 32
   const ch = Math.ceil(h / 16) * 8, cs = Math.ceil(Math.ceil(w / 16) * 8 / 32) * 32;
-  const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 48);
+  const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 64);
   const pY = m.take(lh * ys + 32);
   const pCb = c === 3 ? m.take(ch * cs + 32) : 0, pCr = c === 3 ? m.take(ch * cs + 32) : 0;
   const buf = m.buffer();

@@ -7,7 +7,7 @@
  * WebAssembly SIMD, or with TOPK_HARNESS_WASM_KERNELS=0 (for comparing the two).
  *
  * One instance per thread (the corruption pool's workers each load their own); calls are synchronous, so one
- * scratch layout from offset 0 per call is safe.
+ * scratch layout from scratchBase() (past the kernels' static data) per call is safe.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +19,8 @@ export const KERNELS_FILE = path.join(PACKAGE_ROOT, 'wasm', 'kernels.wasm');
 /** What wasm/src/index.ts exports (pointers are byte offsets into `memory`). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
+  /** The first byte past the kernels' static data (their constant tables), 16-byte aligned. */
+  scratchBase(): number;
   gaussianSymmetric(
     src: number, out: number, line: number, rowAt: number, edgeFrom: number, kernel: number, offs: number,
     h: number, w: number, c: number, r: number,
@@ -96,13 +98,16 @@ function loadKernels(): KernelExports | null {
 }
 
 /**
- * A call's buffers in the kernels' memory: `take` hands out 16-byte-aligned byte offsets from 0, `views` grows
- * the memory to fit them (growing detaches old views, so views are made after every take).
+ * A call's buffers in the kernels' memory: `take` hands out 16-byte-aligned byte offsets from the kernels'
+ * scratchBase() (below it lie their constant tables), `buffer` grows the memory to fit them (growing detaches old
+ * views, so views are made after every take).
  */
 export class KernelScratch {
-  private end = 0;
+  private end: number;
 
-  constructor(readonly k: KernelExports) {}
+  constructor(readonly k: KernelExports) {
+    this.end = k.scratchBase();
+  }
 
   /** A region of `bytes` bytes: its byte offset. */
   take(bytes: number): number {

@@ -10,3 +10,11 @@ export { boxHorizontal, boxNearest, boxVertical } from './pil-box';
 export { contrastBytes } from './contrast';
 export { fillNormals, noiseBytes } from './normals';
 export { jpegRoundTrip } from './jpeg';
+
+/**
+ * Where the callers' scratch may begin: past the kernels' static data (jpeg.ts's constant pool), 16-byte aligned.
+ * src/corruptions/wasm-kernels.ts KernelScratch hands out buffers from here.
+ */
+export function scratchBase(): usize {
+  return (__heap_base + 15) & ~15;
+}

@@ -20,8 +20,8 @@
  *   yPlane              luma plane, lh rows of ys bytes (ys: the padded width rounded up to 32, whole groups of four
  *                       blocks; the columns past the padded width are scratch), + 32 bytes slack
  *   cbPlane, crPlane    chroma planes, ch rows of cs bytes (likewise), + 32 bytes slack
- *   ws                  64 v128: one group's workspace between the passes, then 64 x 48 bytes: the quantiser
- *                       in use as i32x4 splats
+ *   ws                  64 v128: one group's workspace between the passes, then 64 x 64 bytes: the quantiser
+ *                       in use as i32x4 splats and shifts, column by column (splatQuantiser)
  */
 
 // jfdctint.c / jidctint.c constants, FIX(x) = round(x · 2^13).
@@ -51,31 +51,104 @@ const HALF = 1 << 15;
 /** The decoder's constants less multiples of 2^16 (fitting i16; see fancyUpsampleToRgb). */
 const R_CR_LOW: i16 = <i16>(R_CR - 65536), G_CB_LOW: i16 = <i16>G_CB, G_CR_LOW: i16 = <i16>(G_CR + 65536), B_CB_LOW: i16 = <i16>(B_CB - 131072);
 
+/**
+ * The colour stages' v128 constants, in linear memory: a v128.const in a loop is built in a register at every use
+ * by V8 (a 64-bit immediate move, a vmovq and a vpinsrq or vpunpcklqdq per constant, about 30 per 16-pixel step of
+ * the colour conversion), and constants kept in registers across the loop spill; a load from here is one
+ * instruction. Filled on the first call (fillPool).
+ */
+const POOL: usize = memory.data(33 << 4, 16);
+let poolFilled = false;
+const K_Y_RG = 0, K_Y_B = 1, K_CB_RG = 2, K_CB_B = 3, K_CR_RG = 4, K_CR_B = 5, K_Y_ROUND = 6, K_CBCR_ROUND = 7;
+const K_BIAS = 8, K_UP_C8 = 9, K_UP_C7 = 10, K_HALF = 11, K_R_CR = 12, K_G_CBCR = 13, K_B_CB = 14;
+/** 9 masks each: channel c of 16 RGB pixels from load k (K_CHANNEL + 3c + k); bytes 16k.. of RGB from channel c (K_RGB + 3k + c). */
+const K_CHANNEL = 15, K_RGB = 24;
+
+// @ts-ignore: decorator
+@inline function pooled(slot: i32): v128 {
+  return v128.load(POOL + <usize>(slot << 4));
+}
+
+/** i16 pairs (k1, k2) in every i32 lane. */
+// @ts-ignore: decorator
+@inline function pairConstant(k1: i16, k2: i16): v128 {
+  return i16x8(k1, k2, k1, k2, k1, k2, k1, k2);
+}
+
+function fillPool(): void {
+  if (poolFilled) return;
+  const X: i8 = -128;
+  v128.store(POOL + (K_Y_RG << 4), pairConstant(Y_R, Y_G_LOW));
+  v128.store(POOL + (K_Y_B << 4), pairConstant(Y_B, 0));
+  v128.store(POOL + (K_CB_RG << 4), pairConstant(CB_R, CB_G));
+  v128.store(POOL + (K_CB_B << 4), pairConstant(-32768, 0));
+  v128.store(POOL + (K_CR_RG << 4), pairConstant(-32768, CR_G));
+  v128.store(POOL + (K_CR_B << 4), pairConstant(CR_B, 0));
+  v128.store(POOL + (K_Y_ROUND << 4), i32x4.splat(Y_ROUND));
+  v128.store(POOL + (K_CBCR_ROUND << 4), i32x4.splat(CBCR_ROUND));
+  v128.store(POOL + (K_BIAS << 4), i32x4(1, 2, 1, 2));
+  // the fancy upsampler's rounding biases less 128·16: ((x + 8 − 2048) >> 4) = ((x + 8) >> 4) − 128 exactly
+  v128.store(POOL + (K_UP_C8 << 4), i16x8.splat(8 - 2048));
+  v128.store(POOL + (K_UP_C7 << 4), i16x8.splat(7 - 2048));
+  v128.store(POOL + (K_HALF << 4), i32x4.splat(HALF));
+  v128.store(POOL + (K_R_CR << 4), pairConstant(0, R_CR_LOW));
+  v128.store(POOL + (K_G_CBCR << 4), pairConstant(G_CB_LOW, G_CR_LOW));
+  v128.store(POOL + (K_B_CB << 4), pairConstant(B_CB_LOW, 0));
+  // channelOf: a byte swizzle of each of the three loads (indices with the top bit set give 0)
+  const ch = POOL + (K_CHANNEL << 4);
+  v128.store(ch, i8x16(0, 3, 6, 9, 12, 15, X, X, X, X, X, X, X, X, X, X));
+  v128.store(ch, i8x16(X, X, X, X, X, X, 2, 5, 8, 11, 14, X, X, X, X, X), 16);
+  v128.store(ch, i8x16(X, X, X, X, X, X, X, X, X, X, X, 1, 4, 7, 10, 13), 32);
+  v128.store(ch, i8x16(1, 4, 7, 10, 13, X, X, X, X, X, X, X, X, X, X, X), 48);
+  v128.store(ch, i8x16(X, X, X, X, X, 0, 3, 6, 9, 12, 15, X, X, X, X, X), 64);
+  v128.store(ch, i8x16(X, X, X, X, X, X, X, X, X, X, X, 2, 5, 8, 11, 14), 80);
+  v128.store(ch, i8x16(2, 5, 8, 11, 14, X, X, X, X, X, X, X, X, X, X, X), 96);
+  v128.store(ch, i8x16(X, X, X, X, X, 1, 4, 7, 10, 13, X, X, X, X, X, X), 112);
+  v128.store(ch, i8x16(X, X, X, X, X, X, X, X, X, X, 0, 3, 6, 9, 12, 15), 128);
+  // interleave3: bytes 16k .. 16k + 15 of the RGB triplets, from r, g and b
+  const rgb = POOL + (K_RGB << 4);
+  v128.store(rgb, i8x16(0, X, X, 1, X, X, 2, X, X, 3, X, X, 4, X, X, 5));
+  v128.store(rgb, i8x16(X, 0, X, X, 1, X, X, 2, X, X, 3, X, X, 4, X, X), 16);
+  v128.store(rgb, i8x16(X, X, 0, X, X, 1, X, X, 2, X, X, 3, X, X, 4, X), 32);
+  v128.store(rgb, i8x16(X, X, 6, X, X, 7, X, X, 8, X, X, 9, X, X, 10, X), 48);
+  v128.store(rgb, i8x16(5, X, X, 6, X, X, 7, X, X, 8, X, X, 9, X, X, 10), 64);
+  v128.store(rgb, i8x16(X, 5, X, X, 6, X, X, 7, X, X, 8, X, X, 9, X, X), 80);
+  v128.store(rgb, i8x16(X, 11, X, X, 12, X, X, 13, X, X, 14, X, X, 15, X, X), 96);
+  v128.store(rgb, i8x16(X, X, 11, X, X, 12, X, X, 13, X, X, 14, X, X, 15, X), 112);
+  v128.store(rgb, i8x16(10, X, X, 11, X, X, 12, X, X, 13, X, X, 14, X, X, 15), 128);
+  poolFilled = true;
+}
+
 // @ts-ignore: decorator
 @inline function mulc(x: v128, k: i32): v128 {
   return i32x4.mul(x, i32x4.splat(k));
 }
 
 /**
- * Quantise then dequantise coefficient vector x with entry i of a quantiser (jpeg-block.ts requantise): qt its
- * shifts (the i32 table, shift at 768 + 4i), qv its corr, recip and q splatted to i32x4 (48 bytes per entry, see
- * splatQuantiser). |x| by i32x4.abs, the same as (x ^ sign) − sign.
+ * Quantise then dequantise coefficient vector x with the entry of row r in a column's part of the quantiser table
+ * (jpeg-block.ts requantise): corr, recip and q splatted to i32x4 and the shift, 64 bytes per entry, at qc + 64r
+ * (see splatQuantiser). |x| by i32x4.abs, the
+ * same as (x ^ sign) − sign.
  */
 // @ts-ignore: decorator
-@inline function requantise(x: v128, qt: usize, qv: usize, i: usize): v128 {
+@inline function requantise(x: v128, qc: usize, r: i32): v128 {
+  const e = qc + <usize>(r << 6);
   const sign = i32x4.shr_s(x, 31);
-  const e = qv + i * 48;
-  const level = i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.abs(x), v128.load(e)), v128.load(e, 16)), load<i32>(qt + (i << 2), 768));
+  const level = i32x4.shr_u(i32x4.mul(i32x4.add(i32x4.abs(x), v128.load(e)), v128.load(e, 16)), load<i32>(e, 48));
   return i32x4.mul(i32x4.sub(v128.xor(level, sign), sign), v128.load(e, 32));
 }
 
-/** A quantiser's corr, recip and q (i32 tables at qt + 256, + 512, + 0) as i32x4 splats, 48 bytes per entry, at qv. */
+/**
+ * A quantiser's corr, recip, q and shift (i32 tables at qt + 256, + 512, + 0, + 768, natural order) at qv, column by
+ * column: coefficient (row r, column c) at qv + 512c + 64r, its corr, recip and q as i32x4 splats and its shift.
+ */
 function splatQuantiser(qt: usize, qv: usize): void {
   for (let i: usize = 0; i < 64; i++) {
-    const at = qt + (i << 2), e = qv + i * 48;
+    const at = qt + (i << 2), e = qv + ((i & 7) << 9) + ((i >> 3) << 6);
     v128.store(e, i32x4.splat(load<i32>(at, 256)));
     v128.store(e, i32x4.splat(load<i32>(at, 512)), 16);
     v128.store(e, i32x4.splat(load<i32>(at)), 32);
+    store<i32>(e, load<i32>(at, 768), 48);
   }
 }
 
@@ -136,7 +209,7 @@ function splatQuantiser(qt: usize, qv: usize): void {
  * Four adjacent 8x8 blocks at p (row stride `stride`) through the round trip with quantiser qt, in place
  * (jpeg-block.ts roundTripBlock, lane b = block b).
  */
-function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): void {
+function roundTrip4(p: usize, stride: usize, qv: usize, ws: usize): void {
   // FDCT pass 1: rows.
   for (let row: usize = 0; row < 8; row++) {
     const s = p + row * stride;
@@ -171,6 +244,7 @@ function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): v
 
   // Columns: FDCT pass 2, quantise + dequantise, IDCT pass 1.
   for (let c: usize = 0; c < 8; c++) {
+    const qc = qv + (c << 9);
     const w0 = v128.load(wsAt(ws, c)), w7 = v128.load(wsAt(ws, c + 56));
     const w1 = v128.load(wsAt(ws, c + 8)), w6 = v128.load(wsAt(ws, c + 48));
     const w2 = v128.load(wsAt(ws, c + 16)), w5 = v128.load(wsAt(ws, c + 40));
@@ -183,14 +257,14 @@ function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): v
     const tmp11 = i32x4.add(tmp1, tmp2), tmp12 = i32x4.sub(tmp1, tmp2);
     const p1213 = pairs(tmp12, tmp13), p45 = pairs(tmp4, tmp5), p67 = pairs(tmp6, tmp7);
     const r2 = i32x4.splat(2), r15 = i32x4.splat(16384);
-    const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qt, qv, c);
-    const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qt, qv, c + 32);
-    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qt, qv, c + 16);
-    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qt, qv, c + 48);
-    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qt, qv, c + 56);
-    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qt, qv, c + 40);
-    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qt, qv, c + 24);
-    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qt, qv, c + 8);
+    const k0 = requantise(i32x4.shr_s(i32x4.add(i32x4.add(tmp10, tmp11), r2), 2), qc, 0);
+    const k4 = requantise(i32x4.shr_s(i32x4.add(i32x4.sub(tmp10, tmp11), r2), 2), qc, 4);
+    const k2 = requantise(i32x4.shr_s(i32x4.add(fdctEven2(p1213), r15), 15), qc, 2);
+    const k6 = requantise(i32x4.shr_s(i32x4.add(fdctEven6(p1213), r15), 15), qc, 6);
+    const k7 = requantise(i32x4.shr_s(i32x4.add(fdctOdd7(p45, p67), r15), 15), qc, 7);
+    const k5 = requantise(i32x4.shr_s(i32x4.add(fdctOdd5(p45, p67), r15), 15), qc, 5);
+    const k3 = requantise(i32x4.shr_s(i32x4.add(fdctOdd3(p45, p67), r15), 15), qc, 3);
+    const k1 = requantise(i32x4.shr_s(i32x4.add(fdctOdd1(p45, p67), r15), 15), qc, 1);
     // IDCT pass 1 (the JavaScript's zero-AC shortcut gives these same values).
     const e1 = mulc(i32x4.add(k2, k6), FIX_0_541196100);
     const e2 = i32x4.sub(e1, mulc(k6, FIX_1_847759065));
@@ -234,16 +308,17 @@ function roundTrip4(p: usize, stride: usize, qt: usize, qv: usize, ws: usize): v
     const t1 = i32x4.add(i32x4.add(mulc(w5, FIX_2_053119869), m2), m4);
     const t2 = i32x4.add(i32x4.add(mulc(w3, FIX_3_072711026), m2), m3);
     const t3 = i32x4.add(i32x4.add(mulc(w1, FIX_1_501321110), m1), m4);
-    // (x + 2^17) >> 18, + 128; the narrows saturate to 0..255 (jpeg-block.ts IDCT_LIMIT)
-    const r18 = i32x4.splat(131072), c128 = i32x4.splat(128);
-    const o0 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t10, t3), r18), 18), c128);
-    const o7 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t10, t3), r18), 18), c128);
-    const o1 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t11, t2), r18), 18), c128);
-    const o6 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t11, t2), r18), 18), c128);
-    const o2 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t12, t1), r18), 18), c128);
-    const o5 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t12, t1), r18), 18), c128);
-    const o3 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.add(t13, t0), r18), 18), c128);
-    const o4 = i32x4.add(i32x4.shr_s(i32x4.add(i32x4.sub(t13, t0), r18), 18), c128);
+    // ((x + 2^17) >> 18) + 128 as (x + 2^17 + 128·2^18) >> 18 (exact: |x| stays far below 2^31, see jpeg-block.ts);
+    // the narrows saturate to 0..255 (jpeg-block.ts IDCT_LIMIT)
+    const r18 = i32x4.splat(131072 + (128 << 18));
+    const o0 = i32x4.shr_s(i32x4.add(i32x4.add(t10, t3), r18), 18);
+    const o7 = i32x4.shr_s(i32x4.add(i32x4.sub(t10, t3), r18), 18);
+    const o1 = i32x4.shr_s(i32x4.add(i32x4.add(t11, t2), r18), 18);
+    const o6 = i32x4.shr_s(i32x4.add(i32x4.sub(t11, t2), r18), 18);
+    const o2 = i32x4.shr_s(i32x4.add(i32x4.add(t12, t1), r18), 18);
+    const o5 = i32x4.shr_s(i32x4.add(i32x4.sub(t12, t1), r18), 18);
+    const o3 = i32x4.shr_s(i32x4.add(i32x4.add(t13, t0), r18), 18);
+    const o4 = i32x4.shr_s(i32x4.add(i32x4.sub(t13, t0), r18), 18);
     // bytes [o0 of blocks 0..3, o1 .., o2 .., o3 ..] and [o4 .., .., o7 ..], then block-major: the inverse of the
     // load's two interleaving steps is three more (each step rotates the 5-bit byte index by one; five are none)
     const m03 = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(o0, o1), i16x8.narrow_i32x4_s(o2, o3));
@@ -263,7 +338,7 @@ function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize):
   splatQuantiser(qt, qv);
   for (let by = 0; by < rows; by += 8) {
     const r = p + <usize>by * s;
-    for (let bx: usize = 0; bx < s; bx += 32) roundTrip4(r + bx, s, qt, qv, ws);
+    for (let bx: usize = 0; bx < s; bx += 32) roundTrip4(r + bx, s, qv, ws);
   }
 }
 
@@ -299,6 +374,7 @@ function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize):
 export function jpegRoundTrip(
   inBytes: usize, outBytes: usize, h: i32, w: i32, c: i32, quant: usize, yPlane: usize, cbPlane: usize, crPlane: usize, ws: usize,
 ): void {
+  fillPool();
   const lw = (w + 7) & ~7, lh = (h + 7) & ~7;
   const ys = (lw + 31) & ~31;
   if (c === 1) {
@@ -335,13 +411,17 @@ export function jpegRoundTrip(
   return (j & 1) === 0 ? i32x4.extend_low_i16x8_u(h) : i32x4.extend_high_i16x8_u(h);
 }
 
-/** Channel 0, 1 or 2 of 16 RGB pixels (48 bytes at p) as 16 bytes. */
+/**
+ * Channel 0, 1 or 2 of 16 RGB pixels (48 bytes at p) as 16 bytes: one byte swizzle of each 16-byte load (masks in
+ * the pool) and two ors, where a two-input i8x16.shuffle that matches no instruction costs V8 two pshufb, a por and
+ * both masks built in registers.
+ */
 // @ts-ignore: decorator
 @inline function channelOf(p: usize, ch: i32): v128 {
-  const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32);
-  if (ch === 0) return i8x16.shuffle(i8x16.shuffle(a, b, 0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17, 20, 23, 26, 29);
-  if (ch === 1) return i8x16.shuffle(i8x16.shuffle(a, b, 1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 18, 21, 24, 27, 30);
-  return i8x16.shuffle(i8x16.shuffle(a, b, 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0), c, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31);
+  const k = K_CHANNEL + 3 * ch;
+  return v128.or(v128.or(
+    i8x16.swizzle(v128.load(p), pooled(k)), i8x16.swizzle(v128.load(p, 16), pooled(k + 1))),
+    i8x16.swizzle(v128.load(p, 32), pooled(k + 2)));
 }
 
 /** The pixels 4j .. 4j + 3 of byte vectors r, g as i16 pairs r, g, r, g, ... (j a constant). */
@@ -360,12 +440,9 @@ export function jpegRoundTrip(
  * shift: (s + 2^16·x) >> 16 = (s >> 16) + x exactly.
  */
 // @ts-ignore: decorator
-@inline function weighted(r: v128, g: v128, b: v128, j: i32, kr: i16, kg: i16, kb: i16, round: i32): v128 {
-  const s = i32x4.add(
-    i32x4.dot_i16x8_s(rgPairs(r, g, j), i16x8(kr, kg, kr, kg, kr, kg, kr, kg)),
-    i32x4.dot_i16x8_s(bytesToI32(b, j), i16x8(kb, 0, kb, 0, kb, 0, kb, 0)),
-  );
-  return i32x4.shr_s(i32x4.add(s, i32x4.splat(round)), 16);
+@inline function weighted(r: v128, g: v128, b: v128, j: i32, kRg: i32, kB: i32, kRound: i32): v128 {
+  const s = i32x4.add(i32x4.dot_i16x8_s(rgPairs(r, g, j), pooled(kRg)), i32x4.dot_i16x8_s(bytesToI32(b, j), pooled(kB)));
+  return i32x4.shr_s(i32x4.add(s, pooled(kRound)), 16);
 }
 
 /** Bytes 8h .. 8h + 7 of v as i16 lanes (h a constant). */
@@ -377,8 +454,8 @@ export function jpegRoundTrip(
 /** The luma bytes of 16 pixels (Y_G = −27066 + 2^16). */
 // @ts-ignore: decorator
 @inline function lumaBytes(r: v128, g: v128, b: v128): v128 {
-  const lo = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 0, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 1, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 0));
-  const hi = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 2, Y_R, Y_G_LOW, Y_B, Y_ROUND), weighted(r, g, b, 3, Y_R, Y_G_LOW, Y_B, Y_ROUND)), bytesToI16(g, 1));
+  const lo = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 0, K_Y_RG, K_Y_B, K_Y_ROUND), weighted(r, g, b, 1, K_Y_RG, K_Y_B, K_Y_ROUND)), bytesToI16(g, 0));
+  const hi = i16x8.add(i16x8.narrow_i32x4_s(weighted(r, g, b, 2, K_Y_RG, K_Y_B, K_Y_ROUND), weighted(r, g, b, 3, K_Y_RG, K_Y_B, K_Y_ROUND)), bytesToI16(g, 1));
   return i8x16.narrow_i16x8_u(lo, hi);
 }
 
@@ -386,8 +463,8 @@ export function jpegRoundTrip(
 // @ts-ignore: decorator
 @inline function chromaRow(r: v128, g: v128, b: v128, h: i32, cr: bool): v128 {
   const a = cr
-    ? i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, -32768, CR_G, CR_B, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, -32768, CR_G, CR_B, CBCR_ROUND))
-    : i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, CB_R, CB_G, -32768, CBCR_ROUND), weighted(r, g, b, 2 * h + 1, CB_R, CB_G, -32768, CBCR_ROUND));
+    ? i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, K_CR_RG, K_CR_B, K_CBCR_ROUND), weighted(r, g, b, 2 * h + 1, K_CR_RG, K_CR_B, K_CBCR_ROUND))
+    : i16x8.narrow_i32x4_s(weighted(r, g, b, 2 * h, K_CB_RG, K_CB_B, K_CBCR_ROUND), weighted(r, g, b, 2 * h + 1, K_CB_RG, K_CB_B, K_CBCR_ROUND));
   return i16x8.add(a, bytesToI16(cr ? r : b, h));
 }
 
@@ -400,7 +477,7 @@ export function jpegRoundTrip(
 /** 2x2 means (h2v2_downsample, biases 1, 2, 1, 2) of 16 columns' row sums: 8 bytes in the low half. */
 // @ts-ignore: decorator
 @inline function downsampled(lo: v128, hi: v128): v128 {
-  const bias = i32x4(1, 2, 1, 2);
+  const bias = pooled(K_BIAS);
   const a = i32x4.shr_s(i32x4.add(i32x4.extadd_pairwise_i16x8_s(lo), bias), 2);
   const b = i32x4.shr_s(i32x4.add(i32x4.extadd_pairwise_i16x8_s(hi), bias), 2);
   const n = i16x8.narrow_i32x4_s(a, b);
@@ -465,8 +542,8 @@ function convertAndDownsampleRows(
 /** 3·near + far of eight chroma columns from p (i16 lanes): the vertical step of the fancy upsampler. */
 // @ts-ignore: decorator
 @inline function columnSums(near: usize, far: usize): v128 {
-  const n = i16x8.extend_low_i8x16_u(v128.load64_zero(near));
-  return i16x8.add(i16x8.add(i16x8.add(n, n), n), i16x8.extend_low_i8x16_u(v128.load64_zero(far)));
+  const n = v128.load8x8_u(near);
+  return i16x8.add(i16x8.add(i16x8.add(n, n), n), v128.load8x8_u(far));
 }
 
 /** The 16 upsampled chroma samples (minus 128) of eight columns from c: i16 lanes, pixels 0..7 (h 0) or 8..15 (h 1). */
@@ -482,8 +559,8 @@ function convertAndDownsampleRows(
  * i32x4.dot_i16x8_s.
  */
 // @ts-ignore: decorator
-@inline function term(pairs: v128, k1: i16, k2: i16): v128 {
-  return i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(pairs, i16x8(k1, k2, k1, k2, k1, k2, k1, k2)), i32x4.splat(HALF)), 16);
+@inline function term(pairs: v128, k: i32): v128 {
+  return i32x4.shr_s(i32x4.add(i32x4.dot_i16x8_s(pairs, pooled(k)), pooled(K_HALF)), 16);
 }
 
 /** One output pair (chroma column c) of the fancy upsampler, scalar, neighbours clamped to the plane. */
@@ -499,6 +576,13 @@ function convertAndDownsampleRows(
   yccToRgb(<i32>load<u8>(yRow + <usize>x, 1), ((3 * cbThis + cbNext + 7) >> 4) - 128, ((3 * crThis + crNext + 7) >> 4) - 128, o + 3);
 }
 
+/** Bytes 16k .. 16k + 15 of the 48 RGB bytes of 16 pixels whose channels are r, g, b (see channelOf). */
+// @ts-ignore: decorator
+@inline function interleave3(r: v128, g: v128, b: v128, k: i32): v128 {
+  const m = K_RGB + 3 * k;
+  return v128.or(v128.or(i8x16.swizzle(r, pooled(m)), i8x16.swizzle(g, pooled(m + 1))), i8x16.swizzle(b, pooled(m + 2)));
+}
+
 /**
  * jpeg-codec.ts fancyUpsampleToRgb: h2v2 fancy upsampling + YCbCr → RGB. Eight chroma columns (16 pixels) at a
  * time where both neighbours are inside the plane (columns 1 .. last − 1), the edges one pair at a time.
@@ -507,7 +591,7 @@ function fancyUpsampleToRgb(
   Y: usize, ys: i32, Cb: usize, Cr: usize, cs: i32, cwReal: i32, chReal: i32, h: i32, w: i32, out: usize,
 ): void {
   const last = cwReal - 1;
-  const c8 = i16x8.splat(8), c7 = i16x8.splat(7), c128 = i16x8.splat(128);
+  const c8 = pooled(K_UP_C8), c7 = pooled(K_UP_C7);
   for (let y = 0; y < h; y++) {
     const cy = y >> 1;
     const near = <usize>(cy * cs);
@@ -522,10 +606,10 @@ function fancyUpsampleToRgb(
       const cbPrev = columnSums(cbN + at - 1, cbF + at - 1), cbThis = columnSums(cbN + at, cbF + at), cbNext = columnSums(cbN + at + 1, cbF + at + 1);
       const crPrev = columnSums(crN + at - 1, crF + at - 1), crThis = columnSums(crN + at, crF + at), crNext = columnSums(crN + at + 1, crF + at + 1);
       const cb3 = i16x8.add(i16x8.add(cbThis, cbThis), cbThis), cr3 = i16x8.add(i16x8.add(crThis, crThis), crThis);
-      const cbL = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbPrev), c8), 4), c128);
-      const cbR = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbNext), c7), 4), c128);
-      const crL = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cr3, crPrev), c8), 4), c128);
-      const crR = i16x8.sub(i16x8.shr_s(i16x8.add(i16x8.add(cr3, crNext), c7), 4), c128);
+      const cbL = i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbPrev), c8), 4);
+      const cbR = i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbNext), c7), 4);
+      const crL = i16x8.shr_s(i16x8.add(i16x8.add(cr3, crPrev), c8), 4);
+      const crR = i16x8.shr_s(i16x8.add(i16x8.add(cr3, crNext), c7), 4);
       const yb = v128.load(yRow + <usize>(2 * c));
       const yLo = i16x8.extend_low_i8x16_u(yb), yHi = i16x8.extend_high_i8x16_u(yb);
       const cbLo = upsampledHalf(cbL, cbR, 0), cbHi = upsampledHalf(cbL, cbR, 1);
@@ -536,20 +620,17 @@ function fancyUpsampleToRgb(
       const p1 = i8x16.shuffle(cbLo, crLo, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
       const p2 = i8x16.shuffle(cbHi, crHi, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
       const p3 = i8x16.shuffle(cbHi, crHi, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
-      const rLo = i16x8.add(i16x8.add(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, 0, R_CR_LOW), term(p1, 0, R_CR_LOW)));
-      const rHi = i16x8.add(i16x8.add(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, 0, R_CR_LOW), term(p3, 0, R_CR_LOW)));
-      const gLo = i16x8.add(i16x8.sub(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, G_CB_LOW, G_CR_LOW), term(p1, G_CB_LOW, G_CR_LOW)));
-      const gHi = i16x8.add(i16x8.sub(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, G_CB_LOW, G_CR_LOW), term(p3, G_CB_LOW, G_CR_LOW)));
-      const bLo = i16x8.add(i16x8.add(yLo, i16x8.add(cbLo, cbLo)), i16x8.narrow_i32x4_s(term(p0, B_CB_LOW, 0), term(p1, B_CB_LOW, 0)));
-      const bHi = i16x8.add(i16x8.add(yHi, i16x8.add(cbHi, cbHi)), i16x8.narrow_i32x4_s(term(p2, B_CB_LOW, 0), term(p3, B_CB_LOW, 0)));
+      const rLo = i16x8.add(i16x8.add(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, K_R_CR), term(p1, K_R_CR)));
+      const rHi = i16x8.add(i16x8.add(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, K_R_CR), term(p3, K_R_CR)));
+      const gLo = i16x8.add(i16x8.sub(yLo, crLo), i16x8.narrow_i32x4_s(term(p0, K_G_CBCR), term(p1, K_G_CBCR)));
+      const gHi = i16x8.add(i16x8.sub(yHi, crHi), i16x8.narrow_i32x4_s(term(p2, K_G_CBCR), term(p3, K_G_CBCR)));
+      const bLo = i16x8.add(i16x8.add(yLo, i16x8.add(cbLo, cbLo)), i16x8.narrow_i32x4_s(term(p0, K_B_CB), term(p1, K_B_CB)));
+      const bHi = i16x8.add(i16x8.add(yHi, i16x8.add(cbHi, cbHi)), i16x8.narrow_i32x4_s(term(p2, K_B_CB), term(p3, K_B_CB)));
       const r = i8x16.narrow_i16x8_u(rLo, rHi), g = i8x16.narrow_i16x8_u(gLo, gHi), b = i8x16.narrow_i16x8_u(bLo, bHi);
       const d = o + <usize>(6 * c);
-      const rg0 = i8x16.shuffle(r, g, 0, 16, 0, 1, 17, 0, 2, 18, 0, 3, 19, 0, 4, 20, 0, 5);
-      v128.store(d, i8x16.shuffle(rg0, b, 0, 1, 16, 3, 4, 17, 6, 7, 18, 9, 10, 19, 12, 13, 20, 15));
-      const rg1 = i8x16.shuffle(r, g, 21, 0, 6, 22, 0, 7, 23, 0, 8, 24, 0, 9, 25, 0, 10, 26);
-      v128.store(d, i8x16.shuffle(rg1, b, 0, 21, 2, 3, 22, 5, 6, 23, 8, 9, 24, 11, 12, 25, 14, 15), 16);
-      const rg2 = i8x16.shuffle(r, g, 0, 11, 27, 0, 12, 28, 0, 13, 29, 0, 14, 30, 0, 15, 31, 0);
-      v128.store(d, i8x16.shuffle(rg2, b, 26, 1, 2, 27, 4, 5, 28, 7, 8, 29, 10, 11, 30, 13, 14, 31), 32);
+      v128.store(d, interleave3(r, g, b, 0));
+      v128.store(d, interleave3(r, g, b, 1), 16);
+      v128.store(d, interleave3(r, g, b, 2), 32);
     }
     for (; c < cwReal; c++) fancyPair(yRow, cbN, cbF, crN, crF, c, last, w, o + <usize>(6 * c));
   }
