@@ -103,7 +103,7 @@ function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables:
   const n = h * w * c;
   const lh = Math.ceil(h / 8) * 8, ys = Math.ceil(w / 32) * 32; // ys: the luma width padded to 8, then to 32
   const ch = Math.ceil(h / 16) * 8, cs = Math.ceil(Math.ceil(w / 16) * 8 / 32) * 32;
-  const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 64);
+  const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 64 + 8 * cs + 32);
   const pY = m.take(lh * ys + 32);
   const pCb = c === 3 ? m.take(ch * cs + 32) : 0, pCr = c === 3 ? m.take(ch * cs + 32) : 0;
   const buf = m.buffer();

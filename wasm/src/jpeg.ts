@@ -21,7 +21,8 @@
  *                       blocks; the columns past the padded width are scratch), + 32 bytes slack
  *   cbPlane, crPlane    chroma planes, ch rows of cs bytes (likewise), + 32 bytes slack
  *   ws                  64 v128: one group's workspace between the passes, then 64 x 64 bytes: the quantiser
- *                       in use as i32x4 splats and shifts, column by column (splatQuantiser)
+ *                       in use as i32x4 splats and shifts, column by column (splatQuantiser), then 8·cs + 32
+ *                       bytes: a line for the colour stages (convertAndDownsampleRows, fancyUpsampleToRgb)
  */
 
 // jfdctint.c / jidctint.c constants, FIX(x) = round(x · 2^13).
@@ -391,7 +392,7 @@ export function jpegRoundTrip(
   const cw = ((w + 15) >> 4) << 3, ch = ((h + 15) >> 4) << 3;
   const cs = (cw + 31) & ~31;
   const cwReal = (w + 1) >> 1, chReal = (h + 1) >> 1;
-  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, cbPlane, crPlane, cw, cs);
+  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, cbPlane, crPlane, cw, cs, ws + 5120);
   for (let r = 2 * chReal; r < lh; r++) memory.copy(yPlane + <usize>(r * ys), yPlane + <usize>((h - 1) * ys), <usize>lw);
   for (let r = chReal; r < ch; r++) {
     memory.copy(cbPlane + <usize>(r * cs), cbPlane + <usize>((chReal - 1) * cs), <usize>cw);
@@ -400,7 +401,7 @@ export function jpegRoundTrip(
   roundTripPlane(yPlane, lh, ys, quant, ws);
   roundTripPlane(cbPlane, ch, cs, quant + 1024, ws);
   roundTripPlane(crPlane, ch, cs, quant + 1024, ws);
-  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, cwReal, chReal, h, w, outBytes);
+  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, cwReal, chReal, h, w, outBytes, ws + 5120);
   else boxUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, h, w, outBytes);
 }
 
@@ -468,12 +469,6 @@ export function jpegRoundTrip(
   return i16x8.add(a, bytesToI16(cr ? r : b, h));
 }
 
-/** Cb or Cr of the pixels 8h .. 8h + 7 of two rows, summed row by row (i16 lanes, at most 510). */
-// @ts-ignore: decorator
-@inline function chromaSums(r0: v128, g0: v128, b0: v128, r1: v128, g1: v128, b1: v128, h: i32, cr: bool): v128 {
-  return i16x8.add(chromaRow(r0, g0, b0, h, cr), chromaRow(r1, g1, b1, h, cr));
-}
-
 /** 2x2 means (h2v2_downsample, biases 1, 2, 1, 2) of 16 columns' row sums: 8 bytes in the low half. */
 // @ts-ignore: decorator
 @inline function downsampled(lo: v128, hi: v128): v128 {
@@ -485,27 +480,37 @@ export function jpegRoundTrip(
 }
 
 /**
- * jpeg-codec.ts convertAndDownsampleRows: image rows 2cy, 2cy + 1 to luma, and to Cb, Cr as 2x2 means. Eight
- * chroma columns (16 pixels of both rows) at a time while both columns of each pair are in the image (a chunk's
- * loads may read past the row: into the next row or the buffers after the image), the rest one at a time.
+ * jpeg-codec.ts convertAndDownsampleRows: image rows 2cy, 2cy + 1 to luma, and to Cb, Cr as 2x2 means. Eight chroma
+ * columns (16 pixels of both rows) at a time while both columns of each pair are in the image (a chunk's loads may
+ * read past the row: into the next row or the buffers after the image), the rest one at a time. `line`: row 2cy's
+ * Cb and Cr as i16, 64 bytes per eight chroma columns.
  */
 function convertAndDownsampleRows(
-  data: usize, w: i32, h: i32, cy: i32, Y: usize, lw: i32, ys: i32, Cb: usize, Cr: usize, cw: i32, cs: i32,
+  data: usize, w: i32, h: i32, cy: i32, Y: usize, lw: i32, ys: i32, Cb: usize, Cr: usize, cw: i32, cs: i32, line: usize,
 ): void {
   const s0 = data + <usize>(2 * cy * w * 3), s1 = data + <usize>(min(2 * cy + 1, h - 1) * w * 3);
   const l0 = Y + <usize>(2 * cy * ys), l1 = l0 + <usize>ys;
   const cbRow = Cb + <usize>(cy * cs), crRow = Cr + <usize>(cy * cs);
   const inside = w >> 1;
   const lastX = (w - 1) * 3;
+  // Row 2cy: its luma, and its Cb and Cr (i16 lanes) into `line`; then row 2cy + 1, adding them. Two loops, where
+  // one with both rows kept about twice as many vectors live, which V8 spilled.
   let cx = 0;
   for (; cx + 8 <= inside; cx += 8) {
-    const p0 = s0 + <usize>(6 * cx), p1 = s1 + <usize>(6 * cx);
+    const p0 = s0 + <usize>(6 * cx), l = line + <usize>(cx << 3);
     const r0 = channelOf(p0, 0), g0 = channelOf(p0, 1), b0 = channelOf(p0, 2);
-    const r1 = channelOf(p1, 0), g1 = channelOf(p1, 1), b1 = channelOf(p1, 2);
     v128.store(l0 + <usize>(2 * cx), lumaBytes(r0, g0, b0));
+    v128.store(l, chromaRow(r0, g0, b0, 0, false));
+    v128.store(l, chromaRow(r0, g0, b0, 1, false), 16);
+    v128.store(l, chromaRow(r0, g0, b0, 0, true), 32);
+    v128.store(l, chromaRow(r0, g0, b0, 1, true), 48);
+  }
+  for (cx = 0; cx + 8 <= inside; cx += 8) {
+    const p1 = s1 + <usize>(6 * cx), l = line + <usize>(cx << 3);
+    const r1 = channelOf(p1, 0), g1 = channelOf(p1, 1), b1 = channelOf(p1, 2);
     v128.store(l1 + <usize>(2 * cx), lumaBytes(r1, g1, b1));
-    const cb = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, false), chromaSums(r0, g0, b0, r1, g1, b1, 1, false));
-    const cr = downsampled(chromaSums(r0, g0, b0, r1, g1, b1, 0, true), chromaSums(r0, g0, b0, r1, g1, b1, 1, true));
+    const cb = downsampled(i16x8.add(v128.load(l), chromaRow(r1, g1, b1, 0, false)), i16x8.add(v128.load(l, 16), chromaRow(r1, g1, b1, 1, false)));
+    const cr = downsampled(i16x8.add(v128.load(l, 32), chromaRow(r1, g1, b1, 0, true)), i16x8.add(v128.load(l, 48), chromaRow(r1, g1, b1, 1, true)));
     v128.store64_lane(cbRow + <usize>cx, cb, 0);
     v128.store64_lane(crRow + <usize>cx, cr, 0);
   }
@@ -585,12 +590,14 @@ function convertAndDownsampleRows(
 
 /**
  * jpeg-codec.ts fancyUpsampleToRgb: h2v2 fancy upsampling + YCbCr → RGB. Eight chroma columns (16 pixels) at a
- * time where both neighbours are inside the plane (columns 1 .. last − 1), the edges one pair at a time.
+ * time where both neighbours are inside the plane (columns 1 .. last − 1), the edges one pair at a time. `line`:
+ * the current row's 3·near + far of both planes (i16, 2·cs + 16 bytes each).
  */
 function fancyUpsampleToRgb(
-  Y: usize, ys: i32, Cb: usize, Cr: usize, cs: i32, cwReal: i32, chReal: i32, h: i32, w: i32, out: usize,
+  Y: usize, ys: i32, Cb: usize, Cr: usize, cs: i32, cwReal: i32, chReal: i32, h: i32, w: i32, out: usize, line: usize,
 ): void {
   const last = cwReal - 1;
+  const lineCb = line, lineCr = line + <usize>(2 * cs + 16);
   const c8 = pooled(K_UP_C8), c7 = pooled(K_UP_C7);
   for (let y = 0; y < h; y++) {
     const cy = y >> 1;
@@ -600,11 +607,16 @@ function fancyUpsampleToRgb(
     const o = out + <usize>(y * w * 3);
     const cbN = Cb + near, cbF = Cb + far, crN = Cr + near, crF = Cr + far;
     fancyPair(yRow, cbN, cbF, crN, crF, 0, last, w, o);
+    // the row's vertical step once (columns 0 .. last, eight at a time), which the loop below reads three times
+    for (let v: usize = 0; v <= <usize>last; v += 8) {
+      v128.store(lineCb + (v << 1), columnSums(cbN + v, cbF + v));
+      v128.store(lineCr + (v << 1), columnSums(crN + v, crF + v));
+    }
     let c = 1;
     for (; c + 8 <= last; c += 8) {
-      const at = <usize>c;
-      const cbPrev = columnSums(cbN + at - 1, cbF + at - 1), cbThis = columnSums(cbN + at, cbF + at), cbNext = columnSums(cbN + at + 1, cbF + at + 1);
-      const crPrev = columnSums(crN + at - 1, crF + at - 1), crThis = columnSums(crN + at, crF + at), crNext = columnSums(crN + at + 1, crF + at + 1);
+      const at = <usize>(c << 1);
+      const cbPrev = v128.load(lineCb + at - 2), cbThis = v128.load(lineCb + at), cbNext = v128.load(lineCb + at + 2);
+      const crPrev = v128.load(lineCr + at - 2), crThis = v128.load(lineCr + at), crNext = v128.load(lineCr + at + 2);
       const cb3 = i16x8.add(i16x8.add(cbThis, cbThis), cbThis), cr3 = i16x8.add(i16x8.add(crThis, crThis), crThis);
       const cbL = i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbPrev), c8), 4);
       const cbR = i16x8.shr_s(i16x8.add(i16x8.add(cb3, cbNext), c7), 4);
