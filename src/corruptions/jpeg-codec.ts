@@ -93,8 +93,9 @@ function jsRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: J
 }
 
 /**
- * The kernel's buffers (wasm/src/jpeg.ts): planes whose rows are padded to whole groups of four blocks (32 bytes),
- * 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 5 KB workspace.
+ * The kernel's buffers (wasm/src/jpeg.ts): the luma plane and the two chroma planes side by side, rows padded to whole
+ * groups of four blocks (32 bytes), 32 bytes of slack after each, the two quantisers as 4 x 64 i32 each, a 5 KB
+ * workspace and a line of 8·cs + 32 bytes.
  */
 function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables: JpegQuantisers, into?: Uint8Array): Uint8Array | null {
   const k = wasmKernels();
@@ -102,17 +103,17 @@ function wasmRoundTrip(data: Uint8Array, h: number, w: number, c: 1 | 3, tables:
   const m = new KernelScratch(k);
   const n = h * w * c;
   const lh = Math.ceil(h / 8) * 8, ys = Math.ceil(w / 32) * 32; // ys: the luma width padded to 8, then to 32
-  const ch = Math.ceil(h / 16) * 8, cs = Math.ceil(Math.ceil(w / 16) * 8 / 32) * 32;
+  const ch = Math.ceil(h / 16) * 8, cs = Math.ceil(2 * Math.ceil(w / 16) * 8 / 32) * 32; // Cb and Cr side by side
   const pIn = m.take(n), pOut = m.take(n), pQuant = m.take(2 * 1024), pWs = m.take(64 * 16 + 64 * 64 + 8 * cs + 32);
   const pY = m.take(lh * ys + 32);
-  const pCb = c === 3 ? m.take(ch * cs + 32) : 0, pCr = c === 3 ? m.take(ch * cs + 32) : 0;
+  const pChroma = c === 3 ? m.take(ch * cs + 32) : 0;
   const buf = m.buffer();
   new Uint8Array(buf, pIn, n).set(data);
   const quant = new Int32Array(buf, pQuant, 512);
   for (const [at, t] of [[0, tables.luma], [256, tables.chroma]] as const) {
     quant.set(t.q, at); quant.set(t.corr, at + 64); quant.set(t.recip, at + 128); quant.set(t.shift, at + 192);
   }
-  k.jpegRoundTrip(pIn, pOut, h, w, c, pQuant, pY, pCb, pCr, pWs);
+  k.jpegRoundTrip(pIn, pOut, h, w, c, pQuant, pY, pChroma, pWs);
   return copyOut(new Uint8Array(buf, pOut, n), into);
 }
 

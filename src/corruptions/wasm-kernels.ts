@@ -72,8 +72,8 @@ export interface KernelExports {
     lut: number, floatNoise: number,
   ): void;
   jpegRoundTrip(
-    inBytes: number, outBytes: number, h: number, w: number, c: number, quant: number, yPlane: number, cbPlane: number,
-    crPlane: number, ws: number,
+    inBytes: number, outBytes: number, h: number, w: number, c: number, quant: number, yPlane: number, chromaPlane: number,
+    ws: number,
   ): void;
 }
 

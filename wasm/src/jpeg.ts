@@ -19,7 +19,8 @@
  *   quant               two quantisers (luma, chroma), each 4 x 64 i32: q, corr, recip, shift (natural order)
  *   yPlane              luma plane, lh rows of ys bytes (ys: the padded width rounded up to 32, whole groups of four
  *                       blocks; the columns past the padded width are scratch), + 32 bytes slack
- *   cbPlane, crPlane    chroma planes, ch rows of cs bytes (likewise), + 32 bytes slack
+ *   chromaPlane         the chroma planes side by side (Cb in columns 0 .. cw − 1, Cr from cw), ch rows of cs bytes
+ *                       (cs: 2·cw rounded up to 32; the columns past 2·cw are scratch), + 32 bytes slack
  *   ws                  64 v128: one group's workspace between the passes, then 64 x 64 bytes: the quantiser
  *                       in use as i32x4 splats and shifts, column by column (splatQuantiser), then 8·cs + 32
  *                       bytes: a line for the colour stages (convertAndDownsampleRows, fancyUpsampleToRgb)
@@ -373,7 +374,7 @@ function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize):
 
 /** The round trip of an h x w x c image (see the module comment for the buffers). */
 export function jpegRoundTrip(
-  inBytes: usize, outBytes: usize, h: i32, w: i32, c: i32, quant: usize, yPlane: usize, cbPlane: usize, crPlane: usize, ws: usize,
+  inBytes: usize, outBytes: usize, h: i32, w: i32, c: i32, quant: usize, yPlane: usize, chromaPlane: usize, ws: usize,
 ): void {
   fillPool();
   const lw = (w + 7) & ~7, lh = (h + 7) & ~7;
@@ -389,20 +390,19 @@ export function jpegRoundTrip(
     for (let r = 0; r < h; r++) memory.copy(outBytes + <usize>(r * w), yPlane + <usize>(r * ys), <usize>w);
     return;
   }
+  // Cb and Cr side by side in one plane (Cr from column cw, a block boundary): one pass over both, with the same
+  // quantiser, wastes at most three blocks per block row (a 112-wide plane alone takes four groups for 14 blocks)
   const cw = ((w + 15) >> 4) << 3, ch = ((h + 15) >> 4) << 3;
-  const cs = (cw + 31) & ~31;
+  const cs = (2 * cw + 31) & ~31;
+  const crPlane = chromaPlane + <usize>cw;
   const cwReal = (w + 1) >> 1, chReal = (h + 1) >> 1;
-  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, cbPlane, crPlane, cw, cs, ws + 5120);
+  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, chromaPlane, crPlane, cw, cs, ws + 5120);
   for (let r = 2 * chReal; r < lh; r++) memory.copy(yPlane + <usize>(r * ys), yPlane + <usize>((h - 1) * ys), <usize>lw);
-  for (let r = chReal; r < ch; r++) {
-    memory.copy(cbPlane + <usize>(r * cs), cbPlane + <usize>((chReal - 1) * cs), <usize>cw);
-    memory.copy(crPlane + <usize>(r * cs), crPlane + <usize>((chReal - 1) * cs), <usize>cw);
-  }
+  for (let r = chReal; r < ch; r++) memory.copy(chromaPlane + <usize>(r * cs), chromaPlane + <usize>((chReal - 1) * cs), <usize>(2 * cw));
   roundTripPlane(yPlane, lh, ys, quant, ws);
-  roundTripPlane(cbPlane, ch, cs, quant + 1024, ws);
-  roundTripPlane(crPlane, ch, cs, quant + 1024, ws);
-  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, cwReal, chReal, h, w, outBytes, ws + 5120);
-  else boxUpsampleToRgb(yPlane, ys, cbPlane, crPlane, cs, h, w, outBytes);
+  roundTripPlane(chromaPlane, ch, cs, quant + 1024, ws);
+  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, chromaPlane, crPlane, cs, cwReal, chReal, h, w, outBytes, ws + 5120);
+  else boxUpsampleToRgb(yPlane, ys, chromaPlane, crPlane, cs, h, w, outBytes);
 }
 
 /** Bytes 4j .. 4j + 3 of v as i32 lanes (j a constant: the branches fold). */
