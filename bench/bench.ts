@@ -85,8 +85,11 @@ function runCorruptionPeer(script: string, size: 32 | 224, input: BenchInput, on
 
 /** Each corruption's entry in the JSON: images/s per thread count and size, the peer's and the ratios where run. */
 interface CorruptionBenchEntry {
+  /** images/s per thread count: with --peer the faster of the harness's two runs per size, else its one run. */
   threads: Record<string, CorruptionSpeed>;
-  /** The reference's images/s: the faster of its two runs (before and after the harness's timing), per size. */
+  /** With --peer, both of the harness's runs (the first after the reference's first run, the second after its second). */
+  harnessRuns?: Record<string, CorruptionSpeed>[];
+  /** The reference's images/s: the faster of its two runs (each before one of the harness's), per size. */
   reference?: CorruptionSpeed;
   /** Both of the reference's runs. */
   referenceRuns?: CorruptionSpeed[];
@@ -112,7 +115,7 @@ function corruptionTable(entries: Record<string, CorruptionBenchEntry>, threads:
     if (threads.length > 1) cols.push([`${size}px ${last}/${first}`, (e) => x(e.scaling?.[px])]);
   }
   const lines = [
-    `corruptions, images/s at severity 3 (median of at least 3 passes and ${CORRUPTION_BENCH_MIN_MS} ms; the reference: of 3; ${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images with the CIFAR table, ${CORRUPTION_BENCH_IMAGES_224} 224x224x3 with the ImageNet table; input ${input}); ref = the Python reference on one thread, the faster of its runs before and after the harness's, ratio = harness on ${first} thread${first === 1 ? '' : 's'} / ref:`,
+    `corruptions, images/s at severity 3 (median of at least 3 passes and ${CORRUPTION_BENCH_MIN_MS} ms; the reference: of 3; ${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images with the CIFAR table, ${CORRUPTION_BENCH_IMAGES_224} 224x224x3 with the ImageNet table; input ${input}); ref = the Python reference on one thread; with ref, each side's rate is the faster of its two runs, taken alternately; ratio = harness on ${first} thread${first === 1 ? '' : 's'} / ref:`,
     [`${'corruption'.padEnd(w)}`, ...cols.map(([h]) => h.padStart(Math.max(9, h.length)))].join(' '),
   ];
   for (const [name, e] of Object.entries(entries)) lines.push([name.padEnd(w), ...cols.map(([h, f]) => f(e).padStart(Math.max(9, h.length)))].join(' '));
@@ -134,20 +137,37 @@ async function main(): Promise<void> {
   const models = a.corruptionsOnly ? null : { vanilla: benchModel(ref, a), topk: benchModel({ ...ref, k: 16 }, a) };
   const calibration = a.corruptionsOnly ? null : benchCalibration();
   const corruptions: Record<string, CorruptionBenchEntry> = {};
-  // The reference's own speed drifted by up to 1.5x between runs on these VMs (jpeg_compression at 224 px: 1,200-1,870
-  // images/s), so it runs before the harness's timing and after it, and each ratio is taken against the faster of its
-  // two rates: a slow phase of the machine during one reference run cannot flatter the harness.
+  // The machine's speed drifted by up to 1.5x between runs on these VMs, in phases of seconds (the reference's
+  // jpeg_compression at 224 px: 1,200-1,870 images/s; the harness's 300 ms windows land in them too), so with --peer
+  // both sides run twice, alternating (reference, harness, reference, harness), and each side's rate is the faster of
+  // its two: a slow phase during one run flatters neither side.
   const peerScript = a.peer ? path.join(path.dirname(a.peer), 'corruptions_peer.py') : null;
   if (peerScript !== null && !fs.existsSync(peerScript)) throw new Error(`corruption peer ${peerScript} not found (beside ${a.peer})`);
   const runPeerPass = (when: string) => {
     log(`running the reference corruptions (${peerScript}) on one thread at 32 and 224 px, input ${a.input} (${when})...`);
     return { px32: runCorruptionPeer(peerScript!, 32, a.input, a.only), px224: runCorruptionPeer(peerScript!, 224, a.input, a.only) };
   };
-  const peerBefore = peerScript !== null ? runPeerPass('before the harness') : null;
-  for (const t of a.threads) {
-    log(`timing ${a.only ? a.only.join(', ') : 'the 19 corruptions'} at severity 3 on ${t} thread${t === 1 ? ' (one core)' : 's'} (${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images, CIFAR table; ${CORRUPTION_BENCH_IMAGES_224} 224x224x3, ImageNet table; input ${a.input})...`);
-    const speeds = await benchCorruptions({ threads: t, input: a.input, only: a.only ?? undefined, onCorruption: (name, sp) => log(`  ${name}: ${Math.round(sp.px32)} / ${sp.px224.toFixed(1)} images/s`) });
-    for (const [name, sp] of Object.entries(speeds)) (corruptions[name] ??= { threads: {} }).threads[String(t)] = sp;
+  /** One timing of the harness: per corruption, images/s per thread count. */
+  const harnessPass = async (when: string): Promise<Record<string, Record<string, CorruptionSpeed>>> => {
+    const run: Record<string, Record<string, CorruptionSpeed>> = {};
+    for (const t of a.threads) {
+      log(`timing ${a.only ? a.only.join(', ') : 'the 19 corruptions'} at severity 3 on ${t} thread${t === 1 ? ' (one core)' : 's'} (${CORRUPTION_BENCH_IMAGES_32.toLocaleString('en-US')} 32x32x3 images, CIFAR table; ${CORRUPTION_BENCH_IMAGES_224} 224x224x3, ImageNet table; input ${a.input})${when}...`);
+      const speeds = await benchCorruptions({ threads: t, input: a.input, only: a.only ?? undefined, onCorruption: (name, sp) => log(`  ${name}: ${Math.round(sp.px32)} / ${sp.px224.toFixed(1)} images/s`) });
+      for (const [name, sp] of Object.entries(speeds)) (run[name] ??= {})[String(t)] = sp;
+    }
+    return run;
+  };
+  const peerBefore = peerScript !== null ? runPeerPass('first run') : null;
+  const harnessRuns = [await harnessPass(peerScript !== null ? ' (first run)' : '')];
+  const peerAfter = peerScript !== null ? runPeerPass('second run') : null;
+  if (peerScript !== null) harnessRuns.push(await harnessPass(' (second run)'));
+  for (const name of Object.keys(harnessRuns[0])) {
+    const e: CorruptionBenchEntry = corruptions[name] = { threads: {} };
+    for (const t of a.threads.map(String)) {
+      const runs = harnessRuns.map((r) => r[name][t]);
+      e.threads[t] = { px32: Math.max(...runs.map((r) => r.px32)), px224: Math.max(...runs.map((r) => r.px224)) };
+    }
+    if (harnessRuns.length > 1) e.harnessRuns = harnessRuns.map((r) => r[name]);
   }
   if (a.threads.length > 1) {
     const [first, last] = [String(a.threads[0]), String(a.threads[a.threads.length - 1])];
@@ -165,8 +185,7 @@ async function main(): Promise<void> {
     corruptionInput: a.input,
     corruptions,
   };
-  if (peerBefore !== null) {
-    const peerAfter = runPeerPass('after the harness');
+  if (peerBefore !== null && peerAfter !== null) {
     const first = String(a.threads[0]);
     for (const [name, e] of Object.entries(corruptions)) {
       const runs = [peerBefore, peerAfter];
