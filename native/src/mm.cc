@@ -7,9 +7,12 @@
 // (each sums in its own order), so libtorch's trained models are not the same bits as before this change;
 // TOPK_LIBTORCH_GEMM=openblas (read per call) selects the previous path, for comparison.
 //
-// Determinism: a row's result does not depend on how many rows a call holds (tested for blocks of 7 rows and more;
-// a one-row call takes oneDNN's matrix-vector path, which sums differently: the pool's blocks are ≥ 17 rows, see
-// below), so 1 and N threads give the same bits.
+// Determinism: the rows go to oneDNN in fixed blocks of kRowBlock rows from row 0 (the last block shorter), whatever
+// the thread count, and the threads share out whole blocks: every thread count makes the same calls, so 1 and N
+// threads give the same bits. A row's result can depend on how many rows its call holds: on the Xeon (AVX-512) it
+// did not for blocks of 7 rows and more (a one-row call takes oneDNN's matrix-vector path), but on an AMD EPYC
+// (Zen 3, AVX2 kernels) products split 1,024 + 1,024 and 2,048 rows differed in the last bits (the thread tests
+// failed there when the split followed the thread count).
 #include <ATen/ATen.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "mm.h"
@@ -92,14 +96,26 @@ bool use_openblas() {
   throw tl::ArgError(std::string("TOPK_LIBTORCH_GEMM must be onednn or openblas, got '") + g + "'");
 }
 
-// The previous path: ATen's addmm/mm (OpenBLAS), row blocks over the pool.
-at::Tensor mm_openblas(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias, int64_t rows_per_part) {
+// Rows per library call (see Determinism above). 128: a [2048, 256]·[256, 64] product is 16 calls, enough to share
+// between threads, each long enough that packing the right operand again per call stays a few percent.
+constexpr int64_t kRowBlock = 128;
+
+// f(r0, r1) for every block of kRowBlock rows of [0, M), on the pool when there are threads and enough work.
+void for_row_blocks(int64_t M, int64_t N, int64_t K, const std::function<void(int64_t, int64_t)>& f) {
+  const int64_t blocks = (M + kRowBlock - 1) / kRowBlock;
+  const auto run = [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) f(b * kRowBlock, std::min(M, (b + 1) * kRowBlock));
+  };
+  if (tl::pool_threads() < 2 || blocks < 2 || M * N * K < (int64_t{2} << 20)) run(0, blocks);
+  else tl::parallel_for(0, blocks, 1, run);
+}
+
+// The previous path: ATen's addmm/mm (OpenBLAS), on the same row blocks.
+at::Tensor mm_openblas(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias) {
   const int64_t M = x.size(0), K = x.size(1), N = y.size(1);
-  if (tl::pool_threads() < 2 || M < 2 * rows_per_part || M * N * K < (int64_t{2} << 20)) {
-    return bias ? at::addmm(*bias, x, y) : at::mm(x, y);
-  }
+  if (M <= kRowBlock) return bias ? at::addmm(*bias, x, y) : at::mm(x, y);
   at::Tensor out = at::empty({M, N}, x.options());
-  tl::parallel_for(0, M, rows_per_part, [&](int64_t r0, int64_t r1) {
+  for_row_blocks(M, N, K, [&](int64_t r0, int64_t r1) {
     at::Tensor o = out.narrow(0, r0, r1 - r0);
     const at::Tensor xs = x.narrow(0, r0, r1 - r0);
     if (bias) at::addmm_out(o, *bias, xs, y);
@@ -113,13 +129,10 @@ at::Tensor mm_openblas(const at::Tensor& x, const at::Tensor& y, const at::Tenso
 namespace tl {
 
 at::Tensor mm(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias) {
-  // Row blocks of at least 32 rows keep each call efficient; parallel_for's chunks are then ≥ 32 − threads + 1 rows,
-  // never the one-row case that rounds differently.
-  const int64_t rows_per_part = 32;
   if (x.scalar_type() != at::kFloat || y.scalar_type() != at::kFloat || (bias && bias->scalar_type() != at::kFloat)) {
     return bias ? at::addmm(*bias, x, y) : at::mm(x, y);
   }
-  if (use_openblas()) return mm_openblas(x, y, bias, rows_per_part);  // ATen checks the shapes (in the workers)
+  if (use_openblas()) return mm_openblas(x, y, bias);  // ATen checks the shapes (in the workers)
   const int64_t M = x.size(0), K = x.size(1), N = y.size(1);
   // ATen's own wording, as the OpenBLAS path reports it
   TORCH_CHECK(y.size(0) == K, "mat1 and mat2 shapes cannot be multiplied (", M, "x", K, " and ", y.size(0), "x", N, ")");
@@ -140,11 +153,7 @@ at::Tensor mm(const at::Tensor& x, const at::Tensor& y, const at::Tensor* bias) 
   at::Tensor hx, hy;
   const Operand a = operand(x, hx), b = operand(y, hy);
   const float beta = bias ? 1.0f : 0.0f;
-  if (pool_threads() < 2 || M < 2 * rows_per_part || M * N * K < (int64_t{2} << 20)) {
-    sgemm_rows(a, b, 0, M, N, K, beta, op);
-  } else {
-    parallel_for(0, M, rows_per_part, [&](int64_t r0, int64_t r1) { sgemm_rows(a, b, r0, r1, N, K, beta, op); });
-  }
+  for_row_blocks(M, N, K, [&](int64_t r0, int64_t r1) { sgemm_rows(a, b, r0, r1, N, K, beta, op); });
   return out;
 }
 
