@@ -6,11 +6,11 @@
  * The 8x8 blocks go four at a time, one block per i32x4 lane (four horizontally adjacent blocks): every pass of the
  * islow FDCT, the reciprocal quantiser and the islow IDCT is then the scalar code lane by lane, with no transposes;
  * a row of the four blocks (32 bytes) is spread to eight vectors by two byte-interleaving steps, and gathered back by
- * three. The
- * JavaScript's zero-AC shortcuts give the full passes' values, so the lanes always take the full passes; its
- * range-limit table saturates (v + 128 to 0..255), as the saturating narrows do here.
+ * three. The JavaScript's zero-AC shortcuts give the full passes' values, so the lanes always take the full passes;
+ * its range-limit table saturates (v + 128 to 0..255), as the saturating narrows do here. Cb and Cr lie side by side
+ * in one plane and go through the blocks together (the same quantiser).
  * Colour conversion with 2x2 downsampling, and fancy upsampling with YCbCr → RGB, go 16 pixels a step (the edges
- * one pixel or pair at a time, as the JavaScript).
+ * one pixel or pair at a time, as the JavaScript), their constants loaded from a pool (see POOL).
  * Where a sum of products has operands that fit 16 bits, it is computed by i32x4.dot_i16x8_s with the products
  * regrouped (the FDCT's z1..z5 expanded into one coefficient per input; a colour constant that does not fit i16
  * split into k + m·2^16, the m·x added after the >> 16): integer sums, so the same values before every shift.
