@@ -129,8 +129,7 @@ function fillPool(): void {
 /**
  * Quantise then dequantise coefficient vector x with the entry of row r in a column's part of the quantiser table
  * (jpeg-block.ts requantise): corr, recip and q splatted to i32x4 and the shift, 64 bytes per entry, at qc + 64r
- * (see splatQuantiser). |x| by i32x4.abs, the
- * same as (x ^ sign) − sign.
+ * (see splatQuantiser). |x| by i32x4.abs, the same as (x ^ sign) − sign.
  */
 // @ts-ignore: decorator
 @inline function requantise(x: v128, qc: usize, r: i32): v128 {
@@ -333,10 +332,13 @@ function roundTrip4(p: usize, stride: usize, qv: usize, ws: usize): void {
   }
 }
 
+// The workspace's parts (see the module comment): the group's 64 v128, the quantiser's splats, the colour stages' line.
+const WS_QUANTISER: usize = 64 * 16, WS_LINE: usize = WS_QUANTISER + 64 * 64;
+
 /** Every group of four blocks of a plane (rows a multiple of 8, stride a multiple of 32). */
 function roundTripPlane(p: usize, rows: i32, stride: i32, qt: usize, ws: usize): void {
   const s = <usize>stride;
-  const qv = ws + 1024;
+  const qv = ws + WS_QUANTISER;
   splatQuantiser(qt, qv);
   for (let by = 0; by < rows; by += 8) {
     const r = p + <usize>by * s;
@@ -396,12 +398,12 @@ export function jpegRoundTrip(
   const cs = (2 * cw + 31) & ~31;
   const crPlane = chromaPlane + <usize>cw;
   const cwReal = (w + 1) >> 1, chReal = (h + 1) >> 1;
-  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, chromaPlane, crPlane, cw, cs, ws + 5120);
+  for (let cy = 0; cy < chReal; cy++) convertAndDownsampleRows(inBytes, w, h, cy, yPlane, lw, ys, chromaPlane, crPlane, cw, cs, ws + WS_LINE);
   for (let r = 2 * chReal; r < lh; r++) memory.copy(yPlane + <usize>(r * ys), yPlane + <usize>((h - 1) * ys), <usize>lw);
   for (let r = chReal; r < ch; r++) memory.copy(chromaPlane + <usize>(r * cs), chromaPlane + <usize>((chReal - 1) * cs), <usize>(2 * cw));
   roundTripPlane(yPlane, lh, ys, quant, ws);
   roundTripPlane(chromaPlane, ch, cs, quant + 1024, ws);
-  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, chromaPlane, crPlane, cs, cwReal, chReal, h, w, outBytes, ws + 5120);
+  if (cwReal > 2) fancyUpsampleToRgb(yPlane, ys, chromaPlane, crPlane, cs, cwReal, chReal, h, w, outBytes, ws + WS_LINE);
   else boxUpsampleToRgb(yPlane, ys, chromaPlane, crPlane, cs, h, w, outBytes);
 }
 
