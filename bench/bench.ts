@@ -157,9 +157,9 @@ async function main(): Promise<void> {
     }
     return run;
   };
-  const peerBefore = peerScript !== null ? runPeerPass('first run') : null;
+  const peerFirst = peerScript !== null ? runPeerPass('first run') : null;
   const harnessRuns = [await harnessPass(peerScript !== null ? ' (first run)' : '')];
-  const peerAfter = peerScript !== null ? runPeerPass('second run') : null;
+  const peerSecond = peerScript !== null ? runPeerPass('second run') : null;
   if (peerScript !== null) harnessRuns.push(await harnessPass(' (second run)'));
   for (const name of Object.keys(harnessRuns[0])) {
     const e: CorruptionBenchEntry = corruptions[name] = { threads: {} };
@@ -185,10 +185,10 @@ async function main(): Promise<void> {
     corruptionInput: a.input,
     corruptions,
   };
-  if (peerBefore !== null && peerAfter !== null) {
+  if (peerFirst !== null && peerSecond !== null) {
     const first = String(a.threads[0]);
     for (const [name, e] of Object.entries(corruptions)) {
-      const runs = [peerBefore, peerAfter];
+      const runs = [peerFirst, peerSecond];
       if (runs.some((r) => r.px32[name] === undefined || r.px224[name] === undefined)) continue;
       const px32 = Math.max(...runs.map((r) => r.px32[name])), px224 = Math.max(...runs.map((r) => r.px224[name]));
       e.reference = { px32, px224 };
